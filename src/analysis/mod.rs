@@ -1,0 +1,195 @@
+//! Schedule analysis: pure functions from a resolved [`Program`] to the derived
+//! facts of the spec ("Derived facts"): planned dates, forecasts with slip
+//! propagation, late dates, total float, deadline slack, critical items and the
+//! critical path, per-team blocking power and waits_on, and detected schedule
+//! risks.
+//!
+//! This is the only module that uses petgraph. It does no IO and renders
+//! nothing. Day arithmetic is done in working-day ordinals ([`WorkDay`]) of the
+//! program calendar; dates appear only at the edges.
+//!
+//! The flow is: [`plan`] once per program (dependency order, cycles, planned
+//! dates), then [`states`] (the merged report updates as of every report,
+//! computed incrementally), then [`analyze`] for any one state.
+
+mod graph;
+mod plan;
+mod risks;
+mod schedule;
+mod state;
+mod teams;
+#[cfg(test)]
+mod testkit;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::model::{ItemIx, Program, Rag, Status, TeamIx, WorkDay};
+
+pub use plan::plan;
+pub use risks::scheduled_reports;
+pub use schedule::analyze;
+pub use state::{StateIter, state_as_of, states};
+
+/// The planned schedule: dependency order and planned dates. Independent of reports.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// Every item, providers before consumers.
+    pub order: Vec<ItemIx>,
+    /// Direct consumers of each item, sorted.
+    pub consumers: Vec<Vec<ItemIx>>,
+    /// Parallel to `Program::items`.
+    pub items: Vec<PlannedItem>,
+    /// Per-team facts (they depend only on the graph and ownership), parallel
+    /// to `Program::teams`; [`analyze`] copies them into every snapshot.
+    pub teams: Vec<TeamFacts>,
+}
+
+/// An item's planned dates as working-day ordinals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlannedItem {
+    /// For a milestone, `start == finish` (its date).
+    pub start: WorkDay,
+    pub finish: WorkDay,
+    /// Working days; 0 for milestones.
+    pub duration: i64,
+    /// The deadline `deadline_slack` is measured against: the planned finish
+    /// (a deliverable's `due`, or start + duration - 1; a milestone's date).
+    pub due: WorkDay,
+}
+
+/// The state of every item as of one date: the merged report updates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    pub as_of: Date,
+    /// Index into `Program::reports` of the newest report included, if any.
+    pub report: Option<usize>,
+    pub items: Vec<ItemState>,
+}
+
+/// One item's merged updates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemState {
+    pub status: Status,
+    pub progress: u8,
+    /// The reported forecast (snapped), if any report gave one.
+    pub forecast: Option<Date>,
+    pub note: Option<String>,
+    /// Date of the newest report that updated this item.
+    pub updated: Option<Date>,
+}
+
+impl Default for ItemState {
+    fn default() -> Self {
+        ItemState {
+            status: Status::NotStarted,
+            progress: 0,
+            forecast: None,
+            note: None,
+            updated: None,
+        }
+    }
+}
+
+/// Every derived fact of the program as of one state.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub as_of: Date,
+    /// The overall RAG of the as-of report, if there is one.
+    pub status: Option<Rag>,
+    pub report: Option<usize>,
+    /// Parallel to `Program::items`.
+    pub items: Vec<ItemSchedule>,
+    /// Latest forecast finish over all items (the program start if there are none).
+    pub forecast_end: Date,
+    /// Minimum total float over all items (0 when there are none).
+    pub min_float: i64,
+    /// `program.end - forecast_end` in working days (negative: late).
+    pub end_slack: i64,
+    pub critical_path: Vec<ItemIx>,
+    /// Parallel to `Program::teams`.
+    pub teams: Vec<TeamFacts>,
+    /// Sorted by kind, then items, then message.
+    pub detected_risks: Vec<DetectedRisk>,
+}
+
+/// One item's derived dates and flags.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ItemSchedule {
+    pub planned_start: Date,
+    pub planned_finish: Date,
+    pub forecast_start: Date,
+    pub forecast_finish: Date,
+    pub late_start: Date,
+    pub late_finish: Date,
+    /// Working days; 0 for milestones.
+    pub duration: i64,
+    pub total_float: i64,
+    pub deadline_slack: i64,
+    pub critical: bool,
+    pub status: Status,
+    pub progress: u8,
+    pub note: Option<String>,
+    /// The provider whose forecast finish drives this item's forecast start
+    /// later than planned (smallest id on ties), if any: the "pushed by" cause.
+    pub pushed_by: Option<ItemIx>,
+    /// Working days the forecast finish is later than the planned finish.
+    pub slip: i64,
+}
+
+/// Per-team facts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TeamFacts {
+    /// Deliverables owned, sorted by id.
+    pub deliverables: Vec<ItemIx>,
+    /// How many OTHER teams own an item that transitively depends on this team's items.
+    pub blocking_power: usize,
+    /// Those teams, sorted by id.
+    pub blocks: Vec<TeamIx>,
+    /// Teams owning a direct provider (through milestones) of one of this team's items; sorted, self excluded.
+    pub waits_on: Vec<TeamIx>,
+}
+
+/// The kinds of schedule risk the tool detects by itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskKind {
+    /// A consumer is planned to start before its provider's planned or forecast finish.
+    StartsBeforeProvider,
+    NegativeFloat,
+    NegativeDeadlineSlack,
+    /// A blocked or at-risk provider on the critical path.
+    CriticalProviderAtRisk,
+    OverdueDecision,
+    MissingReport,
+    /// A dependency review row says the contract changed or the provider is off track.
+    DependencyReviewFlag,
+}
+
+impl RiskKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RiskKind::StartsBeforeProvider => "starts_before_provider",
+            RiskKind::NegativeFloat => "negative_float",
+            RiskKind::NegativeDeadlineSlack => "negative_deadline_slack",
+            RiskKind::CriticalProviderAtRisk => "critical_provider_at_risk",
+            RiskKind::OverdueDecision => "overdue_decision",
+            RiskKind::MissingReport => "missing_report",
+            RiskKind::DependencyReviewFlag => "dependency_review_flag",
+        }
+    }
+}
+
+/// A schedule risk found by analysis.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct DetectedRisk {
+    pub kind: RiskKind,
+    /// Item ids involved: for a dependency (starts before provider, review
+    /// flag) the provider then the consumer; otherwise the one item.
+    pub items: Vec<String>,
+    /// Decision id, for overdue decisions.
+    pub decision: Option<String>,
+    /// Scheduled report date, for missing reports.
+    pub date: Option<Date>,
+    pub message: String,
+}

@@ -1,0 +1,65 @@
+//! `tpm-site build`: content folder to site folder.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{ContentArg, EXIT_CONTENT, EXIT_OK, EXIT_USAGE, plural, print_diagnostics};
+use crate::diagnostics::Diagnostics;
+use crate::site::{self, BuildError, BuildOptions};
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub content: ContentArg,
+    /// Where to write the site. It is replaced as a whole, atomically; a folder
+    /// that tpm-site did not create is refused unless it is empty.
+    #[arg(long, value_name = "DIR", default_value = "public")]
+    pub output: PathBuf,
+    /// The published address, e.g. https://org.github.io/repo/ (overrides site.base_url).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Build the site as of this date (YYYY-MM-DD) instead of the newest report's date.
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date_arg)]
+    pub as_of: Option<jiff::civil::Date>,
+}
+
+pub fn run(args: &BuildArgs) -> i32 {
+    let opts = BuildOptions {
+        content: args.content.content.clone(),
+        output: args.output.clone(),
+        base_url: args.base_url.clone(),
+        as_of: args.as_of,
+        include_drafts: false,
+    };
+    let mut diags = Diagnostics::new();
+    let result = site::build(&opts, &mut diags);
+    let (errors, warnings) = print_diagnostics(diags, &opts.content);
+    match result {
+        Ok(summary) => {
+            println!(
+                "Built {} pages ({} files) in {:.2} s with {} into {}/ — open {}",
+                summary.pages,
+                summary.files,
+                summary.elapsed.as_secs_f64(),
+                plural(warnings, "warning"),
+                opts.output.display(),
+                opts.output.join("index.html").display()
+            );
+            EXIT_OK
+        }
+        Err(BuildError::Content) => {
+            eprintln!(
+                "error: build failed with {} and {}; nothing was written ({} is unchanged)",
+                plural(errors, "error"),
+                plural(warnings, "warning"),
+                opts.output.display()
+            );
+            EXIT_CONTENT
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! The command line: argument definitions and one thin file per command.
+//!
+//! Exit codes (documented in `--help` and the README): 0 success, 1 content
+//! errors (or warnings with `--deny-warnings`), 2 usage or I/O errors.
+
+pub mod build;
+pub mod check;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::diagnostics::{Diagnostics, Severity};
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_CONTENT: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tpm-site",
+    version,
+    about = "Turn a program's plain-text plan (YAML + Markdown in content/) into a static website of biweekly stakeholder reports.",
+    long_about = "Turn a program's plain-text plan (YAML + Markdown in content/) into a static website of biweekly stakeholder reports.\n\nThe content folder holds program.yaml, teams.yaml, deliverables/*.yaml, and optionally milestones.yaml, risks.yaml, decisions.yaml, reports/*.md and pages/*.md. tpm-site computes the schedule (forecasts, float, critical path) as of every report and writes an HTML site plus program.json.",
+    after_help = "Exit codes: 0 success, 1 content errors, 2 usage or I/O errors.\n\nExamples:\n  tpm-site build                    build content/ into public/\n  tpm-site check                    validate content/ and write nothing\n  tpm-site build --as-of 2027-03-12 the site as of an earlier date"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site from the content folder into the output folder.
+    Build(build::BuildArgs),
+    /// Load and analyse the content, report every problem, write nothing.
+    Check(check::CheckArgs),
+}
+
+/// `--content DIR`, shared by every command.
+#[derive(Debug, Args, Clone)]
+pub struct ContentArg {
+    /// The content folder to read.
+    #[arg(long, value_name = "DIR", default_value = "content")]
+    pub content: PathBuf,
+}
+
+/// A date argument in `YYYY-MM-DD` form.
+pub fn parse_date_arg(s: &str) -> Result<jiff::civil::Date, String> {
+    crate::model::fields::parse_date(s).map_err(|(m, h)| format!("{m} ({h})"))
+}
+
+/// Runs the parsed command line and returns the exit code.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Build(args) => build::run(&args),
+        Command::Check(args) => check::run(&args),
+    }
+}
+
+/// Prints diagnostics to stderr, sorted, and returns (errors, warnings).
+pub fn print_diagnostics(diags: Diagnostics, content: &Path) -> (usize, usize) {
+    let list = diags.into_sorted();
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    let (mut e, mut w) = (0, 0);
+    for d in &list {
+        match d.severity {
+            Severity::Error => e += 1,
+            Severity::Warning => w += 1,
+        }
+        let _ = writeln!(err, "{}", d.display(content));
+    }
+    (e, w)
+}
+
+/// "3 errors", "1 warning".
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}

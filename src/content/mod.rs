@@ -1,0 +1,332 @@
+//! Reading the content folder: which files exist, their text, their YAML trees
+//! and front matter, all with positions.
+//!
+//! [`load`] walks `content/` without following symlinks, reads every file of
+//! the format (see the spec's folder layout), checks UTF-8, splits front
+//! matter from Markdown bodies and parses YAML via [`yaml`]. Problems become
+//! diagnostics; only an unreadable content folder is an `Err`. This module
+//! knows file names and syntax, not meaning: that is `model`'s job.
+
+pub mod frontmatter;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diagnostics::Diagnostics;
+use crate::model::Loc;
+use yaml::{Node, Pos};
+
+/// Files larger than this are refused (a content file is a few kilobytes).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A parsed YAML file.
+#[derive(Clone, Debug)]
+pub struct YamlFile {
+    /// Path relative to the content folder, `/`-separated.
+    pub file: Arc<str>,
+    pub root: Node,
+}
+
+/// A Markdown file with YAML front matter.
+#[derive(Clone, Debug)]
+pub struct MarkdownFile {
+    pub file: Arc<str>,
+    /// The front matter (Null when empty).
+    pub front: Node,
+    /// The Markdown after the closing `---`, LF line endings.
+    pub body: String,
+    /// 1-based line of the body's first line in the whole file.
+    pub body_line: u32,
+}
+
+/// Everything read from a content folder, before any meaning is given to it.
+#[derive(Clone, Debug, Default)]
+pub struct Content {
+    pub program: Option<YamlFile>,
+    pub teams: Option<YamlFile>,
+    /// Sorted by file name.
+    pub deliverables: Vec<YamlFile>,
+    pub milestones: Option<YamlFile>,
+    pub risks: Option<YamlFile>,
+    pub decisions: Option<YamlFile>,
+    pub reports: Vec<MarkdownFile>,
+    pub pages: Vec<MarkdownFile>,
+    /// PRIVATE: recipients' addresses.
+    pub stakeholders: Option<YamlFile>,
+    /// Whether the folder `deliverables/` exists.
+    pub saw_deliverables_dir: bool,
+    /// Files that exist but could not be read or parsed. References into them
+    /// are not reported as unknown (the file's own error says what to fix).
+    pub unreadable: Vec<Arc<str>>,
+}
+
+impl Content {
+    /// Whether `file` (relative path) exists but could not be parsed.
+    pub fn is_unreadable(&self, file: &str) -> bool {
+        self.unreadable.iter().any(|f| &**f == file)
+    }
+
+    /// Whether any file under `dir/` could not be parsed.
+    pub fn any_unreadable_in(&self, dir: &str) -> bool {
+        self.unreadable.iter().any(|f| f.strip_prefix(dir).is_some_and(|r| r.starts_with('/')))
+    }
+}
+
+/// Why a content folder could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("content folder `{0}` does not exist")]
+    Missing(PathBuf),
+    #[error("`{0}` is not a folder")]
+    NotADir(PathBuf),
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// What a file under `content/` is, by its place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Program,
+    Teams,
+    Deliverables,
+    Milestones,
+    Risks,
+    Decisions,
+    Report,
+    Page,
+    Stakeholders,
+}
+
+fn classify(rel: &str) -> Option<Kind> {
+    let (dir, name) = match rel.rsplit_once('/') {
+        Some((d, n)) => (d, n),
+        None => ("", rel),
+    };
+    match (dir, name) {
+        ("", "program.yaml") => Some(Kind::Program),
+        ("", "teams.yaml") => Some(Kind::Teams),
+        ("", "milestones.yaml") => Some(Kind::Milestones),
+        ("", "risks.yaml") => Some(Kind::Risks),
+        ("", "decisions.yaml") => Some(Kind::Decisions),
+        ("", "stakeholders.yaml") => Some(Kind::Stakeholders),
+        ("deliverables", n) if n.ends_with(".yaml") => Some(Kind::Deliverables),
+        ("reports", n) if n.ends_with(".md") => Some(Kind::Report),
+        ("pages", n) if n.ends_with(".md") => Some(Kind::Page),
+        _ => None,
+    }
+}
+
+/// Reads and parses every content file under `dir`.
+pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Content, LoadError> {
+    let meta = std::fs::symlink_metadata(dir).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => LoadError::Missing(dir.to_path_buf()),
+        _ => LoadError::Io {
+            path: dir.to_path_buf(),
+            source: e,
+        },
+    })?;
+    if !std::fs::metadata(dir).map(|m| m.is_dir()).unwrap_or(meta.is_dir()) {
+        return Err(LoadError::NotADir(dir.to_path_buf()));
+    }
+    let mut content = Content::default();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .follow_root_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
+                let rel = relative(dir, &path);
+                diags.file_error(&rel, format!("cannot read: {err}"));
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let rel = relative(dir, entry.path());
+        let ft = entry.file_type();
+        if ft.is_symlink() {
+            diags
+                .file_warning(&rel, "symbolic link ignored: links are not followed")
+                .with_hint("copy the file into the content folder instead of linking to it");
+            continue;
+        }
+        if ft.is_dir() {
+            if entry.depth() == 1 && rel.as_ref() == "deliverables" {
+                content.saw_deliverables_dir = true;
+            }
+            if entry.depth() == 1 && matches!(rel.as_ref(), "deliverables" | "reports" | "pages") {
+                continue;
+            }
+            if entry.depth() == 1 {
+                diags
+                    .file_warning(&rel, "folder ignored: not part of the content format")
+                    .with_hint("content folders are deliverables/, reports/ and pages/");
+            }
+            continue;
+        }
+        let Some(kind) = classify(&rel) else {
+            // Only report files directly under known places, not every nested file.
+            let hint = if rel.ends_with(".yml") {
+                "tpm-site reads `.yaml` files: rename it to end in `.yaml`".to_string()
+            } else {
+                "see the content format: program.yaml, teams.yaml, deliverables/*.yaml, milestones.yaml, risks.yaml, decisions.yaml, reports/*.md, pages/*.md, stakeholders.yaml".to_string()
+            };
+            diags
+                .file_warning(&rel, "file ignored: not part of the content format")
+                .with_hint(hint);
+            continue;
+        };
+        let Some(text) = read_text(entry.path(), &rel, diags) else {
+            content.unreadable.push(rel);
+            continue;
+        };
+        match kind {
+            Kind::Report | Kind::Page => {
+                match parse_markdown(&rel, &text, diags) {
+                    Some(md) if kind == Kind::Report => content.reports.push(md),
+                    Some(md) => content.pages.push(md),
+                    None => content.unreadable.push(rel),
+                }
+            }
+            _ => {
+                let Some(file) = parse_yaml(&rel, &text, diags) else {
+                    content.unreadable.push(rel);
+                    continue;
+                };
+                match kind {
+                    Kind::Program => content.program = Some(file),
+                    Kind::Teams => content.teams = Some(file),
+                    Kind::Deliverables => content.deliverables.push(file),
+                    Kind::Milestones => content.milestones = Some(file),
+                    Kind::Risks => content.risks = Some(file),
+                    Kind::Decisions => content.decisions = Some(file),
+                    Kind::Stakeholders => content.stakeholders = Some(file),
+                    Kind::Report | Kind::Page => unreachable!("handled above"),
+                }
+            }
+        }
+    }
+    Ok(content)
+}
+
+/// `dir/a/b.yaml` -> `a/b.yaml` (always `/`-separated).
+fn relative(dir: &Path, path: &Path) -> Arc<str> {
+    let rel = path.strip_prefix(dir).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/").into()
+}
+
+/// Reads a file as UTF-8 text with LF line endings and no BOM.
+fn read_text(path: &Path, rel: &Arc<str>, diags: &mut Diagnostics) -> Option<String> {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_FILE_BYTES {
+        diags
+            .file_error(
+                rel,
+                format!("file is {} MiB, more than the {} MiB a content file may be", size >> 20, MAX_FILE_BYTES >> 20),
+            )
+            .with_hint("split it into several files, or remove what does not belong in it");
+        return None;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.file_error(rel, format!("cannot read file: {e}"));
+            return None;
+        }
+    };
+    decode(rel, bytes, diags)
+}
+
+/// UTF-8 check (pointing at the first bad byte), BOM and CRLF removal.
+pub fn decode(rel: &Arc<str>, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let at = e.utf8_error().valid_up_to();
+            let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32;
+            let col = 1 + at - bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+            diags
+                .error(
+                    &Loc {
+                        file: rel.clone(),
+                        pos: Pos { line, col: col as u32 },
+                    },
+                    format!("file is not valid UTF-8 (byte 0x{:02x})", bytes[at]),
+                )
+                .with_hint("save the file as UTF-8");
+            return None;
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    Some(if text.contains('\r') { text.replace("\r\n", "\n") } else { text })
+}
+
+/// Parses a YAML file, turning syntax errors into diagnostics.
+pub fn parse_yaml(rel: &Arc<str>, text: &str, diags: &mut Diagnostics) -> Option<YamlFile> {
+    match yaml::parse(text, 0) {
+        Ok(root) => Some(YamlFile { file: rel.clone(), root }),
+        Err(err) => {
+            report_yaml_error(rel, err, diags);
+            None
+        }
+    }
+}
+
+/// Splits and parses a Markdown file's front matter.
+pub fn parse_markdown(rel: &Arc<str>, text: &str, diags: &mut Diagnostics) -> Option<MarkdownFile> {
+    let split = match frontmatter::split(text) {
+        Ok(s) => s,
+        Err(err) => {
+            diags
+                .error(
+                    &Loc {
+                        file: rel.clone(),
+                        pos: Pos { line: err.line, col: 1 },
+                    },
+                    err.message,
+                )
+                .with_hint(err.hint);
+            return None;
+        }
+    };
+    let front = match yaml::parse(split.front, split.front_line - 1) {
+        Ok(n) => n,
+        Err(err) => {
+            report_yaml_error(rel, err, diags);
+            return None;
+        }
+    };
+    Some(MarkdownFile {
+        file: rel.clone(),
+        front,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+    })
+}
+
+fn report_yaml_error(rel: &Arc<str>, err: yaml::ParseError, diags: &mut Diagnostics) {
+    let loc = Loc {
+        file: rel.clone(),
+        pos: err.pos,
+    };
+    let (message, hint) = yaml::explain(&err.message);
+    let d = diags.error(&loc, message);
+    if let Some(hint) = hint {
+        d.hint = Some(hint);
+    }
+}

@@ -1,0 +1,331 @@
+//! The one place that knows the YAML crate (serde-saphyr).
+//!
+//! It parses a YAML document into a [`Node`] tree in which every value carries
+//! its line and column in the whole file, so every later diagnostic can point at
+//! the exact line. Budgets bound alias expansion, nesting depth and size;
+//! duplicate keys are errors. Nothing here knows the content format.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{Budget, DuplicateKeyPolicy, Options, Spanned};
+
+/// A position in a file: 1-based line and column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// A YAML value with the position where it is written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub pos: Pos,
+    pub value: Value,
+}
+
+/// The shape of a YAML value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    /// Keys keep their positions; order is the file's order.
+    Map(Vec<(Node, Node)>),
+}
+
+impl Value {
+    /// A short noun for messages: "a list", "a mapping", "text".
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "nothing (null)",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) => "a number",
+            Value::Float(_) => "a number",
+            Value::Str(_) => "text",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+}
+
+/// A YAML syntax or budget error, with its position when known.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParseError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+/// Limits on hostile YAML: nesting, aliases, events and size.
+fn options() -> Options {
+    let mut budget = Budget::default();
+    budget.max_depth = 64;
+    budget.max_aliases = 1_000;
+    budget.max_anchors = 1_000;
+    let mut options = Options::default();
+    options.budget = Some(budget);
+    options.duplicate_keys = DuplicateKeyPolicy::Error;
+    options.strict_booleans = true;
+    options.with_snippet = false;
+    options
+}
+
+/// Parses one YAML document. `line_offset` is added to every line so that
+/// front matter reports positions in whole-file coordinates.
+pub fn parse(text: &str, line_offset: u32) -> Result<Node, ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Ok(Node {
+            pos: Pos {
+                line: 1 + line_offset,
+                col: 1,
+            },
+            value: Value::Null,
+        });
+    }
+    match serde_saphyr::from_str_with_options::<SpannedNode>(text, options()) {
+        Ok(node) => {
+            let mut node = node.0;
+            if line_offset > 0 {
+                shift(&mut node, line_offset);
+            }
+            Ok(node)
+        }
+        Err(err) => {
+            let message = clean_message(&err.without_snippet().to_string());
+            if message.contains("tab") {
+                // Point at the first line indented with a tab, not where the scanner noticed.
+                if let Some((i, line)) = text.lines().enumerate().find(|(_, l)| {
+                    l.chars().take_while(|c| c.is_whitespace()).any(|c| c == '\t')
+                }) {
+                    let col = line.chars().position(|c| c == '\t').unwrap_or(0);
+                    return Err(ParseError {
+                        pos: Pos { line: i as u32 + 1 + line_offset, col: col as u32 + 1 },
+                        message,
+                    });
+                }
+            }
+            let pos = err
+                .location()
+                .map(|l| Pos {
+                    line: l.line() as u32 + line_offset,
+                    col: l.column() as u32,
+                })
+                .unwrap_or(Pos {
+                    line: 1 + line_offset,
+                    col: 1,
+                });
+            Err(ParseError { pos, message })
+        }
+    }
+}
+
+fn shift(node: &mut Node, by: u32) {
+    node.pos.line += by;
+    match &mut node.value {
+        Value::Seq(items) => items.iter_mut().for_each(|n| shift(n, by)),
+        Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            shift(k, by);
+            shift(v, by);
+        }),
+        _ => {}
+    }
+}
+
+/// Drops the crate's own "at line X column Y" suffix: our diagnostics carry the position.
+fn clean_message(message: &str) -> String {
+    let first = message.lines().next().unwrap_or(message).trim();
+    let cut = first.find(" at line ").unwrap_or(first.len());
+    first[..cut].trim_end_matches(':').trim().to_string()
+}
+
+struct SpannedNode(Node);
+
+impl<'de> Deserialize<'de> for SpannedNode {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<Value>::deserialize(d)?;
+        let loc = spanned.referenced;
+        Ok(SpannedNode(Node {
+            pos: Pos {
+                line: loc.line() as u32,
+                col: loc.column() as u32,
+            },
+            value: spanned.value,
+        }))
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Value::deserialize(d)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        i64::try_from(v)
+            .map(Value::Int)
+            .or(Ok(Value::Float(v as f64)))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Str(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Str(v))
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Value, E> {
+        Ok(Value::Str(String::from_utf8_lossy(v).into_owned()))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(SpannedNode(node)) = seq.next_element::<SpannedNode>()? {
+            items.push(node);
+        }
+        Ok(Value::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries = Vec::new();
+        while let Some((SpannedNode(k), SpannedNode(v))) =
+            map.next_entry::<SpannedNode, SpannedNode>()?
+        {
+            entries.push((k, v));
+        }
+        Ok(Value::Map(entries))
+    }
+}
+
+/// Turns the YAML crate's message into ours, with a hint where we know the fix.
+pub fn explain(raw: &str) -> (String, Option<String>) {
+    if let Some(rest) = raw.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(", set DuplicateKeyPolicy").next().unwrap_or(rest).trim();
+        return (
+            format!("duplicate key `{key}`: a key may appear only once in a mapping"),
+            Some("remove one of the two entries, or merge them".into()),
+        );
+    }
+    if raw.contains("budget breached") || raw.contains("alias") && raw.contains("limit") {
+        return (
+            "the YAML expands to too much data (aliases or size beyond the limits)".into(),
+            Some("write the values out instead of repeating them through anchors and aliases".into()),
+        );
+    }
+    if raw.contains("recursion limit") || raw.contains("depth") {
+        return (
+            "the YAML is nested too deeply".into(),
+            Some("content files need only a few levels of nesting".into()),
+        );
+    }
+    if raw.contains("tab") {
+        return (
+            format!("invalid YAML: {raw}"),
+            Some("indent with spaces: YAML does not allow tabs for indentation".into()),
+        );
+    }
+    (
+        format!("invalid YAML: {raw}"),
+        Some("check the indentation and quoting around this line".into()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> Result<Node, ParseError> {
+        parse(text, 0)
+    }
+
+    #[test]
+    fn values_keep_their_positions_and_yaml_1_1_booleans_stay_text() {
+        let n = p("- id: a\n  depends_on: [b, c]\n  progress: 60\n  date: 2027-01-02\n  ok: no\n").unwrap();
+        let Value::Seq(items) = &n.value else { panic!("{n:?}") };
+        let Value::Map(entries) = &items[0].value else { panic!() };
+        let (k, v) = &entries[1];
+        assert_eq!(k.value, Value::Str("depends_on".into()));
+        assert_eq!(k.pos, Pos { line: 2, col: 3 });
+        let Value::Seq(deps) = &v.value else { panic!() };
+        assert_eq!(deps[1].pos, Pos { line: 2, col: 19 });
+        assert_eq!(entries[2].1.value, Value::Int(60));
+        assert_eq!(entries[3].1.value, Value::Str("2027-01-02".into()));
+        assert_eq!(entries[4].1.value, Value::Str("no".into()));
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_at_the_second_key() {
+        let e = p("a: 1\nb: 2\na: 3\n").unwrap_err();
+        assert_eq!(e.pos.line, 3);
+        let (msg, hint) = explain(&e.message);
+        assert_eq!(msg, "duplicate key `a`: a key may appear only once in a mapping");
+        assert!(hint.is_some());
+    }
+
+    #[test]
+    fn alias_bombs_and_deep_nesting_are_bounded() {
+        let mut bomb = String::from("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
+        for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"].windows(2).map(|w| (w[0], w[1])) {
+            bomb.push_str(&format!("{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+        }
+        let e = p(&bomb).unwrap_err();
+        assert!(explain(&e.message).0.contains("too much data"), "{e:?}");
+        let deep = "[".repeat(100_000);
+        let e = p(&deep).unwrap_err();
+        assert_eq!(explain(&e.message).0, "the YAML is nested too deeply", "{e:?}");
+    }
+
+    #[test]
+    fn small_aliases_still_work() {
+        let n = p("a: &x [1]\nb: *x\n").unwrap();
+        let Value::Map(entries) = n.value else { panic!() };
+        assert_eq!(entries[0].1.value, entries[1].1.value);
+    }
+
+    #[test]
+    fn syntax_errors_are_shifted_by_the_front_matter_offset() {
+        let e = parse("x: 1\ny: [\n", 3).unwrap_err();
+        assert!(e.pos.line >= 5, "{e:?}");
+        let n = parse("x: 1\n", 3).unwrap();
+        assert_eq!(n.pos.line, 4);
+    }
+
+    #[test]
+    fn tabs_get_a_hint() {
+        let e = p("a:\n\tb: 1\n").unwrap_err();
+        assert_eq!(e.pos.line, 2);
+        assert!(explain(&e.message).1.unwrap().contains("spaces"));
+    }
+}

@@ -1,0 +1,158 @@
+//! `program.json`: the stable machine-readable export, field for field as the
+//! spec defines it (more fields may be added, none renamed). Lists are sorted
+//! by id unless the spec says otherwise. Stakeholders never appear here.
+
+use serde::Serialize;
+
+use crate::analysis::{DetectedRisk, Snapshot};
+use crate::model::{ItemKind, Program, Rag, Status};
+
+#[derive(Serialize)]
+struct Export<'a> {
+    program: ProgramOut<'a>,
+    items: Vec<ItemOut<'a>>,
+    critical_path: Vec<&'a str>,
+    teams: Vec<TeamOut<'a>>,
+    detected_risks: Vec<RiskOut<'a>>,
+    reports: Vec<ReportOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProgramOut<'a> {
+    name: &'a str,
+    start: String,
+    end: String,
+    forecast_end: String,
+    as_of: String,
+    status: Option<Rag>,
+    min_float: i64,
+}
+
+#[derive(Serialize)]
+struct ItemOut<'a> {
+    id: &'a str,
+    kind: ItemKind,
+    name: &'a str,
+    owner: Option<&'a str>,
+    depends_on: Vec<&'a str>,
+    planned_start: String,
+    planned_finish: String,
+    forecast_start: String,
+    forecast_finish: String,
+    late_start: String,
+    late_finish: String,
+    duration: i64,
+    total_float: i64,
+    deadline_slack: i64,
+    critical: bool,
+    status: Status,
+    progress: u8,
+}
+
+#[derive(Serialize)]
+struct TeamOut<'a> {
+    id: &'a str,
+    name: &'a str,
+    deliverables: Vec<&'a str>,
+    blocking_power: usize,
+    waits_on: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct RiskOut<'a> {
+    kind: &'static str,
+    items: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decision: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct ReportOut<'a> {
+    date: String,
+    status: Rag,
+    summary: &'a str,
+    url: String,
+}
+
+/// `program.json` for the program as of `snap`, listing the reports up to it.
+pub fn program_json(program: &Program, snap: &Snapshot) -> Vec<u8> {
+    let items = program
+        .items
+        .iter()
+        .zip(&snap.items)
+        .map(|(item, s)| ItemOut {
+            id: &item.id,
+            kind: item.kind,
+            name: &item.name,
+            owner: item.owner.map(|t| program.teams[t].id.as_str()),
+            depends_on: item.depends_on.iter().map(|&d| program.items[d].id.as_str()).collect(),
+            planned_start: s.planned_start.to_string(),
+            planned_finish: s.planned_finish.to_string(),
+            forecast_start: s.forecast_start.to_string(),
+            forecast_finish: s.forecast_finish.to_string(),
+            late_start: s.late_start.to_string(),
+            late_finish: s.late_finish.to_string(),
+            duration: s.duration,
+            total_float: s.total_float,
+            deadline_slack: s.deadline_slack,
+            critical: s.critical,
+            status: s.status,
+            progress: s.progress,
+        })
+        .collect();
+    let teams = program
+        .teams
+        .iter()
+        .zip(&snap.teams)
+        .map(|(t, f)| TeamOut {
+            id: &t.id,
+            name: &t.name,
+            deliverables: f.deliverables.iter().map(|&i| program.items[i].id.as_str()).collect(),
+            blocking_power: f.blocking_power,
+            waits_on: f.waits_on.iter().map(|&w| program.teams[w].id.as_str()).collect(),
+        })
+        .collect();
+    let detected_risks = snap.detected_risks.iter().map(risk_out).collect();
+    let upto = snap.report.map_or(0, |r| r + 1);
+    let reports = program.reports[..upto.min(program.reports.len())]
+        .iter()
+        .map(|r| ReportOut {
+            date: r.date.to_string(),
+            status: r.status,
+            summary: &r.summary,
+            url: format!("reports/{}/", r.date),
+        })
+        .collect();
+    let export = Export {
+        program: ProgramOut {
+            name: &program.meta.name,
+            start: program.meta.start.to_string(),
+            end: program.meta.end.to_string(),
+            forecast_end: snap.forecast_end.to_string(),
+            as_of: snap.as_of.to_string(),
+            status: snap.status,
+            min_float: snap.min_float,
+        },
+        items,
+        critical_path: snap.critical_path.iter().map(|&i| program.items[i].id.as_str()).collect(),
+        teams,
+        detected_risks,
+        reports,
+    };
+    let mut out = serde_json::to_vec_pretty(&export).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+fn risk_out(r: &DetectedRisk) -> RiskOut<'_> {
+    RiskOut {
+        kind: r.kind.as_str(),
+        items: &r.items,
+        decision: r.decision.as_deref(),
+        date: r.date.map(|d| d.to_string()),
+        message: &r.message,
+    }
+}

@@ -1,0 +1,178 @@
+//! Markdown to safe HTML.
+//!
+//! CommonMark plus tables, footnotes, task lists and strikethrough, with ids on
+//! headings. Raw HTML in the source is escaped and shown as text, never
+//! rendered; link and image URLs keep only http, https, mailto and relative
+//! targets (anything else becomes `#`). The output is therefore safe to embed
+//! without further escaping.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Whether a link or image URL may appear in the output.
+pub fn is_safe_url(url: &str) -> bool {
+    let u: String = url
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match u.find(':') {
+        None => true,
+        Some(colon) => {
+            // A colon after the first `/`, `?` or `#` is part of a relative path.
+            let first_sep = u.find(['/', '?', '#']).unwrap_or(usize::MAX);
+            if first_sep < colon {
+                return true;
+            }
+            let scheme = &u[..colon];
+            matches!(scheme, "http" | "https" | "mailto")
+        }
+    }
+}
+
+/// A heading id: lowercase words joined by `-`, unique within the document.
+fn slug(text: &str, used: &mut HashMap<String, usize>) -> String {
+    let mut s = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            s.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-' || c == '_') && !s.ends_with('-') && !s.is_empty() {
+            s.push('-');
+        }
+    }
+    let base = s.trim_end_matches('-').to_string();
+    let base = if base.is_empty() { "section".to_string() } else { base };
+    let n = used.entry(base.clone()).or_insert(0);
+    *n += 1;
+    if *n == 1 { base } else { format!("{base}-{}", *n - 1) }
+}
+
+/// Renders Markdown to safe HTML.
+pub fn to_html(md: &str) -> String {
+    let mut events: Vec<Event> = Vec::new();
+    let mut used = HashMap::new();
+    let mut heading_start: Option<usize> = None;
+    for ev in Parser::new_ext(md, options()) {
+        let ev = match ev {
+            Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: safe(dest_url),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: safe(dest_url),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                heading_start = Some(events.len());
+                // Author-given `{#id}` attributes are kept only when they are plain slugs.
+                let id = id.filter(|i| i.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+                Event::Start(Tag::Heading {
+                    level: demote(level),
+                    id,
+                    classes: Vec::new(),
+                    attrs: {
+                        let _ = (classes, attrs);
+                        Vec::new()
+                    },
+                })
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some(start) = heading_start.take() {
+                    let text: String = events[start + 1..]
+                        .iter()
+                        .filter_map(|e| match e {
+                            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                            _ => None,
+                        })
+                        .collect();
+                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
+                        let new_id = match id.take() {
+                            Some(given) => {
+                                used.entry(given.to_string()).or_insert(1);
+                                given
+                            }
+                            None => CowStr::from(slug(&text, &mut used)),
+                        };
+                        *id = Some(new_id);
+                    }
+                }
+                Event::End(TagEnd::Heading(demote(level)))
+            }
+            other => other,
+        };
+        events.push(ev);
+    }
+    let mut out = String::with_capacity(md.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    out
+}
+
+/// Headings inside a page start at `<h2>`: the page owns its `<h1>`.
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        other => other,
+    }
+}
+
+fn safe(url: CowStr<'_>) -> CowStr<'_> {
+    if is_safe_url(&url) { url } else { CowStr::from("#") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        let out = to_html("Hello <script>alert(1)</script>\n\n<div onclick=x>hi</div>\n");
+        assert!(!out.contains("<script"), "{out}");
+        assert!(!out.contains("<div"), "{out}");
+        assert!(out.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{out}");
+    }
+
+    #[test]
+    fn only_safe_url_schemes_survive() {
+        let out = to_html("[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c](data:text/html,x) ![i](vbscript:x) [d](https://ok.example/) [e](mailto:a@b.c) [f](../rel/x.html) [g](#anchor) [h](java\tscript:x)");
+        assert!(!out.to_lowercase().contains("javascript"), "{out}");
+        assert!(!out.contains("data:"), "{out}");
+        assert!(!out.contains("vbscript"), "{out}");
+        for ok in ["https://ok.example/", "mailto:a@b.c", "../rel/x.html", "#anchor"] {
+            assert!(out.contains(&format!("href=\"{ok}\"")), "{ok} in {out}");
+        }
+        assert!(is_safe_url("docs/a:b"));
+        assert!(!is_safe_url(" javascript:x"));
+    }
+
+    #[test]
+    fn gfm_extensions_and_heading_ids() {
+        let out = to_html("# Highlights\n\n## Next two weeks\n\n## Highlights\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\nText[^1]\n\n[^1]: A note.\n");
+        assert!(out.contains("<h2 id=\"highlights\">Highlights</h2>"), "{out}");
+        assert!(out.contains("<h2 id=\"next-two-weeks\">"), "{out}");
+        assert!(out.contains("<h2 id=\"highlights-1\">"), "{out}");
+        assert!(out.contains("<table>"), "{out}");
+        assert!(out.contains("type=\"checkbox\""), "{out}");
+        assert!(out.contains("footnote-definition"), "{out}");
+    }
+
+    #[test]
+    fn attribute_breaks_in_urls_and_titles_are_escaped() {
+        let out = to_html("[x](https://a.example/\"onmouseover=alert(1) \"t\\\"itle\")");
+        assert!(!out.contains("\"onmouseover"), "{out}");
+    }
+}

@@ -1,0 +1,31 @@
+//! Rendering: turns the program and its analysis into bytes (HTML pages via
+//! tera themes, Markdown via pulldown-cmark, `program.json`).
+//!
+//! Everything here is pure: it returns [`OutputFile`]s and never writes to
+//! disk (that is `site`'s job). Every string from content is escaped: by tera's
+//! autoescape in templates, by [`markdown`] for Markdown, by serde for JSON.
+//! Stakeholders are never read here.
+
+pub mod html;
+pub mod json;
+pub mod markdown;
+pub mod theme;
+pub mod views;
+
+pub struct SiteData<'a> {
+    pub program: &'a crate::model::Program,
+    pub plan: &'a crate::analysis::Plan,
+    /// The program as of the newest report (or --as-of): dashboard, charter, team, deliverable, risk, decision pages.
+    pub current: &'a crate::analysis::Snapshot,
+    /// Parallel to program.reports: the program as of each report.
+    pub reports: &'a [crate::analysis::Snapshot],
+    /// Every scheduled report date with the index of the report that covers it (None: missing).
+    pub scheduled: &'a [(jiff::civil::Date, Option<usize>)],
+}
+
+/// One file of the site, relative to the output root (`/`-separated).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}

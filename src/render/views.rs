@@ -1,0 +1,1 @@
+//! View models (work in progress).

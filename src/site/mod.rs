@@ -1,0 +1,152 @@
+//! Orchestration: a build is a list of steps (load, resolve, plan, analyze,
+//! render, write), each feeding the next. This module owns the order of the
+//! steps and the build options; [`output`] is the one place that writes files.
+
+pub mod output;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+
+use crate::analysis::{self, Plan, Snapshot};
+use crate::content;
+use crate::diagnostics::Diagnostics;
+use crate::model::{self, Program, ResolveOptions};
+use crate::render::{self, OutputFile, SiteData};
+
+/// What to build from where.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    pub content: PathBuf,
+    pub output: PathBuf,
+    /// Overrides `site.base_url` (normalised to end with `/`).
+    pub base_url: Option<String>,
+    /// "Today": defaults to the newest report's date.
+    pub as_of: Option<Date>,
+    /// Keep draft reports (serve only).
+    pub include_drafts: bool,
+}
+
+/// A loaded, analysed program: everything render needs.
+pub struct Analyzed {
+    pub program: Program,
+    pub plan: Plan,
+    /// As of the newest report or `--as-of`.
+    pub current: Snapshot,
+    /// Parallel to `program.reports`.
+    pub reports: Vec<Snapshot>,
+    pub scheduled: Vec<(Date, Option<usize>)>,
+}
+
+/// Why a build stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// Content problems: the diagnostics say which.
+    #[error("the content has errors")]
+    Content,
+    #[error(transparent)]
+    Load(#[from] content::LoadError),
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
+    #[error("theme: {0}")]
+    Theme(#[from] render::theme::ThemeError),
+    #[error("render: {0}")]
+    Render(#[from] render::html::RenderError),
+    #[error("`--base-url {0}` is not an http(s) URL")]
+    BaseUrl(String),
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildSummary {
+    pub pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+}
+
+/// Loads, resolves and analyses `content_dir`. Diagnostics are appended to
+/// `diags`; `Ok(None)` means content errors stopped it.
+pub fn analyze_dir(
+    content_dir: &Path,
+    as_of: Option<Date>,
+    include_drafts: bool,
+    diags: &mut Diagnostics,
+) -> Result<Option<Analyzed>, content::LoadError> {
+    let loaded = content::load(content_dir, diags)?;
+    let Some(program) = model::resolve(&loaded, ResolveOptions { include_drafts }, diags) else {
+        return Ok(None);
+    };
+    let Some(plan) = analysis::plan(&program, diags) else {
+        return Ok(None);
+    };
+    if diags.has_errors() {
+        return Ok(None);
+    }
+    let states = analysis::states(&program);
+    let reports: Vec<Snapshot> = states.iter().map(|s| analysis::analyze(&program, &plan, s)).collect();
+    let current = match as_of {
+        Some(date) => analysis::analyze(&program, &plan, &analysis::state_as_of(&program, date)),
+        None => match reports.last() {
+            Some(last) => last.clone(),
+            None => analysis::analyze(&program, &plan, &analysis::state_as_of(&program, program.meta.start)),
+        },
+    };
+    let scheduled = analysis::scheduled_reports(&program);
+    Ok(Some(Analyzed { program, plan, current, reports, scheduled }))
+}
+
+/// Renders every file of the site (nothing is written).
+pub fn render_site(a: &Analyzed, theme_root: Option<&Path>) -> Result<Vec<OutputFile>, BuildError> {
+    let theme_dir = theme_root.map(|r| r.join(&a.program.meta.site.theme));
+    let theme = render::theme::Theme::load(&a.program.meta.site.theme, theme_dir.as_deref())?;
+    let data = SiteData {
+        program: &a.program,
+        plan: &a.plan,
+        current: &a.current,
+        reports: &a.reports,
+        scheduled: &a.scheduled,
+    };
+    let mut files = render::html::render_pages(&data, &theme)?;
+    files.push(OutputFile { path: "program.json".into(), bytes: render::json::program_json(&a.program, &a.current) });
+    files.push(OutputFile { path: ".nojekyll".into(), bytes: Vec::new() });
+    if let Some(cname) = &a.program.meta.site.cname {
+        files.push(OutputFile { path: "CNAME".into(), bytes: format!("{cname}\n").into_bytes() });
+    }
+    files.sort_by(|x, y| x.path.cmp(&y.path));
+    Ok(files)
+}
+
+/// The folder holding site themes: `themes/` next to the content folder.
+pub fn theme_root(content_dir: &Path) -> PathBuf {
+    let abs = if content_dir.is_absolute() {
+        content_dir.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(content_dir)
+    };
+    abs.parent().map(|p| p.join("themes")).unwrap_or_else(|| PathBuf::from("themes"))
+}
+
+/// The whole build: analyse, render, write atomically.
+pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummary, BuildError> {
+    let started = Instant::now();
+    // Refuse a dangerous target before doing any work.
+    output::check_target(&opts.output, &opts.content)?;
+    let Some(mut analyzed) = analyze_dir(&opts.content, opts.as_of, opts.include_drafts, diags)? else {
+        return Err(BuildError::Content);
+    };
+    if let Some(url) = &opts.base_url {
+        let u = url.trim();
+        if !(u.starts_with("https://") || u.starts_with("http://")) || u.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '<' | '>')) {
+            return Err(BuildError::BaseUrl(url.clone()));
+        }
+        analyzed.program.meta.site.base_url = Some(if u.ends_with('/') { u.to_string() } else { format!("{u}/") });
+    }
+    let files = render_site(&analyzed, Some(&theme_root(&opts.content)))?;
+    output::write_site(&opts.output, &opts.content, &files)?;
+    Ok(BuildSummary {
+        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        files: files.len(),
+        elapsed: started.elapsed(),
+    })
+}

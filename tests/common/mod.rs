@@ -1,0 +1,72 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use tpm_site::diagnostics::{Diagnostic, Diagnostics};
+use tpm_site::site::{self, Analyzed};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+/// Loads and analyses a content folder; panics with the diagnostics on errors.
+pub fn analyze(content: &Path) -> Analyzed {
+    let mut diags = Diagnostics::new();
+    match site::analyze_dir(content, None, false, &mut diags) {
+        Ok(Some(a)) => a,
+        other => panic!(
+            "{} did not analyse: {:?}\n{}",
+            content.display(),
+            other.err(),
+            render(diags.into_sorted())
+        ),
+    }
+}
+
+/// Loads a content folder and returns every diagnostic, sorted.
+pub fn diagnostics(content: &Path) -> Vec<Diagnostic> {
+    let mut diags = Diagnostics::new();
+    let _ = site::analyze_dir(content, None, false, &mut diags);
+    diags.into_sorted()
+}
+
+pub fn render(list: Vec<Diagnostic>) -> String {
+    list.iter()
+        .map(|d| d.display(Path::new("content")).to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file below `dir` with its bytes, sorted by relative path.
+pub fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            out.push((rel, fs::read(entry.path()).unwrap()));
+        }
+    }
+    out
+}
