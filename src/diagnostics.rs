@@ -66,7 +66,14 @@ impl fmt::Display for DisplayDiagnostic<'_> {
         } else {
             let path = self.root.join(&*d.file);
             if d.line > 0 {
-                write!(f, "{}:{}:{}: {sev}: {}", path.display(), d.line, d.col.max(1), d.message)?;
+                write!(
+                    f,
+                    "{}:{}:{}: {sev}: {}",
+                    path.display(),
+                    d.line,
+                    d.col.max(1),
+                    d.message
+                )?;
             } else {
                 write!(f, "{}: {sev}: {}", path.display(), d.message)?;
             }
@@ -101,15 +108,31 @@ impl Diagnostics {
 
     /// Records a problem about a whole file (no line).
     pub fn file_error(&mut self, file: &Arc<str>, message: impl Into<String>) -> &mut Diagnostic {
-        self.push_at(Severity::Error, file.clone(), Pos::default(), message.into())
+        self.push_at(
+            Severity::Error,
+            file.clone(),
+            Pos::default(),
+            message.into(),
+        )
     }
 
     /// Records a warning about a whole file (no line).
     pub fn file_warning(&mut self, file: &Arc<str>, message: impl Into<String>) -> &mut Diagnostic {
-        self.push_at(Severity::Warning, file.clone(), Pos::default(), message.into())
+        self.push_at(
+            Severity::Warning,
+            file.clone(),
+            Pos::default(),
+            message.into(),
+        )
     }
 
-    fn push_at(&mut self, severity: Severity, file: Arc<str>, pos: Pos, message: String) -> &mut Diagnostic {
+    fn push_at(
+        &mut self,
+        severity: Severity,
+        file: Arc<str>,
+        pos: Pos,
+        message: String,
+    ) -> &mut Diagnostic {
         self.items.push(Diagnostic {
             severity,
             file,
@@ -134,11 +157,17 @@ impl Diagnostics {
     }
 
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.severity == Severity::Error).count()
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     pub fn warning_count(&self) -> usize {
-        self.items.iter().filter(|d| d.severity == Severity::Warning).count()
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -148,7 +177,8 @@ impl Diagnostics {
     /// Sorted by file, line, column, then severity and message; exact duplicates dropped.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| {
-            (&a.file, a.line, a.col, a.severity, &a.message).cmp(&(&b.file, b.line, b.col, b.severity, &b.message))
+            (&a.file, a.line, a.col, a.severity, &a.message)
+                .cmp(&(&b.file, b.line, b.col, b.severity, &b.message))
         });
         self.items.dedup();
         self.items
@@ -161,7 +191,10 @@ impl Diagnostics {
 
 /// The closest candidate to `word` by edit distance, if it is close enough to be
 /// a plausible typo ("did you mean ...?").
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1) + 1;
     candidates
         .into_iter()
@@ -177,7 +210,15 @@ mod tests {
 
     #[test]
     fn did_you_mean_finds_typos_but_not_strangers() {
-        let fields = ["id", "name", "owner", "depends_on", "start", "due", "duration"];
+        let fields = [
+            "id",
+            "name",
+            "owner",
+            "depends_on",
+            "start",
+            "due",
+            "duration",
+        ];
         assert_eq!(did_you_mean("dependson", fields), Some("depends_on"));
         assert_eq!(did_you_mean("duo", fields), Some("due"));
         assert_eq!(did_you_mean("colour", fields), None);
@@ -188,9 +229,28 @@ mod tests {
         let mut d = Diagnostics::new();
         let b: Arc<str> = "reports/2027-01-29.md".into();
         let a: Arc<str> = "deliverables/a.yaml".into();
-        d.error(&Loc { file: b.clone(), pos: Pos { line: 4, col: 3 } }, "late");
-        d.warning(&Loc { file: a.clone(), pos: Pos { line: 9, col: 1 } }, "odd").with_hint("fix it");
-        d.error(&Loc { file: a.clone(), pos: Pos { line: 2, col: 5 } }, "bad");
+        d.error(
+            &Loc {
+                file: b.clone(),
+                pos: Pos { line: 4, col: 3 },
+            },
+            "late",
+        );
+        d.warning(
+            &Loc {
+                file: a.clone(),
+                pos: Pos { line: 9, col: 1 },
+            },
+            "odd",
+        )
+        .with_hint("fix it");
+        d.error(
+            &Loc {
+                file: a.clone(),
+                pos: Pos { line: 2, col: 5 },
+            },
+            "bad",
+        );
         assert_eq!(d.error_count(), 2);
         let rendered: Vec<String> = d
             .into_sorted()

@@ -13,6 +13,7 @@ pub mod analysis;
 pub mod commands;
 pub mod content;
 pub mod diagnostics;
+pub mod layout;
 pub mod model;
 pub mod render;
 pub mod site;

@@ -15,7 +15,12 @@ fn json_of(content: &std::path::Path) -> Value {
 }
 
 fn item<'a>(j: &'a Value, id: &str) -> &'a Value {
-    j["items"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap_or_else(|| panic!("no item {id}"))
+    j["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id)
+        .unwrap_or_else(|| panic!("no item {id}"))
 }
 
 /// Expected values worked out by hand in tests/fixtures/valid/spec-example
@@ -32,22 +37,100 @@ fn spec_example_matches_the_hand_computed_schedule() {
 
     // id, planned start/finish, forecast start/finish, late start/finish, float, slack, critical
     let expected = [
-        ("auth-api-v2", "2027-01-19", "2027-02-01", "2027-01-21", "2027-02-03", "2027-02-09", "2027-02-22", 13, -2, true),
-        ("db-schema-migration", "2027-01-04", "2027-01-15", "2027-01-06", "2027-01-20", "2027-01-26", "2027-02-08", 13, -2, true),
-        ("mobile-app-update", "2027-02-02", "2027-02-19", "2027-02-04", "2027-02-23", "2027-02-23", "2027-03-12", 13, -2, true),
-        ("mobile-launch", "2027-02-19", "2027-02-19", "2027-02-23", "2027-02-23", "2027-03-12", "2027-03-12", 13, -2, true),
-        ("web-login", "2027-02-08", "2027-02-12", "2027-02-08", "2027-02-12", "2027-03-08", "2027-03-12", 20, 0, false),
+        (
+            "auth-api-v2",
+            "2027-01-19",
+            "2027-02-01",
+            "2027-01-21",
+            "2027-02-03",
+            "2027-02-09",
+            "2027-02-22",
+            13,
+            -2,
+            true,
+        ),
+        (
+            "db-schema-migration",
+            "2027-01-04",
+            "2027-01-15",
+            "2027-01-06",
+            "2027-01-20",
+            "2027-01-26",
+            "2027-02-08",
+            13,
+            -2,
+            true,
+        ),
+        (
+            "mobile-app-update",
+            "2027-02-02",
+            "2027-02-19",
+            "2027-02-04",
+            "2027-02-23",
+            "2027-02-23",
+            "2027-03-12",
+            13,
+            -2,
+            true,
+        ),
+        (
+            "mobile-launch",
+            "2027-02-19",
+            "2027-02-19",
+            "2027-02-23",
+            "2027-02-23",
+            "2027-03-12",
+            "2027-03-12",
+            13,
+            -2,
+            true,
+        ),
+        (
+            "web-login",
+            "2027-02-08",
+            "2027-02-12",
+            "2027-02-08",
+            "2027-02-12",
+            "2027-03-08",
+            "2027-03-12",
+            20,
+            0,
+            false,
+        ),
     ];
-    let ids: Vec<&str> = j["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, expected.iter().map(|e| e.0).collect::<Vec<_>>(), "items sorted by id");
+    let ids: Vec<&str> = j["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        expected.iter().map(|e| e.0).collect::<Vec<_>>(),
+        "items sorted by id"
+    );
     for (id, ps, pf, fs_, ff, ls, lf, float, slack, critical) in expected {
         let i = item(&j, id);
         assert_eq!(
-            (&i["planned_start"], &i["planned_finish"], &i["forecast_start"], &i["forecast_finish"]),
-            (&Value::from(ps), &Value::from(pf), &Value::from(fs_), &Value::from(ff)),
+            (
+                &i["planned_start"],
+                &i["planned_finish"],
+                &i["forecast_start"],
+                &i["forecast_finish"]
+            ),
+            (
+                &Value::from(ps),
+                &Value::from(pf),
+                &Value::from(fs_),
+                &Value::from(ff)
+            ),
             "{id} planned/forecast"
         );
-        assert_eq!((&i["late_start"], &i["late_finish"]), (&Value::from(ls), &Value::from(lf)), "{id} late");
+        assert_eq!(
+            (&i["late_start"], &i["late_finish"]),
+            (&Value::from(ls), &Value::from(lf)),
+            "{id} late"
+        );
         assert_eq!(i["total_float"], float, "{id} float");
         assert_eq!(i["deadline_slack"], slack, "{id} slack");
         assert_eq!(i["critical"], critical, "{id} critical");
@@ -58,16 +141,27 @@ fn spec_example_matches_the_hand_computed_schedule() {
     assert_eq!(item(&j, "mobile-launch")["owner"], Value::Null);
     assert_eq!(
         j["critical_path"],
-        serde_json::json!(["db-schema-migration", "auth-api-v2", "mobile-app-update", "mobile-launch"])
+        serde_json::json!([
+            "db-schema-migration",
+            "auth-api-v2",
+            "mobile-app-update",
+            "mobile-launch"
+        ])
     );
     let teams = j["teams"].as_array().unwrap();
     let team = |id: &str| teams.iter().find(|t| t["id"] == id).unwrap().clone();
     assert_eq!(team("platform")["blocking_power"], 2);
     assert_eq!(team("identity")["blocking_power"], 1);
     assert_eq!(team("mobile")["blocking_power"], 0);
-    assert_eq!(team("identity")["waits_on"], serde_json::json!(["platform"]));
+    assert_eq!(
+        team("identity")["waits_on"],
+        serde_json::json!(["platform"])
+    );
     assert_eq!(team("mobile")["waits_on"], serde_json::json!(["identity"]));
-    assert_eq!(team("identity")["deliverables"], serde_json::json!(["auth-api-v2", "web-login"]));
+    assert_eq!(
+        team("identity")["deliverables"],
+        serde_json::json!(["auth-api-v2", "web-login"])
+    );
     let slack_risks: Vec<&Value> = j["detected_risks"]
         .as_array()
         .unwrap()
@@ -75,14 +169,25 @@ fn spec_example_matches_the_hand_computed_schedule() {
         .filter(|r| r["kind"] == "negative_deadline_slack")
         .collect();
     assert_eq!(slack_risks.len(), 4, "{:#?}", j["detected_risks"]);
-    assert_eq!(j["reports"][1], serde_json::json!({"date": "2027-01-29", "status": "amber", "summary": "Schema migration finished two days late; Auth API v2 follows.", "url": "reports/2027-01-29/"}));
+    assert_eq!(
+        j["reports"][1],
+        serde_json::json!({"date": "2027-01-29", "status": "amber", "summary": "Schema migration finished two days late; Auth API v2 follows.", "url": "reports/2027-01-29/"})
+    );
 }
 
 /// `MPM-Time` from a PSPLIB `.sm` file: the precedence-only critical-path length.
 fn mpm_time(sm: &str) -> i64 {
     let lines: Vec<&str> = sm.lines().collect();
-    let at = lines.iter().position(|l| l.contains("MPM-Time")).expect("MPM-Time header");
-    lines[at + 1].split_whitespace().last().unwrap().parse().unwrap()
+    let at = lines
+        .iter()
+        .position(|l| l.contains("MPM-Time"))
+        .expect("MPM-Time header");
+    lines[at + 1]
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 #[test]
@@ -91,19 +196,32 @@ fn psplib_instances_reproduce_their_critical_path_length() {
     let mut checked = 0;
     for entry in fs::read_dir(&cases).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-        let Some(instance) = name.strip_prefix("psplib-") else { continue };
-        let sm = fs::read_to_string(common::root().join(format!("tests/data/psplib/{instance}.sm"))).unwrap();
+        let Some(instance) = name.strip_prefix("psplib-") else {
+            continue;
+        };
+        let sm =
+            fs::read_to_string(common::root().join(format!("tests/data/psplib/{instance}.sm")))
+                .unwrap();
         let a = common::analyze(&cases.join(&name).join("content"));
         let start = a.program.meta.start;
         let span = (a.current.forecast_end - start).get_days() as i64 + 1;
         assert_eq!(span, mpm_time(&sm), "{name}: forecast_end - start + 1");
-        assert_eq!(a.current.min_float, 0, "{name}: the end is set for zero minimum float");
+        assert_eq!(
+            a.current.min_float, 0,
+            "{name}: the end is set for zero minimum float"
+        );
         let path = &a.current.critical_path;
         assert!(!path.is_empty(), "{name}: a critical path");
         let last = *path.last().unwrap();
-        assert_eq!(a.current.items[last].forecast_finish, a.current.forecast_end, "{name}: path ends at the forecast end");
+        assert_eq!(
+            a.current.items[last].forecast_finish, a.current.forecast_end,
+            "{name}: path ends at the forecast end"
+        );
         for w in path.windows(2) {
-            assert!(a.program.items[w[1]].depends_on.contains(&w[0]), "{name}: path follows dependencies");
+            assert!(
+                a.program.items[w[1]].depends_on.contains(&w[0]),
+                "{name}: path follows dependencies"
+            );
             assert!(a.current.items[w[0]].critical && a.current.items[w[1]].critical);
         }
         checked += 1;
@@ -118,7 +236,11 @@ fn bpc_pos_plan_matches_its_oracle() {
     assert_eq!(j["program"]["forecast_end"], "2025-04-15");
     assert_eq!(j["critical_path"], serde_json::json!(["g1", "g2", "g7"]));
     let items = j["items"].as_array().unwrap();
-    let min = items.iter().map(|i| i["total_float"].as_i64().unwrap()).min().unwrap();
+    let min = items
+        .iter()
+        .map(|i| i["total_float"].as_i64().unwrap())
+        .min()
+        .unwrap();
     assert_eq!(min, 11);
     assert_eq!(items.iter().filter(|i| i["critical"] == true).count(), 6);
     for t in j["teams"].as_array().unwrap() {

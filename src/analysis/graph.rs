@@ -37,7 +37,8 @@ pub(super) fn consumers(program: &Program) -> Vec<Vec<ItemIx>> {
 pub(super) fn topo_order(program: &Program, consumers: &[Vec<ItemIx>]) -> Option<Vec<ItemIx>> {
     let n = program.items.len();
     let mut indegree: Vec<usize> = program.items.iter().map(|i| i.depends_on.len()).collect();
-    let mut ready: BinaryHeap<Reverse<ItemIx>> = (0..n).filter(|&i| indegree[i] == 0).map(Reverse).collect();
+    let mut ready: BinaryHeap<Reverse<ItemIx>> =
+        (0..n).filter(|&i| indegree[i] == 0).map(Reverse).collect();
     let mut order = Vec::with_capacity(n);
     while let Some(Reverse(i)) = ready.pop() {
         order.push(i);
@@ -88,12 +89,19 @@ pub(super) fn cycles(program: &Program) -> Vec<Cycle> {
         let mut members: Vec<ItemIx> = scc.iter().map(|v| v.index()).collect();
         members.sort_unstable();
         let first = members[0];
-        let self_loop = members.len() == 1 && program.items[first].depends_on.binary_search(&first).is_ok();
+        let self_loop = members.len() == 1
+            && program.items[first]
+                .depends_on
+                .binary_search(&first)
+                .is_ok();
         if members.len() > 1 || self_loop {
-            for &m in &members {
-                component[m] = found.len();
-            }
             found.push(members);
+        }
+    }
+    found.sort_unstable_by_key(|members| members[0]);
+    for (k, members) in found.iter().enumerate() {
+        for &m in members {
+            component[m] = k;
         }
     }
     found
@@ -141,9 +149,18 @@ pub(super) fn report_cycles(program: &Program, diags: &mut Diagnostics) {
     for cycle in cycles(program) {
         let names: Vec<&str> = cycle.path.iter().map(|&i| id(i)).collect();
         let on_path: HashSet<ItemIx> = cycle.path.iter().copied().collect();
-        let others: Vec<&str> = cycle.members.iter().filter(|m| !on_path.contains(m)).map(|&m| id(m)).collect();
+        let others: Vec<&str> = cycle
+            .members
+            .iter()
+            .filter(|m| !on_path.contains(m))
+            .map(|&m| id(m))
+            .collect();
         let mut message = format!("dependency cycle: {}", names.join(" -> "));
-        message.push_str(if cycle.path.len() == 2 { " (it depends on itself" } else { " (each depends on the next" });
+        message.push_str(if cycle.path.len() == 2 {
+            " (it depends on itself"
+        } else {
+            " (each depends on the next"
+        });
         if !others.is_empty() {
             message.push_str(&format!("; also involved: {}", others.join(", ")));
         }

@@ -1,4 +1,4 @@
-//! Schedule analysis: pure functions from a resolved [`Program`] to the derived
+//! Schedule analysis: pure functions from a resolved [`Program`](crate::model::Program) to the derived
 //! facts of the spec ("Derived facts"): planned dates, forecasts with slip
 //! propagation, late dates, total float, deadline slack, critical items and the
 //! critical path, per-team blocking power and waits_on, and detected schedule
@@ -12,6 +12,7 @@
 //! dates), then [`states`] (the merged report updates as of every report,
 //! computed incrementally), then [`analyze`] for any one state.
 
+mod dates;
 mod graph;
 mod plan;
 mod risks;
@@ -24,7 +25,7 @@ mod testkit;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::model::{ItemIx, Program, Rag, Status, TeamIx, WorkDay};
+use crate::model::{ItemIx, Rag, Status, TeamIx, WorkDay};
 
 pub use plan::plan;
 pub use risks::scheduled_reports;

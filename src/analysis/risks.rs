@@ -17,8 +17,11 @@
 //!
 //! The list is sorted (kind, items, decision, date, message) and has no duplicates.
 
+use std::fmt::{self, Write};
+
 use jiff::civil::Date;
 
+use super::dates::{DateTable, Iso};
 use super::schedule::Passes;
 use super::{DetectedRisk, Plan, RiskKind, State};
 use crate::model::calendar::{date_of_day, day_number};
@@ -63,21 +66,27 @@ pub fn scheduled_reports(program: &Program) -> Vec<(Date, Option<usize>)> {
     out
 }
 
-/// Plural-aware "N working day(s)".
-fn working_days(n: i64) -> String {
-    if n.abs() == 1 {
-        format!("{n} working day")
-    } else {
-        format!("{n} working days")
+/// "N working day(s)", plural-aware.
+struct WorkingDays(i64);
+
+impl fmt::Display for WorkingDays {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0;
+        write!(f, "{n} working day{}", if n.abs() == 1 { "" } else { "s" })
     }
 }
 
-pub(super) fn detect(program: &Program, plan: &Plan, state: &State, passes: &Passes) -> Vec<DetectedRisk> {
-    let cal = &program.meta.calendar;
+pub(super) fn detect(
+    program: &Program,
+    plan: &Plan,
+    state: &State,
+    passes: &Passes,
+    table: &DateTable,
+) -> Vec<DetectedRisk> {
     let id = |i: usize| program.items[i].id.clone();
-    let date = |w| cal.date(w);
+    let date = |w| Iso(table.date(w));
     let mut out = Vec::new();
-    let mut risk = |kind, items: Vec<String>, message: String| DetectedRisk {
+    let risk = |kind, items: Vec<String>, message: String| DetectedRisk {
         kind,
         items,
         decision: None,
@@ -85,31 +94,52 @@ pub(super) fn detect(program: &Program, plan: &Plan, state: &State, passes: &Pas
         message,
     };
 
-    for (c, consumer) in program.items.iter().enumerate() {
-        let planned = plan.items[c];
-        let milestone = consumer.kind == ItemKind::Milestone;
-        // The uniform rule: a milestone's internal start is the day after its date.
-        let start = planned.finish - planned.duration + 1;
-        for &p in &consumer.depends_on {
-            let provider_planned = plan.items[p].finish;
-            let provider_forecast = passes.forecast_finish[p];
-            let mut reasons = Vec::new();
-            if start <= provider_planned {
-                reasons.push(format!("is planned to finish {}", date(provider_planned)));
-            }
-            if start <= provider_forecast && provider_forecast != provider_planned {
-                reasons.push(format!("is forecast to finish {}", date(provider_forecast)));
-            }
-            if reasons.is_empty() {
+    // Each kind is emitted in its sorted order (items are sorted by id, and
+    // consumer lists by index), so the final sort only checks the order.
+    for (p, provider) in program.items.iter().enumerate() {
+        let provider_planned = plan.items[p].finish;
+        let provider_forecast = passes.forecast_finish[p];
+        for &c in &plan.consumers[p] {
+            let consumer = &program.items[c];
+            let planned = plan.items[c];
+            // The uniform rule: a milestone's internal start is the day after its date.
+            let start = planned.finish - planned.duration + 1;
+            let early_for_plan = start <= provider_planned;
+            let early_for_forecast =
+                start <= provider_forecast && provider_forecast != provider_planned;
+            if !early_for_plan && !early_for_forecast {
                 continue;
             }
-            let what = if milestone {
-                format!("{} is dated {}", consumer.id, date(planned.finish))
+            let mut message = String::with_capacity(120);
+            if consumer.kind == ItemKind::Milestone {
+                let _ = write!(message, "{} is dated {}", consumer.id, date(planned.finish));
             } else {
-                format!("{} is planned to start {}", consumer.id, date(planned.start))
-            };
-            let message = format!("{what}, but its provider {} {}", program.items[p].id, reasons.join(" and "));
-            out.push(risk(RiskKind::StartsBeforeProvider, vec![id(p), id(c)], message));
+                let _ = write!(
+                    message,
+                    "{} is planned to start {}",
+                    consumer.id,
+                    date(planned.start)
+                );
+            }
+            let _ = write!(message, ", but its provider {}", provider.id);
+            if early_for_plan {
+                let _ = write!(message, " is planned to finish {}", date(provider_planned));
+            }
+            if early_for_plan && early_for_forecast {
+                message.push_str(" and");
+            }
+            if early_for_forecast {
+                let _ = write!(
+                    message,
+                    " is forecast to finish {}",
+                    date(provider_forecast)
+                );
+            }
+            out.push(risk(
+                RiskKind::StartsBeforeProvider,
+                vec![id(p), id(c)],
+                message,
+            ));
         }
     }
 
@@ -118,33 +148,47 @@ pub(super) fn detect(program: &Program, plan: &Plan, state: &State, passes: &Pas
         let float = passes.total_float[i];
         if float < 0 {
             let message = format!(
-                "{} has {} of float: the program end {end} is at risk through it",
+                "{} has {} of float: the program end {} is at risk through it",
                 item.id,
-                working_days(float)
+                WorkingDays(float),
+                Iso(end)
             );
             out.push(risk(RiskKind::NegativeFloat, vec![id(i)], message));
         }
+    }
+    for (i, item) in program.items.iter().enumerate() {
         let slack = passes.deadline_slack[i];
         if slack < 0 {
-            let deadline = if item.kind == ItemKind::Milestone { "date" } else { "due date" };
+            let deadline = if item.kind == ItemKind::Milestone {
+                "date"
+            } else {
+                "due date"
+            };
             let message = format!(
                 "{} is forecast to finish {}, {} after its {deadline} {}",
                 item.id,
                 date(passes.forecast_finish[i]),
-                working_days(-slack),
+                WorkingDays(-slack),
                 date(plan.items[i].due)
             );
             out.push(risk(RiskKind::NegativeDeadlineSlack, vec![id(i)], message));
         }
+    }
+    for (i, item) in program.items.iter().enumerate() {
         let status = state.items[i].status;
         let consumers = plan.consumers[i].len();
-        if passes.critical[i] && matches!(status, Status::Blocked | Status::AtRisk) && consumers > 0 {
+        if passes.critical[i] && matches!(status, Status::Blocked | Status::AtRisk) && consumers > 0
+        {
             let message = format!(
                 "{} is {} on the critical path, and {} {} on it",
                 item.id,
                 status.label(),
                 consumers,
-                if consumers == 1 { "item depends" } else { "items depend" }
+                if consumers == 1 {
+                    "item depends"
+                } else {
+                    "items depend"
+                }
             );
             out.push(risk(RiskKind::CriticalProviderAtRisk, vec![id(i)], message));
         }
@@ -206,11 +250,283 @@ pub(super) fn detect(program: &Program, plan: &Plan, state: &State, passes: &Pas
             if !note.is_empty() {
                 message.push_str(&format!(" ({note})"));
             }
-            out.push(risk(RiskKind::DependencyReviewFlag, vec![id(row.from), id(row.to)], message));
+            out.push(risk(
+                RiskKind::DependencyReviewFlag,
+                vec![id(row.from), id(row.to)],
+                message,
+            ));
         }
     }
 
     out.sort();
     out.dedup();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testkit::*;
+    use crate::analysis::{Snapshot, analyze, plan, state_as_of};
+    use crate::diagnostics::Diagnostics;
+
+    fn of_kind(snap: &Snapshot, kind: RiskKind) -> Vec<(Vec<String>, String)> {
+        snap.detected_risks
+            .iter()
+            .filter(|r| r.kind == kind)
+            .map(|r| (r.items.clone(), r.message.clone()))
+            .collect()
+    }
+
+    fn strings(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn consumers_planned_before_their_provider_finishes() {
+        let p = Kit::new(d(2027, 1, 4), d(2027, 3, 31))
+            .teams(&["t"])
+            .dur("p", "t", &[], 5)
+            .deliverable("c", "t", &["p"], Some(d(2027, 1, 7)), None, Some(2))
+            .deliverable("c2", "t", &["p"], Some(d(2027, 1, 11)), None, Some(2))
+            .milestone("ms", Some(d(2027, 1, 7)), &["p"])
+            .dur("q", "t", &[], 5)
+            .milestone("ok-ms", Some(d(2027, 1, 8)), &["q"])
+            .dur("ok", "t", &["q"], 1)
+            .report(d(2027, 1, 6), vec![("p", upd().forecast(d(2027, 1, 12)))])
+            .build();
+        let (_, snap) = run(&p);
+        assert_eq!(
+            of_kind(&snap, RiskKind::StartsBeforeProvider),
+            [
+                (
+                    strings(&["p", "c"]),
+                    "c is planned to start 2027-01-07, but its provider p is planned to finish 2027-01-08 \
+                     and is forecast to finish 2027-01-12"
+                        .to_string()
+                ),
+                (
+                    strings(&["p", "c2"]),
+                    "c2 is planned to start 2027-01-11, but its provider p is forecast to finish 2027-01-12".into()
+                ),
+                (
+                    strings(&["p", "ms"]),
+                    "ms is dated 2027-01-07, but its provider p is planned to finish 2027-01-08 \
+                     and is forecast to finish 2027-01-12"
+                        .into()
+                ),
+            ]
+        );
+        // Deadline slack: p by 2 days, the milestone by 3 (its date).
+        let slack = of_kind(&snap, RiskKind::NegativeDeadlineSlack);
+        assert!(
+            slack.contains(&(
+                strings(&["p"]),
+                "p is forecast to finish 2027-01-12, 2 working days after its due date 2027-01-08"
+                    .into()
+            ))
+        );
+        assert!(slack.contains(&(
+            strings(&["ms"]),
+            "ms is forecast to finish 2027-01-12, 3 working days after its date 2027-01-07".into()
+        )));
+        assert!(!slack.iter().any(|(items, _)| items == &strings(&["ok-ms"])));
+        assert!(
+            snap.detected_risks.windows(2).all(|w| w[0] < w[1]),
+            "sorted, no duplicates"
+        );
+    }
+
+    #[test]
+    fn negative_float_names_the_program_end() {
+        let p = Kit::new(d(2027, 1, 4), d(2027, 1, 8))
+            .teams(&["t"])
+            .dur("a", "t", &[], 3)
+            .dur("b", "t", &["a"], 4)
+            .dur("c", "t", &[], 1)
+            .build();
+        let (_, snap) = run(&p);
+        assert_eq!(
+            of_kind(&snap, RiskKind::NegativeFloat),
+            [
+                (
+                    strings(&["a"]),
+                    "a has -2 working days of float: the program end 2027-01-08 is at risk through it".into()
+                ),
+                (
+                    strings(&["b"]),
+                    "b has -2 working days of float: the program end 2027-01-08 is at risk through it".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_blocked_or_at_risk_critical_provider() {
+        let p = Kit::new(d(2027, 1, 4), d(2027, 1, 15))
+            .teams(&["t"])
+            .dur("a", "t", &[], 5)
+            .dur("b", "t", &["a"], 5)
+            .dur("c", "t", &[], 2)
+            .dur("e", "t", &["c"], 1)
+            .report(
+                d(2027, 1, 5),
+                vec![
+                    ("a", upd().status(Status::Blocked)),
+                    ("b", upd().status(Status::AtRisk)),
+                    ("c", upd().status(Status::AtRisk)),
+                ],
+            )
+            .build();
+        let (_, snap) = run(&p);
+        // b is critical but provides nothing; c provides but is not critical.
+        assert_eq!(
+            of_kind(&snap, RiskKind::CriticalProviderAtRisk),
+            [(
+                strings(&["a"]),
+                "a is blocked on the critical path, and 1 item depends on it".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn open_decisions_past_needed_by() {
+        let p = Kit::new(d(2027, 1, 4), d(2027, 3, 31))
+            .decision("d1", DecisionStatus::Open, Some(d(2027, 1, 5)))
+            .decision("d2", DecisionStatus::Decided, Some(d(2027, 1, 1)))
+            .decision("d3", DecisionStatus::Open, Some(d(2027, 1, 6)))
+            .decision("d4", DecisionStatus::Open, None)
+            .report(d(2027, 1, 6), vec![])
+            .build();
+        let (_, snap) = run(&p);
+        let overdue: Vec<_> = snap
+            .detected_risks
+            .iter()
+            .filter(|r| r.kind == RiskKind::OverdueDecision)
+            .collect();
+        assert_eq!(overdue.len(), 1);
+        assert_eq!(overdue[0].decision.as_deref(), Some("d1"));
+        assert_eq!(overdue[0].date, Some(d(2027, 1, 5)));
+        assert_eq!(
+            overdue[0].message,
+            "decision d1 (Decide d1) was needed by 2027-01-05 and is still open"
+        );
+    }
+
+    fn cadence_program() -> Program {
+        Kit::new(d(2027, 1, 4), d(2027, 3, 5))
+            .cadence(14, d(2027, 1, 8))
+            .report(d(2027, 1, 8), vec![])
+            .report(d(2027, 1, 25), vec![])
+            .report(d(2027, 2, 5), vec![])
+            .draft()
+            .report(d(2027, 2, 19), vec![])
+            .build()
+    }
+
+    fn missing(p: &Program, as_of: jiff::civil::Date) -> Vec<jiff::civil::Date> {
+        let mut diags = Diagnostics::new();
+        let plan = plan(p, &mut diags).unwrap();
+        let snap = analyze(p, &plan, &state_as_of(p, as_of));
+        snap.detected_risks
+            .iter()
+            .filter(|r| r.kind == RiskKind::MissingReport)
+            .map(|r| r.date.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn scheduled_reports_and_the_reports_that_cover_them() {
+        let p = cadence_program();
+        assert_eq!(
+            scheduled_reports(&p),
+            [
+                (d(2027, 1, 8), Some(0)),
+                (d(2027, 1, 22), Some(1)),
+                // Only a draft near Feb 5th.
+                (d(2027, 2, 5), None),
+                (d(2027, 2, 19), Some(3)),
+                (d(2027, 3, 5), None),
+            ]
+        );
+        // Windows: [s - 7, s + 7) with a 14-day cadence.
+        let edge = Kit::new(d(2027, 1, 4), d(2027, 1, 31))
+            .cadence(14, d(2027, 1, 8))
+            .report(d(2027, 1, 1), vec![])
+            .report(d(2027, 1, 15), vec![])
+            .build();
+        assert_eq!(
+            scheduled_reports(&edge),
+            [(d(2027, 1, 8), Some(0)), (d(2027, 1, 22), Some(1))]
+        );
+        // Odd cadence: [s - 3, s + 4) with 7 days.
+        let odd = Kit::new(d(2027, 1, 4), d(2027, 1, 20))
+            .cadence(7, d(2027, 1, 8))
+            .report(d(2027, 1, 11), vec![])
+            .report(d(2027, 1, 12), vec![])
+            .build();
+        assert_eq!(
+            scheduled_reports(&odd),
+            [(d(2027, 1, 8), Some(0)), (d(2027, 1, 15), Some(1))]
+        );
+        // No first date: nothing is scheduled.
+        assert!(scheduled_reports(&Kit::new(d(2027, 1, 4), d(2027, 3, 5)).build()).is_empty());
+    }
+
+    #[test]
+    fn missing_reports_as_of_a_date() {
+        let p = cadence_program();
+        let (_, snap) = run(&p);
+        assert_eq!(snap.as_of, d(2027, 2, 19));
+        assert_eq!(
+            of_kind(&snap, RiskKind::MissingReport),
+            [(
+                vec![],
+                "no report for the scheduled report date 2027-02-05".into()
+            )]
+        );
+        // On Jan 23rd the report of Jan 25th was not written yet.
+        assert_eq!(missing(&p, d(2027, 1, 23)), [d(2027, 1, 22)]);
+        assert_eq!(missing(&p, d(2027, 1, 21)), []);
+        // Past the end date nothing more is scheduled.
+        assert_eq!(missing(&p, d(2027, 12, 31)), [d(2027, 2, 5), d(2027, 3, 5)]);
+    }
+
+    #[test]
+    fn dependency_review_rows_of_the_as_of_report() {
+        let p = Kit::new(d(2027, 1, 4), d(2027, 3, 31))
+            .teams(&["t"])
+            .dur("a", "t", &[], 1)
+            .dur("b", "t", &["a"], 1)
+            .dur("c", "t", &["a"], 1)
+            .dur("e", "t", &["a"], 1)
+            .report(d(2027, 1, 6), vec![])
+            .review("a", "e", Some(false), None, "")
+            .report(d(2027, 1, 8), vec![])
+            .review("a", "b", Some(false), None, "Needs the 4-day buffer")
+            .review("a", "c", Some(true), Some(true), "")
+            .review("a", "e", Some(true), Some(false), "fine")
+            .build();
+        let (_, snap) = run(&p);
+        assert_eq!(
+            of_kind(&snap, RiskKind::DependencyReviewFlag),
+            [
+                (
+                    strings(&["a", "b"]),
+                    "dependency review of 2027-01-08: a -> b: the provider is off track (Needs the 4-day buffer)".into()
+                ),
+                (strings(&["a", "c"]), "dependency review of 2027-01-08: a -> c: the contract changed".into()),
+            ]
+        );
+        let mut diags = Diagnostics::new();
+        let plan = plan(&p, &mut diags).unwrap();
+        let first = analyze(&p, &plan, &state_as_of(&p, d(2027, 1, 7)));
+        assert_eq!(
+            of_kind(&first, RiskKind::DependencyReviewFlag),
+            [(
+                strings(&["a", "e"]),
+                "dependency review of 2027-01-06: a -> e: the provider is off track".into()
+            )]
+        );
+    }
 }

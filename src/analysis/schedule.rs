@@ -15,6 +15,7 @@
 //!
 //! Milestones are reported with start dates equal to their finish date.
 
+use super::dates::DateTable;
 use super::{ItemSchedule, Plan, Snapshot, State, risks};
 use crate::model::{ItemIx, ItemKind, Program, Status, WorkDay};
 
@@ -26,6 +27,21 @@ pub fn analyze(program: &Program, plan: &Plan, state: &State) -> Snapshot {
     let cal = &program.meta.calendar;
     let passes = Passes::compute(program, plan, state);
     let critical_path = critical_path(program, plan, &passes);
+    let table = DateTable::covering(
+        cal,
+        plan.items
+            .iter()
+            .flat_map(|p| [p.start, p.finish])
+            .chain(passes.forecast_start.iter().copied())
+            .chain(passes.forecast_finish.iter().copied())
+            .chain(passes.late_finish.iter().copied())
+            .chain(
+                plan.items
+                    .iter()
+                    .zip(&passes.late_finish)
+                    .map(|(p, lf)| lf - p.duration + 1),
+            ),
+    );
     let items = (0..program.items.len())
         .map(|i| {
             let planned = plan.items[i];
@@ -39,12 +55,12 @@ pub fn analyze(program: &Program, plan: &Plan, state: &State) -> Snapshot {
                 (passes.forecast_start[i], lf - planned.duration + 1)
             };
             ItemSchedule {
-                planned_start: cal.date(planned.start),
-                planned_finish: cal.date(planned.finish),
-                forecast_start: cal.date(forecast_start),
-                forecast_finish: cal.date(ff),
-                late_start: cal.date(late_start),
-                late_finish: cal.date(lf),
+                planned_start: table.date(planned.start),
+                planned_finish: table.date(planned.finish),
+                forecast_start: table.date(forecast_start),
+                forecast_finish: table.date(ff),
+                late_start: table.date(late_start),
+                late_finish: table.date(lf),
                 duration: planned.duration,
                 total_float: passes.total_float[i],
                 deadline_slack: passes.deadline_slack[i],
@@ -57,10 +73,13 @@ pub fn analyze(program: &Program, plan: &Plan, state: &State) -> Snapshot {
             }
         })
         .collect();
-    let detected_risks = risks::detect(program, plan, state, &passes);
+    let detected_risks = risks::detect(program, plan, state, &passes, &table);
     Snapshot {
         as_of: state.as_of,
-        status: state.report.and_then(|k| program.reports.get(k)).map(|r| r.status),
+        status: state
+            .report
+            .and_then(|k| program.reports.get(k))
+            .map(|r| r.status),
         report: state.report,
         items,
         forecast_end: cal.date(passes.forecast_end),
@@ -211,7 +230,11 @@ fn critical_path(program: &Program, plan: &Plan, passes: &Passes) -> Vec<ItemIx>
     // reaches[i]: a driven chain of critical items leads from i to an end item.
     let mut reaches = vec![false; n];
     for &i in plan.order.iter().rev() {
-        reaches[i] = critical[i] && (is_end(i) || plan.consumers[i].iter().any(|&c| reaches[c] && drives(i, c)));
+        reaches[i] = critical[i]
+            && (is_end(i)
+                || plan.consumers[i]
+                    .iter()
+                    .any(|&c| reaches[c] && drives(i, c)));
     }
     let driven: Vec<bool> = (0..n)
         .map(|c| program.items[c].depends_on.iter().any(|&p| drives(p, c)))
@@ -222,9 +245,10 @@ fn critical_path(program: &Program, plan: &Plan, passes: &Passes) -> Vec<ItemIx>
     let mut path = vec![start];
     let mut cur = start;
     loop {
-        let next = plan.consumers[cur].iter().copied().find(|&c| {
-            drives(cur, c) && if is_end(cur) { is_end(c) } else { reaches[c] }
-        });
+        let next = plan.consumers[cur]
+            .iter()
+            .copied()
+            .find(|&c| drives(cur, c) && if is_end(cur) { is_end(c) } else { reaches[c] });
         match next {
             Some(c) => {
                 path.push(c);
@@ -234,4 +258,878 @@ fn critical_path(program: &Program, plan: &Plan, passes: &Passes) -> Vec<ItemIx>
         }
     }
     path
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::Date;
+
+    use super::*;
+    use crate::analysis::testkit::*;
+    use crate::model::Rag;
+
+    fn row<'a>(p: &Program, snap: &'a Snapshot, id: &str) -> &'a ItemSchedule {
+        &snap.items[ix(p, id)]
+    }
+
+    /// (forecast_start, forecast_finish, pushed_by id, slip).
+    fn forecast(p: &Program, snap: &Snapshot, id: &str) -> (Date, Date, Option<String>, i64) {
+        let r = row(p, snap, id);
+        let pushed = r.pushed_by.map(|i| p.items[i].id.clone());
+        (r.forecast_start, r.forecast_finish, pushed, r.slip)
+    }
+
+    /// (late_start, late_finish, total_float, critical).
+    fn late(p: &Program, snap: &Snapshot, id: &str) -> (Date, Date, i64, bool) {
+        let r = row(p, snap, id);
+        (r.late_start, r.late_finish, r.total_float, r.critical)
+    }
+
+    fn some(id: &str) -> Option<String> {
+        Some(id.to_string())
+    }
+
+    #[test]
+    fn a_slip_propagates_downstream_with_pushed_by() {
+        let p = Kit::new(d(2027, 1, 4), d(2027, 2, 26))
+            .teams(&["x", "y"])
+            .dur("a", "x", &[], 5)
+            .dur("b", "y", &["a"], 5)
+            .dur("c", "y", &["b"], 3)
+            .report(
+                d(2027, 1, 6),
+                vec![("a", upd().status(Status::AtRisk).forecast(d(2027, 1, 12)))],
+            )
+            .rag(Rag::Amber)
+            .build();
+        let (_, snap) = run(&p);
+        assert_eq!(
+            (snap.as_of, snap.report, snap.status),
+            (d(2027, 1, 6), Some(0), Some(Rag::Amber))
+        );
+        // a's reported forecast is one more lower bound on its finish.
+        assert_eq!(
+            forecast(&p, &snap, "a"),
+            (d(2027, 1, 4), d(2027, 1, 12), None, 2)
+        );
+        // b starts the working day after a's forecast: Wed 13th, 5 days to Tue 19th.
+        assert_eq!(
+            forecast(&p, &snap, "b"),
+            (d(2027, 1, 13), d(2027, 1, 19), some("a"), 2)
+        );
+        assert_eq!(
+            forecast(&p, &snap, "c"),
+            (d(2027, 1, 20), d(2027, 1, 22), some("b"), 2)
+        );
+        let b = row(&p, &snap, "b");
+        assert_eq!(
+            (b.planned_start, b.planned_finish, b.duration),
+            (d(2027, 1, 11), d(2027, 1, 15), 5)
+        );
+        assert_eq!(b.status, Status::NotStarted);
+        assert_eq!(row(&p, &snap, "a").status, Status::AtRisk);
+        // Backward from Fri Feb 26th.
+        assert_eq!(
+            late(&p, &snap, "c"),
+            (d(2027, 2, 24), d(2027, 2, 26), 25, true)
+        );
+        assert_eq!(
+            late(&p, &snap, "b"),
+            (d(2027, 2, 17), d(2027, 2, 23), 25, true)
+        );
+        assert_eq!(
+            late(&p, &snap, "a"),
+            (d(2027, 2, 10), d(2027, 2, 16), 25, true)
+        );
+        // A positive minimum float still marks the chain critical.
+        assert_eq!(
+            (snap.min_float, snap.end_slack, snap.forecast_end),
+            (25, 25, d(2027, 1, 22))
+        );
+        assert!(snap.items.iter().all(|r| r.deadline_slack == -2));
+        assert_eq!(ids(&p, &snap.critical_path), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn early_forecasts_do_not_pull_in_and_done_items_are_not_pushed() {
+        let p = Kit::new(d(2027, 1, 4), d(2027, 2, 26))
+            .teams(&["x"])
+            .dur("a", "x", &[], 5)
+            .dur("early", "x", &[], 5)
+            .dur("done-fc", "x", &["a"], 3)
+            .dur("done-nofc", "x", &["a"], 2)
+            .dur("done-late", "x", &[], 1)
+            .dur("open-after", "x", &["a"], 2)
+            .report(
+                d(2027, 1, 15),
+                vec![
+                    ("a", upd().forecast(d(2027, 1, 12))),
+                    (
+                        "early",
+                        upd().status(Status::OnTrack).forecast(d(2027, 1, 6)),
+                    ),
+                    (
+                        "done-fc",
+                        upd().status(Status::Done).forecast(d(2027, 1, 12)),
+                    ),
+                    ("done-nofc", upd().status(Status::Done)),
+                    (
+                        "done-late",
+                        upd()
+                            .status(Status::Done)
+                            .progress(90)
+                            .forecast(d(2027, 1, 7)),
+                    ),
+                ],
+            )
+            .build();
+        let (_, snap) = run(&p);
+        assert_eq!(
+            forecast(&p, &snap, "early"),
+            (d(2027, 1, 4), d(2027, 1, 8), None, 0)
+        );
+        // Done: the reported forecast is the actual finish; the start is
+        // finish - duration + 1 (Fri 8th, Mon 11th, Tue 12th), not pushed by a.
+        assert_eq!(
+            forecast(&p, &snap, "done-fc"),
+            (d(2027, 1, 8), d(2027, 1, 12), None, -1)
+        );
+        // Done without a forecast: the planned dates.
+        assert_eq!(
+            forecast(&p, &snap, "done-nofc"),
+            (d(2027, 1, 11), d(2027, 1, 12), None, 0)
+        );
+        assert_eq!(row(&p, &snap, "done-nofc").progress, 100);
+        // A done item may also have finished later than planned.
+        assert_eq!(
+            forecast(&p, &snap, "done-late"),
+            (d(2027, 1, 7), d(2027, 1, 7), None, 3)
+        );
+        assert_eq!(row(&p, &snap, "done-late").progress, 90);
+        // The open sibling is pushed.
+        assert_eq!(
+            forecast(&p, &snap, "open-after"),
+            (d(2027, 1, 13), d(2027, 1, 14), some("a"), 2)
+        );
+    }
+
+    fn milestone_program(updates: Vec<(&str, Upd)>) -> Program {
+        Kit::new(d(2027, 1, 4), d(2027, 1, 29))
+            .teams(&["x"])
+            .dur("p", "x", &[], 5)
+            .milestone("m", Some(d(2027, 1, 8)), &["p"])
+            .dur("q", "x", &["m"], 5)
+            .milestone("r", None, &["q"])
+            .report(d(2027, 1, 5), updates)
+            .build()
+    }
+
+    #[test]
+    fn milestones_as_consumers_and_providers_in_both_passes() {
+        let p = milestone_program(vec![]);
+        let (_, snap) = run(&p);
+        assert_eq!(
+            forecast(&p, &snap, "p"),
+            (d(2027, 1, 4), d(2027, 1, 8), None, 0)
+        );
+        // A milestone on its provider's finish day is not pushed; a milestone's start is its date.
+        assert_eq!(
+            forecast(&p, &snap, "m"),
+            (d(2027, 1, 8), d(2027, 1, 8), None, 0)
+        );
+        // Its consumer starts the working day after it.
+        assert_eq!(
+            forecast(&p, &snap, "q"),
+            (d(2027, 1, 11), d(2027, 1, 15), None, 0)
+        );
+        assert_eq!(
+            forecast(&p, &snap, "r"),
+            (d(2027, 1, 15), d(2027, 1, 15), None, 0)
+        );
+        assert_eq!(row(&p, &snap, "m").duration, 0);
+        // Backward from Fri 29th: q late Mon 25th..Fri 29th; m's late date is
+        // the working day before q's late start; its provider p may finish on it.
+        assert_eq!(
+            late(&p, &snap, "r"),
+            (d(2027, 1, 29), d(2027, 1, 29), 10, true)
+        );
+        assert_eq!(
+            late(&p, &snap, "q"),
+            (d(2027, 1, 25), d(2027, 1, 29), 10, true)
+        );
+        assert_eq!(
+            late(&p, &snap, "m"),
+            (d(2027, 1, 22), d(2027, 1, 22), 10, true)
+        );
+        assert_eq!(
+            late(&p, &snap, "p"),
+            (d(2027, 1, 18), d(2027, 1, 22), 10, true)
+        );
+        // The path goes through the milestone and on to the milestone at the forecast end.
+        assert_eq!(ids(&p, &snap.critical_path), ["p", "m", "q", "r"]);
+    }
+
+    #[test]
+    fn an_open_milestone_is_pushed_by_its_provider_and_pushes_its_consumer() {
+        let p = milestone_program(vec![("p", upd().forecast(d(2027, 1, 12)))]);
+        let (_, snap) = run(&p);
+        assert_eq!(
+            forecast(&p, &snap, "m"),
+            (d(2027, 1, 12), d(2027, 1, 12), some("p"), 2)
+        );
+        assert_eq!(
+            forecast(&p, &snap, "q"),
+            (d(2027, 1, 13), d(2027, 1, 19), some("m"), 2)
+        );
+        assert_eq!(
+            forecast(&p, &snap, "r"),
+            (d(2027, 1, 19), d(2027, 1, 19), some("q"), 2)
+        );
+        assert_eq!(
+            late(&p, &snap, "p"),
+            (d(2027, 1, 18), d(2027, 1, 22), 8, true)
+        );
+        assert_eq!(ids(&p, &snap.critical_path), ["p", "m", "q", "r"]);
+        assert_eq!(snap.forecast_end, d(2027, 1, 19));
+    }
+
+    #[test]
+    fn an_open_milestone_forecast_is_a_lower_bound_and_not_a_provider_push() {
+        let p = milestone_program(vec![(
+            "m",
+            upd().status(Status::AtRisk).forecast(d(2027, 1, 14)),
+        )]);
+        let (_, snap) = run(&p);
+        assert_eq!(
+            forecast(&p, &snap, "m"),
+            (d(2027, 1, 14), d(2027, 1, 14), None, 4)
+        );
+        assert_eq!(
+            forecast(&p, &snap, "q"),
+            (d(2027, 1, 15), d(2027, 1, 21), some("m"), 4)
+        );
+        // p now has more float than the chain after m.
+        assert_eq!(
+            late(&p, &snap, "p"),
+            (d(2027, 1, 18), d(2027, 1, 22), 10, false)
+        );
+        assert_eq!(
+            late(&p, &snap, "m"),
+            (d(2027, 1, 22), d(2027, 1, 22), 6, true)
+        );
+        assert_eq!(ids(&p, &snap.critical_path), ["m", "q", "r"]);
+        assert_eq!(row(&p, &snap, "m").deadline_slack, -4);
+    }
+
+    #[test]
+    fn a_done_milestone_keeps_its_reported_forecast_or_its_date() {
+        let p = milestone_program(vec![
+            ("p", upd().forecast(d(2027, 1, 12))),
+            ("m", upd().status(Status::Done).forecast(d(2027, 1, 7))),
+        ]);
+        let (_, snap) = run(&p);
+        assert_eq!(
+            forecast(&p, &snap, "m"),
+            (d(2027, 1, 7), d(2027, 1, 7), None, -1)
+        );
+        assert_eq!(
+            forecast(&p, &snap, "q"),
+            (d(2027, 1, 11), d(2027, 1, 15), None, 0)
+        );
+
+        let p = milestone_program(vec![
+            ("p", upd().forecast(d(2027, 1, 12))),
+            ("m", upd().status(Status::Done)),
+        ]);
+        let (_, snap) = run(&p);
+        assert_eq!(
+            forecast(&p, &snap, "m"),
+            (d(2027, 1, 8), d(2027, 1, 8), None, 0)
+        );
+    }
+
+    #[test]
+    fn negative_float_marks_the_late_chain_critical() {
+        let p = Kit::new(d(2027, 1, 4), d(2027, 1, 8))
+            .teams(&["x"])
+            .dur("a", "x", &[], 3)
+            .dur("b", "x", &["a"], 4)
+            .dur("c", "x", &[], 1)
+            .build();
+        let (_, snap) = run(&p);
+        assert_eq!(
+            late(&p, &snap, "b"),
+            (d(2027, 1, 5), d(2027, 1, 8), -2, true)
+        );
+        // Thu 2026-12-31 .. Mon 2027-01-04 (over the weekend).
+        assert_eq!(
+            late(&p, &snap, "a"),
+            (d(2026, 12, 31), d(2027, 1, 4), -2, true)
+        );
+        assert_eq!(
+            late(&p, &snap, "c"),
+            (d(2027, 1, 8), d(2027, 1, 8), 4, false)
+        );
+        assert_eq!(
+            (snap.min_float, snap.end_slack, snap.forecast_end),
+            (-2, -2, d(2027, 1, 12))
+        );
+        assert_eq!(ids(&p, &snap.critical_path), ["a", "b"]);
+        // No negative deadline slack: the plan itself is late, not the forecast.
+        assert!(snap.items.iter().all(|r| r.deadline_slack == 0));
+    }
+
+    #[test]
+    fn the_critical_path_takes_the_smallest_start_then_the_smallest_consumer() {
+        // Two tied chains.
+        let p = Kit::new(d(2027, 1, 1), d(2027, 1, 5))
+            .all_days()
+            .teams(&["x"])
+            .dur("c1", "x", &[], 3)
+            .dur("c2", "x", &["c1"], 2)
+            .dur("b1", "x", &[], 3)
+            .dur("b2", "x", &["b1"], 2)
+            .build();
+        let (_, snap) = run(&p);
+        assert!(snap.items.iter().all(|r| r.critical && r.total_float == 0));
+        assert_eq!(ids(&p, &snap.critical_path), ["b1", "b2"]);
+
+        // Two tied consumers.
+        let p = Kit::new(d(2027, 1, 1), d(2027, 1, 3))
+            .all_days()
+            .teams(&["x"])
+            .dur("s", "x", &[], 2)
+            .dur("u", "x", &["s"], 1)
+            .dur("t", "x", &["s"], 1)
+            .build();
+        let (_, snap) = run(&p);
+        assert_eq!(ids(&p, &snap.critical_path), ["s", "t"]);
+    }
+
+    #[test]
+    fn the_critical_path_only_takes_consumers_that_lead_to_the_end() {
+        // a is critical and driven by x, but leads only to w, done early and
+        // not critical; b leads to the forecast end.
+        let p = Kit::new(d(2027, 1, 1), d(2027, 1, 10))
+            .all_days()
+            .teams(&["t"])
+            .dur("x", "t", &[], 2)
+            .dur("a", "t", &["x"], 4)
+            .dur("w", "t", &["a"], 1)
+            .dur("b", "t", &["x"], 5)
+            .report(
+                d(2027, 1, 3),
+                vec![("w", upd().status(Status::Done).forecast(d(2027, 1, 3)))],
+            )
+            .build();
+        let (_, snap) = run(&p);
+        assert_eq!(
+            late(&p, &snap, "x"),
+            (d(2027, 1, 4), d(2027, 1, 5), 3, true)
+        );
+        assert_eq!(
+            late(&p, &snap, "a"),
+            (d(2027, 1, 6), d(2027, 1, 9), 3, true)
+        );
+        assert_eq!(
+            late(&p, &snap, "b"),
+            (d(2027, 1, 6), d(2027, 1, 10), 3, true)
+        );
+        assert_eq!(
+            late(&p, &snap, "w"),
+            (d(2027, 1, 10), d(2027, 1, 10), 7, false)
+        );
+        assert_eq!(ids(&p, &snap.critical_path), ["x", "b"]);
+    }
+
+    #[test]
+    fn the_spec_example_path_ends_at_the_launch_milestone() {
+        let p = Kit::new(d(2027, 1, 4), d(2027, 2, 12))
+            .teams(&["identity", "mobile", "platform", "web"])
+            .dur("db-schema-migration", "platform", &[], 10)
+            .dur("auth-api-v2", "identity", &["db-schema-migration"], 10)
+            .dur("mobile-app-update", "mobile", &["auth-api-v2"], 10)
+            .dur("web-login", "web", &["auth-api-v2"], 5)
+            .milestone(
+                "mobile-launch",
+                Some(d(2027, 2, 12)),
+                &["mobile-app-update"],
+            )
+            .build();
+        let (_, snap) = run(&p);
+        assert_eq!(
+            ids(&p, &snap.critical_path),
+            [
+                "db-schema-migration",
+                "auth-api-v2",
+                "mobile-app-update",
+                "mobile-launch"
+            ]
+        );
+        assert_eq!(snap.min_float, 0);
+        assert_eq!(
+            late(&p, &snap, "web-login"),
+            (d(2027, 2, 8), d(2027, 2, 12), 5, false)
+        );
+    }
+
+    #[test]
+    fn no_items_means_an_empty_schedule_at_the_program_start() {
+        let p = Kit::new(d(2027, 1, 2), d(2027, 1, 29)).build();
+        let (_, snap) = run(&p);
+        assert_eq!(snap.forecast_end, d(2027, 1, 4));
+        assert_eq!((snap.min_float, snap.end_slack), (0, 19));
+        assert!(snap.critical_path.is_empty() && snap.items.is_empty());
+    }
+
+    /// A deterministic pseudo-random generator (no dependency on test order).
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) % n
+        }
+    }
+
+    /// PSPLIB's invariant: with every day a working day and no reports, the
+    /// forecast end is the longest path, and an end on it leaves zero float.
+    #[test]
+    fn psplib_invariant_forecast_span_is_the_longest_path() {
+        for seed in 1..=5u64 {
+            let mut rng = Lcg(seed);
+            let n = 90;
+            let durations: Vec<i64> = (0..n).map(|_| 1 + rng.below(10) as i64).collect();
+            let deps: Vec<Vec<usize>> = (0..n)
+                .map(|j| (0..j).filter(|_| rng.below(100) < 6).collect())
+                .collect();
+            // Longest path by direct recursion over the generation order.
+            fn longest(j: usize, durations: &[i64], deps: &[Vec<usize>], memo: &mut [i64]) -> i64 {
+                if memo[j] == 0 {
+                    let before = deps[j]
+                        .iter()
+                        .map(|&i| longest(i, durations, deps, memo))
+                        .max()
+                        .unwrap_or(0);
+                    memo[j] = before + durations[j];
+                }
+                memo[j]
+            }
+            let mut memo = vec![0; n];
+            let span = (0..n)
+                .map(|j| longest(j, &durations, &deps, &mut memo))
+                .max()
+                .unwrap();
+            let start = d(2027, 1, 4);
+            let end = start.checked_add(jiff::Span::new().days(span - 1)).unwrap();
+            // Ids in reverse generation order, so index order is not the topological order.
+            let name = |j: usize| format!("job-{:03}", n - j);
+            let mut kit = Kit::new(start, end).all_days().teams(&["t"]);
+            for j in 0..n {
+                let names: Vec<String> = deps[j].iter().map(|&i| name(i)).collect();
+                let names: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+                kit = kit.dur(&name(j), "t", &names, durations[j]);
+            }
+            let p = kit.build();
+            let (plan, snap) = run(&p);
+            let cal = &p.meta.calendar;
+            assert_eq!(
+                cal.on_or_before(snap.forecast_end) - cal.on_or_after(start) + 1,
+                span
+            );
+            assert_eq!(snap.min_float, 0);
+            let on_path: i64 = snap
+                .critical_path
+                .iter()
+                .map(|&i| plan.items[i].duration)
+                .sum();
+            assert_eq!(on_path, span, "seed {seed}");
+        }
+    }
+
+    /// The benchmark's XL shape (51,000 items, ~76,500 edges, 500 teams, 260
+    /// reports): plan once, then analyse the state as of every report. Run with
+    /// `cargo test --release --lib analysis -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "timing check; run in release"]
+    fn xl_scale_plans_and_analyses_every_report() {
+        let mut rng = Lcg(7);
+        let (n, teams) = (51_000usize, 500usize);
+        let team_ids: Vec<String> = (0..teams).map(|k| format!("team-{k:03}")).collect();
+        let refs: Vec<&str> = team_ids.iter().map(|s| s.as_str()).collect();
+        let mut kit = Kit::new(d(2027, 1, 4), d(2036, 12, 31)).teams(&refs);
+        let name = |k: usize| format!("item-{k:05}");
+        for k in 0..n {
+            let deps: Vec<String> = match k {
+                0 => vec![],
+                _ => (0..1 + rng.below(2))
+                    .map(|_| name(k - 1 - rng.below(k.min(400) as u64) as usize))
+                    .collect(),
+            };
+            let deps: Vec<&str> = deps.iter().map(|s| s.as_str()).collect();
+            kit = if k % 51 == 50 {
+                kit.milestone(&name(k), None, &deps)
+            } else {
+                kit.dur(
+                    &name(k),
+                    &team_ids[rng.below(teams as u64) as usize],
+                    &deps,
+                    3 + rng.below(28) as i64,
+                )
+            };
+        }
+        let mut day = d(2027, 1, 15);
+        for r in 0..260 {
+            let updates: Vec<(String, Upd)> = (0..480)
+                .map(|_| {
+                    let k = rng.below(n as u64) as usize;
+                    let u = upd().status(Status::OnTrack).progress(50).note("on it");
+                    let u = if rng.below(4) == 0 {
+                        u.forecast(day.checked_add(jiff::Span::new().days(30 + r)).unwrap())
+                    } else {
+                        u
+                    };
+                    (name(k), u)
+                })
+                .collect();
+            kit = kit.report(
+                day,
+                updates
+                    .iter()
+                    .map(|(id, u)| (id.as_str(), u.clone()))
+                    .collect(),
+            );
+            day = day.checked_add(jiff::Span::new().days(14)).unwrap();
+        }
+        let p = kit.build();
+        let t0 = std::time::Instant::now();
+        let plan = plan_ok(&p);
+        let t1 = std::time::Instant::now();
+        let mut critical = 0;
+        let mut times = [std::time::Duration::ZERO; 5];
+        let mut risks = 0;
+        for state in crate::analysis::StateIter::new(&p) {
+            let a = std::time::Instant::now();
+            let passes = Passes::compute(&p, &plan, &state);
+            let b = std::time::Instant::now();
+            let path = critical_path(&p, &plan, &passes);
+            let c = std::time::Instant::now();
+            let table =
+                DateTable::covering(&p.meta.calendar, passes.forecast_finish.iter().copied());
+            let found = risks::detect(&p, &plan, &state, &passes, &table);
+            let e = std::time::Instant::now();
+            let snap = analyze(&p, &plan, &state);
+            let f = std::time::Instant::now();
+            risks += found.len();
+            times[0] += b - a;
+            times[1] += c - b;
+            times[2] += e - c;
+            times[3] += f - e;
+            critical += snap.critical_path.len() + path.len();
+        }
+        eprintln!(
+            "passes {:?} path {:?} risks {:?} ({risks}) analyze {:?}",
+            times[0], times[1], times[2], times[3]
+        );
+        let t2 = std::time::Instant::now();
+        eprintln!(
+            "plan {:?}, 260 states + analyses {:?} (path items {critical})",
+            t1 - t0,
+            t2 - t1
+        );
+    }
+
+    /// Property: on random DAGs (open items only, some reported forecasts,
+    /// Mon-Fri with holidays), forecasts equal an independent day-by-day
+    /// forward pass, and total float is behavioural: pushing item i's finish
+    /// by s working days keeps the naive forecast end within
+    /// E' = max(program end, forecast end) exactly while
+    /// s <= total_float + (E' - program end).
+    mod behaviour {
+        use proptest::prelude::*;
+
+        use super::*;
+        use crate::model::Calendar;
+
+        const START: Date = jiff::civil::date(2027, 1, 4);
+        const HOLIDAYS: [Date; 2] = [
+            jiff::civil::date(2027, 1, 18),
+            jiff::civil::date(2027, 2, 15),
+        ];
+
+        #[derive(Clone, Debug)]
+        struct Node {
+            milestone: bool,
+            duration: i64,
+            /// Calendar days after START: an explicit start, or a milestone's date.
+            fixed: Option<i64>,
+            /// Calendar days after START of a reported forecast.
+            reported: Option<i64>,
+            status: Status,
+            deps: Vec<usize>,
+        }
+
+        #[derive(Clone, Debug)]
+        struct Case {
+            nodes: Vec<Node>,
+            /// Position -> id number (ids are not in generation order).
+            names: Vec<usize>,
+            end_days: i64,
+        }
+
+        fn case() -> impl Strategy<Value = Case> {
+            (2usize..25).prop_flat_map(|n| {
+                let node = (
+                    prop::bool::weighted(0.2),
+                    1i64..=10,
+                    prop::option::weighted(0.3, 0i64..40),
+                    prop::option::weighted(0.3, 0i64..80),
+                    prop::sample::select(vec![
+                        Status::NotStarted,
+                        Status::OnTrack,
+                        Status::AtRisk,
+                        Status::Blocked,
+                    ]),
+                    prop::collection::vec(prop::bool::weighted(0.25), n),
+                );
+                (
+                    prop::collection::vec(node, n),
+                    Just((0..n).collect::<Vec<usize>>()).prop_shuffle(),
+                    20i64..160,
+                )
+                    .prop_map(|(raw, names, end_days)| Case {
+                        nodes: raw
+                            .into_iter()
+                            .enumerate()
+                            .map(
+                                |(j, (milestone, duration, fixed, reported, status, edges))| Node {
+                                    milestone,
+                                    duration,
+                                    fixed,
+                                    reported,
+                                    status,
+                                    deps: (0..j).filter(|&i| edges[i]).collect(),
+                                },
+                            )
+                            .collect(),
+                        names,
+                        end_days,
+                    })
+            })
+        }
+
+        fn days(n: i64) -> Date {
+            START.checked_add(jiff::Span::new().days(n)).unwrap()
+        }
+
+        fn build(c: &Case) -> Program {
+            let name = |j: usize| format!("n{:02}", c.names[j]);
+            let mut kit = Kit::new(START, days(c.end_days))
+                .holidays(&HOLIDAYS)
+                .teams(&["t"]);
+            let mut updates = Vec::new();
+            for (j, node) in c.nodes.iter().enumerate() {
+                let deps: Vec<String> = node.deps.iter().map(|&i| name(i)).collect();
+                let deps: Vec<&str> = deps.iter().map(|s| s.as_str()).collect();
+                kit = if node.milestone {
+                    kit.milestone(&name(j), node.fixed.map(days), &deps)
+                } else {
+                    kit.deliverable(
+                        &name(j),
+                        "t",
+                        &deps,
+                        node.fixed.map(days),
+                        None,
+                        Some(node.duration),
+                    )
+                };
+                let mut u = upd().status(node.status);
+                if let Some(r) = node.reported {
+                    u = u.forecast(days(r));
+                }
+                updates.push((j, u));
+            }
+            let names: Vec<String> = (0..c.nodes.len()).map(name).collect();
+            let updates = updates
+                .into_iter()
+                .map(|(j, u)| (names[j].as_str(), u))
+                .collect();
+            kit.report(START, updates).build()
+        }
+
+        /// The naive model: dates only, walking the calendar one day at a time.
+        struct Naive<'a> {
+            c: &'a Case,
+            cal: &'a Calendar,
+        }
+
+        impl Naive<'_> {
+            fn next_working(&self, d: Date) -> Date {
+                let mut x = d.tomorrow().unwrap();
+                while !self.cal.is_working(x) {
+                    x = x.tomorrow().unwrap();
+                }
+                x
+            }
+            fn on_or_after(&self, mut d: Date) -> Date {
+                while !self.cal.is_working(d) {
+                    d = d.tomorrow().unwrap();
+                }
+                d
+            }
+            fn on_or_before(&self, mut d: Date) -> Date {
+                while !self.cal.is_working(d) {
+                    d = d.yesterday().unwrap();
+                }
+                d
+            }
+            /// `n` working days after working day `d`.
+            fn add(&self, mut d: Date, n: i64) -> Date {
+                for _ in 0..n {
+                    d = self.next_working(d);
+                }
+                d
+            }
+            /// Working days from `a` to `b` (a <= b, both working days).
+            fn between(&self, a: Date, b: Date) -> i64 {
+                let (mut x, mut k) = (a, 0);
+                while x < b {
+                    x = self.next_working(x);
+                    k += 1;
+                }
+                k
+            }
+
+            /// Planned (start, finish); a milestone's start is its date.
+            fn planned(&self, j: usize) -> (Date, Date) {
+                let node = &self.c.nodes[j];
+                let start = self.on_or_after(START);
+                let providers = node.deps.iter().map(|&i| self.planned(i).1);
+                if node.milestone {
+                    let at = match node.fixed {
+                        Some(f) => self.on_or_before(days(f)),
+                        None => providers.max().unwrap_or(start),
+                    };
+                    return (at, at);
+                }
+                let s = match node.fixed {
+                    Some(f) => self.on_or_after(days(f)),
+                    None => providers
+                        .map(|f| self.next_working(f))
+                        .fold(start, Date::max),
+                };
+                (s, self.add(s, node.duration - 1))
+            }
+
+            /// Forecast finish of every item, with item `push.0`'s finish
+            /// at least `push.1`.
+            fn forecast(&self, push: Option<(usize, Date)>) -> Vec<Date> {
+                let mut out: Vec<Option<Date>> = vec![None; self.c.nodes.len()];
+                for j in 0..self.c.nodes.len() {
+                    self.finish(j, push, &mut out);
+                }
+                out.into_iter().map(Option::unwrap).collect()
+            }
+
+            fn finish(
+                &self,
+                j: usize,
+                push: Option<(usize, Date)>,
+                memo: &mut Vec<Option<Date>>,
+            ) -> Date {
+                if let Some(f) = memo[j] {
+                    return f;
+                }
+                let node = &self.c.nodes[j];
+                let (planned_start, planned_finish) = self.planned(j);
+                let providers: Vec<Date> = node
+                    .deps
+                    .iter()
+                    .map(|&i| self.finish(i, push, memo))
+                    .collect();
+                let mut f = if node.milestone {
+                    providers.iter().copied().fold(planned_finish, Date::max)
+                } else {
+                    let s = providers
+                        .iter()
+                        .map(|&f| self.next_working(f))
+                        .fold(planned_start, Date::max);
+                    self.add(s, node.duration - 1)
+                };
+                if let Some(r) = node.reported {
+                    f = f.max(self.on_or_before(days(r)));
+                }
+                if let Some((i, bound)) = push
+                    && i == j
+                {
+                    f = f.max(bound);
+                }
+                memo[j] = Some(f);
+                f
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn forecasts_and_float_match_a_naive_model(c in case()) {
+                let p = build(&c);
+                let (_, snap) = run(&p);
+                let naive = Naive { c: &c, cal: &p.meta.calendar };
+                let at = |j: usize| p.item_index(&format!("n{:02}", c.names[j])).unwrap();
+
+                let base = naive.forecast(None);
+                for (j, &finish) in base.iter().enumerate() {
+                    let r = &snap.items[at(j)];
+                    prop_assert_eq!((r.planned_start, r.planned_finish), naive.planned(j), "planned {}", j);
+                    prop_assert_eq!(r.forecast_finish, finish, "forecast {}", j);
+                }
+                let naive_end = *base.iter().max().unwrap();
+                prop_assert_eq!(snap.forecast_end, naive_end);
+
+                let end = p.meta.end;
+                let wide_end = end.max(naive_end);
+                let extra = naive.between(end, wide_end);
+                for (j, &finish) in base.iter().enumerate() {
+                    let r = &snap.items[at(j)];
+                    let k = r.total_float + extra;
+                    prop_assert!(k >= 0, "item {} float {} extra {}", j, r.total_float, extra);
+                    let end_with = |s: i64| {
+                        let pushed = naive.forecast(Some((j, naive.add(finish, s))));
+                        pushed.into_iter().max().unwrap()
+                    };
+                    prop_assert!(end_with(k) <= wide_end, "item {}: a push by its float {} fits", j, k);
+                    prop_assert!(end_with(k + 1) > wide_end, "item {}: one more day does not fit", j);
+                }
+
+                // The critical path is a driven chain of critical items from an
+                // undriven start to the forecast end.
+                let path = &snap.critical_path;
+                if let (Some(&first), Some(&last)) = (path.first(), path.last()) {
+                    prop_assert_eq!(snap.items[last].forecast_finish, snap.forecast_end);
+                    let internal_start = |i: usize| {
+                        let r = &snap.items[i];
+                        if r.duration == 0 { naive.next_working(r.forecast_finish) } else { r.forecast_start }
+                    };
+                    for w in path.windows(2) {
+                        prop_assert!(p.items[w[1]].depends_on.contains(&w[0]));
+                        prop_assert_eq!(internal_start(w[1]), naive.next_working(snap.items[w[0]].forecast_finish));
+                    }
+                    for &q in &p.items[first].depends_on {
+                        prop_assert!(!(snap.items[q].critical
+                            && internal_start(first) == naive.next_working(snap.items[q].forecast_finish)));
+                    }
+                    prop_assert!(path.iter().all(|&i| snap.items[i].critical));
+                } else {
+                    // With open items only, the sinks finishing on the forecast
+                    // end have the minimum float, so a path always exists.
+                    prop_assert!(false, "no critical path");
+                }
+            }
+        }
+    }
 }

@@ -118,6 +118,145 @@ impl Merge {
                 item
             })
             .collect();
-        State { as_of, report, items }
+        State {
+            as_of,
+            report,
+            items,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testkit::*;
+
+    fn program() -> Program {
+        Kit::new(d(2027, 1, 4), d(2027, 6, 30))
+            .teams(&["t"])
+            .dur("a", "t", &[], 10)
+            .dur("b", "t", &[], 10)
+            .dur("c", "t", &[], 10)
+            .dur("e", "t", &[], 10)
+            .report(
+                d(2027, 1, 15),
+                vec![
+                    (
+                        "a",
+                        upd()
+                            .status(Status::OnTrack)
+                            .progress(10)
+                            .forecast(d(2027, 2, 5))
+                            .note("first"),
+                    ),
+                    ("e", upd().progress(80)),
+                ],
+            )
+            .report(
+                d(2027, 1, 29),
+                vec![("a", upd().progress(50)), ("b", upd().status(Status::Done))],
+            )
+            .report(
+                d(2027, 2, 12),
+                vec![
+                    ("a", upd().forecast(d(2027, 2, 19))),
+                    ("c", upd().status(Status::Done).progress(70)),
+                    ("e", upd().status(Status::Done)),
+                ],
+            )
+            .build()
+    }
+
+    #[test]
+    fn updates_are_patches_merged_report_by_report() {
+        let p = program();
+        let all = states(&p);
+        assert_eq!(all.len(), 3);
+        let (a, b, c, e) = (ix(&p, "a"), ix(&p, "b"), ix(&p, "c"), ix(&p, "e"));
+
+        let s0 = &all[0];
+        assert_eq!((s0.as_of, s0.report), (d(2027, 1, 15), Some(0)));
+        assert_eq!(
+            s0.items[a],
+            ItemState {
+                status: Status::OnTrack,
+                progress: 10,
+                forecast: Some(d(2027, 2, 5)),
+                note: Some("first".into()),
+                updated: Some(d(2027, 1, 15)),
+            }
+        );
+        assert_eq!(
+            s0.items[b],
+            ItemState::default(),
+            "no update: not started, 0%"
+        );
+        // A progress without a status keeps the default status.
+        assert_eq!(
+            (s0.items[e].status, s0.items[e].progress),
+            (Status::NotStarted, 80)
+        );
+
+        let s1 = &all[1];
+        // Only the progress changes; status, forecast and note stand.
+        assert_eq!(
+            s1.items[a],
+            ItemState {
+                status: Status::OnTrack,
+                progress: 50,
+                forecast: Some(d(2027, 2, 5)),
+                note: Some("first".into()),
+                updated: Some(d(2027, 1, 29)),
+            }
+        );
+        // Done without any progress ever given: 100%.
+        assert_eq!(
+            (s1.items[b].status, s1.items[b].progress),
+            (Status::Done, 100)
+        );
+        assert_eq!(s1.items[c], ItemState::default());
+
+        let s2 = &all[2];
+        assert_eq!(s2.items[a].forecast, Some(d(2027, 2, 19)));
+        assert_eq!(s2.items[a].progress, 50);
+        assert_eq!(s2.items[a].updated, Some(d(2027, 2, 12)));
+        assert_eq!(s2.items[b].updated, Some(d(2027, 1, 29)));
+        // Done with a progress given in the same or an earlier report keeps it.
+        assert_eq!(
+            (s2.items[c].status, s2.items[c].progress),
+            (Status::Done, 70)
+        );
+        assert_eq!(
+            (s2.items[e].status, s2.items[e].progress),
+            (Status::Done, 80)
+        );
+    }
+
+    #[test]
+    fn incremental_states_equal_state_as_of_every_report() {
+        let p = program();
+        let all = states(&p);
+        for (k, s) in all.iter().enumerate() {
+            assert_eq!(&state_as_of(&p, p.reports[k].date), s, "report {k}");
+        }
+        assert_eq!(StateIter::new(&p).len(), 3);
+        assert_eq!(StateIter::new(&p).collect::<Vec<_>>(), all);
+    }
+
+    #[test]
+    fn state_as_of_a_date_merges_the_reports_on_or_before_it() {
+        let p = program();
+        let before = state_as_of(&p, d(2027, 1, 14));
+        assert_eq!(before.report, None);
+        assert_eq!(before.as_of, d(2027, 1, 14));
+        assert!(before.items.iter().all(|s| *s == ItemState::default()));
+
+        let between = state_as_of(&p, d(2027, 2, 1));
+        assert_eq!(between.report, Some(1));
+        assert_eq!(between.as_of, d(2027, 2, 1));
+        assert_eq!(between.items, states(&p)[1].items);
+
+        let after = state_as_of(&p, d(2027, 12, 31));
+        assert_eq!(after.report, Some(2));
     }
 }

@@ -71,7 +71,11 @@ impl Bits {
 /// - `waits_on`: the OTHER teams owning a direct provider of one of the
 ///   team's items, where a milestone provider stands for its own providers
 ///   (transitively, through chains of milestones).
-pub(super) fn team_facts(program: &Program, order: &[ItemIx], consumers: &[Vec<ItemIx>]) -> Vec<TeamFacts> {
+pub(super) fn team_facts(
+    program: &Program,
+    order: &[ItemIx],
+    consumers: &[Vec<ItemIx>],
+) -> Vec<TeamFacts> {
     let n = program.items.len();
     let t = program.teams.len();
     let owner = |i: ItemIx| program.items[i].owner;
@@ -132,4 +136,81 @@ pub(super) fn team_facts(program: &Program, order: &[ItemIx], consumers: &[Vec<I
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::testkit::*;
+
+    #[test]
+    fn blocking_power_and_waits_on_pass_through_milestones() {
+        // x1 -> m1 -> y1 -> z1 -> x2;  m1 -> m2 -> y2 <- y1;  m1 -> x3;  w1 alone.
+        let p = Kit::new(d(2027, 1, 4), d(2027, 6, 30))
+            .teams(&["w", "x", "y", "z"])
+            .dur("x1", "x", &[], 1)
+            .milestone("m1", None, &["x1"])
+            .dur("y1", "y", &["m1"], 1)
+            .dur("z1", "z", &["y1"], 1)
+            .dur("x2", "x", &["z1"], 1)
+            .milestone("m2", None, &["m1"])
+            .dur("y2", "y", &["m2", "y1"], 1)
+            .dur("x3", "x", &["m1"], 1)
+            .dur("w1", "w", &[], 1)
+            .build();
+        let (plan, snap) = run(&p);
+        assert_eq!(snap.teams, plan.teams);
+        let team = |id: &str| p.team_index(id).unwrap();
+        let names = |list: &[usize]| {
+            list.iter()
+                .map(|&t| p.teams[t].id.clone())
+                .collect::<Vec<_>>()
+        };
+        let facts = |id: &str| &snap.teams[team(id)];
+
+        assert_eq!(ids(&p, &facts("x").deliverables), ["x1", "x2", "x3"]);
+        assert_eq!(ids(&p, &facts("y").deliverables), ["y1", "y2"]);
+        // x1 reaches y1, y2 (through milestones), z1 and its own x2.
+        assert_eq!(
+            (facts("x").blocking_power, names(&facts("x").blocks)),
+            (2, vec!["y".into(), "z".into()])
+        );
+        assert_eq!(
+            (facts("y").blocking_power, names(&facts("y").blocks)),
+            (2, vec!["x".into(), "z".into()])
+        );
+        assert_eq!(
+            (facts("z").blocking_power, names(&facts("z").blocks)),
+            (1, vec!["x".into()])
+        );
+        assert_eq!(facts("w").blocking_power, 0);
+        // y waits on x through m1 (and through m2 -> m1); x3 waits on x itself
+        // through m1, which is excluded; x2 waits on z.
+        assert_eq!(names(&facts("x").waits_on), ["z"]);
+        assert_eq!(names(&facts("y").waits_on), ["x"]);
+        assert_eq!(names(&facts("z").waits_on), ["y"]);
+        assert!(facts("w").waits_on.is_empty() && facts("w").blocks.is_empty());
+    }
+
+    #[test]
+    fn team_bitsets_work_past_64_teams() {
+        let teams: Vec<String> = (0..130).map(|k| format!("t{k:03}")).collect();
+        let team_refs: Vec<&str> = teams.iter().map(|s| s.as_str()).collect();
+        let mut kit = Kit::new(d(2027, 1, 4), d(2027, 6, 30)).teams(&team_refs);
+        // A chain through every team: item k owned by team k.
+        for (k, team) in teams.iter().enumerate() {
+            let dep = format!("i{:03}", k.max(1) - 1);
+            let deps: Vec<&str> = if k == 0 { vec![] } else { vec![dep.as_str()] };
+            kit = kit.dur(&format!("i{k:03}"), team, &deps, 1);
+        }
+        let p = kit.build();
+        let (_, snap) = run(&p);
+        for k in 0..130 {
+            assert_eq!(snap.teams[k].blocking_power, 129 - k);
+            assert_eq!(snap.teams[k].blocks, (k + 1..130).collect::<Vec<_>>());
+            assert_eq!(
+                snap.teams[k].waits_on,
+                if k == 0 { vec![] } else { vec![k - 1] }
+            );
+        }
+    }
 }

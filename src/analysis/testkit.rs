@@ -64,11 +64,14 @@ struct ItemDraft {
     plan: PlanSpec,
 }
 
+/// A dependency review row: from, to, provider_on_track, contract_changed, note.
+type ReviewDraft = (String, String, Option<bool>, Option<bool>, String);
+
 struct ReportDraft {
     date: Date,
     status: Rag,
     updates: Vec<(String, Upd)>,
-    reviews: Vec<(String, String, Option<bool>, Option<bool>, String)>,
+    reviews: Vec<ReviewDraft>,
     draft: bool,
 }
 
@@ -153,7 +156,11 @@ impl Kit {
             kind: ItemKind::Deliverable,
             owner: Some(owner.into()),
             deps: deps.iter().map(|s| s.to_string()).collect(),
-            plan: PlanSpec::Deliverable { start, due, duration },
+            plan: PlanSpec::Deliverable {
+                start,
+                due,
+                duration,
+            },
         });
         self
     }
@@ -178,7 +185,10 @@ impl Kit {
         self.reports.push(ReportDraft {
             date,
             status: Rag::Green,
-            updates: updates.into_iter().map(|(id, u)| (id.to_string(), u)).collect(),
+            updates: updates
+                .into_iter()
+                .map(|(id, u)| (id.to_string(), u))
+                .collect(),
             reviews: Vec::new(),
             draft: false,
         });
@@ -228,7 +238,11 @@ impl Kit {
         let mut team_ids = self.teams.clone();
         team_ids.sort();
         team_ids.dedup();
-        let team_ix = |id: &str| team_ids.binary_search_by(|t| t.as_str().cmp(id)).expect("known team");
+        let team_ix = |id: &str| {
+            team_ids
+                .binary_search_by(|t| t.as_str().cmp(id))
+                .expect("known team")
+        };
 
         let mut drafts: Vec<(usize, ItemDraft)> = self.items.into_iter().enumerate().collect();
         drafts.sort_by(|a, b| a.1.id.cmp(&b.1.id));
@@ -245,7 +259,10 @@ impl Kit {
                     ItemKind::Milestone => "milestones.yaml",
                 };
                 let mut depends_on: Vec<ItemIx> = draft.deps.iter().map(|p| item_ix(p)).collect();
-                let depends_on_locs = depends_on.iter().map(|&p| (p, loc(file, *line as u32 + 1))).collect();
+                let depends_on_locs = depends_on
+                    .iter()
+                    .map(|&p| (p, loc(file, *line as u32 + 1)))
+                    .collect();
                 depends_on.sort_unstable();
                 depends_on.dedup();
                 Item {
@@ -286,6 +303,7 @@ impl Kit {
                     status: r.status,
                     summary: String::new(),
                     updates,
+                    risk_updates: Vec::new(),
                     dependencies: r
                         .reviews
                         .into_iter()
@@ -385,7 +403,11 @@ pub fn ids(p: &Program, list: &[ItemIx]) -> Vec<String> {
 pub fn plan_ok(p: &Program) -> Plan {
     let mut diags = Diagnostics::new();
     let out = plan(p, &mut diags).expect("no cycle");
-    assert!(diags.is_empty(), "unexpected diagnostics: {:?}", diags.iter().collect::<Vec<_>>());
+    assert!(
+        diags.is_empty(),
+        "unexpected diagnostics: {:?}",
+        diags.iter().collect::<Vec<_>>()
+    );
     out
 }
 
@@ -393,7 +415,9 @@ pub fn plan_ok(p: &Program) -> Plan {
 /// when there are none).
 pub fn run(p: &Program) -> (Plan, Snapshot) {
     let plan = plan_ok(p);
-    let state = states(p).pop().unwrap_or_else(|| state_as_of(p, p.meta.start));
+    let state = states(p)
+        .pop()
+        .unwrap_or_else(|| state_as_of(p, p.meta.start));
     let snap = analyze(p, &plan, &state);
     (plan, snap)
 }

@@ -1,9 +1,11 @@
 //! `tpm-site check`: load and analyse, report every problem, write nothing.
 
-use clap::Args;
+use std::path::Path;
 
-use super::{ContentArg, EXIT_CONTENT, EXIT_OK, EXIT_USAGE, plural, print_diagnostics};
-use crate::diagnostics::Diagnostics;
+use clap::{Args, ValueEnum};
+
+use super::{ContentArg, EXIT_CONTENT, EXIT_OK, EXIT_USAGE, plural};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::site;
 
 #[derive(Debug, Args)]
@@ -13,35 +15,148 @@ pub struct CheckArgs {
     /// Treat warnings as errors (exit 1 when there are any).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// How to print problems: `text` for people, `json` for tools, `github`
+    /// for GitHub Actions annotations on the pull request's diff.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Github,
 }
 
 pub fn run(args: &CheckArgs) -> i32 {
     let dir = &args.content.content;
     let mut diags = Diagnostics::new();
     let result = site::analyze_dir(dir, None, false, &mut diags);
-    let (errors, warnings) = print_diagnostics(diags, dir);
+    let list = diags.into_sorted();
+    let errors = list
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = list.len() - errors;
+    let failed = errors > 0 || (args.deny_warnings && warnings > 0);
+    match args.format {
+        Format::Text => {
+            for d in &list {
+                eprintln!("{}", d.display(dir));
+            }
+        }
+        Format::Json => println!("{}", to_json(&list, dir, errors, warnings)),
+        Format::Github => {
+            for d in &list {
+                println!("{}", github_annotation(d, dir));
+            }
+        }
+    }
     match result {
-        Ok(Some(a)) if errors == 0 => {
-            let p = &a.program;
-            println!(
-                "{}: {} items, {} teams, {} reports; forecast end {} (committed {}); {}",
-                p.meta.name,
-                p.items.len(),
-                p.teams.len(),
-                p.reports.len(),
-                a.current.forecast_end,
-                p.meta.end,
-                plural(warnings, "warning")
-            );
-            if args.deny_warnings && warnings > 0 { EXIT_CONTENT } else { EXIT_OK }
-        }
-        Ok(_) => {
-            eprintln!("error: {} and {} in {}", plural(errors, "error"), plural(warnings, "warning"), dir.display());
-            EXIT_CONTENT
-        }
         Err(e) => {
             eprintln!("error: {e}");
             EXIT_USAGE
         }
+        Ok(Some(a)) if !failed => {
+            if args.format == Format::Text {
+                let p = &a.program;
+                println!(
+                    "{}: {} items, {} teams, {} reports; forecast end {} (committed {}); {}",
+                    p.meta.name,
+                    p.items.len(),
+                    p.teams.len(),
+                    p.reports.len(),
+                    a.current.forecast_end,
+                    p.meta.end,
+                    plural(warnings, "warning")
+                );
+            }
+            EXIT_OK
+        }
+        Ok(_) => {
+            if args.format == Format::Text {
+                eprintln!(
+                    "error: {} and {} in {}",
+                    plural(errors, "error"),
+                    plural(warnings, "warning"),
+                    dir.display()
+                );
+            }
+            EXIT_CONTENT
+        }
+    }
+}
+
+/// The path shown for a diagnostic: under the content folder as given.
+fn shown_path(d: &Diagnostic, dir: &Path) -> String {
+    if d.file.is_empty() {
+        dir.display().to_string()
+    } else {
+        dir.join(&*d.file).display().to_string()
+    }
+}
+
+fn to_json(list: &[Diagnostic], dir: &Path, errors: usize, warnings: usize) -> String {
+    let items: Vec<serde_json::Value> = list
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "severity": d.severity,
+                "file": shown_path(d, dir),
+                "line": d.line,
+                "col": d.col,
+                "message": d.message,
+                "hint": d.hint,
+            })
+        })
+        .collect();
+    serde_json::json!({ "errors": errors, "warnings": warnings, "diagnostics": items }).to_string()
+}
+
+/// `::error file=…,line=…,col=…::message` with GitHub's escaping.
+pub fn github_annotation(d: &Diagnostic, dir: &Path) -> String {
+    fn data(s: &str) -> String {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+    fn prop(s: &str) -> String {
+        data(s).replace(':', "%3A").replace(',', "%2C")
+    }
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut message = d.message.clone();
+    if let Some(h) = &d.hint {
+        message.push_str("\nhelp: ");
+        message.push_str(h);
+    }
+    let mut props = format!("file={}", prop(&shown_path(d, dir)));
+    if d.line > 0 {
+        props.push_str(&format!(",line={},col={}", d.line, d.col.max(1)));
+    }
+    format!("::{level} {props},title=tpm-site::{}", data(&message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn github_annotations_escape_newlines_and_property_separators() {
+        let d = Diagnostic {
+            severity: Severity::Error,
+            file: Arc::from("deliverables/a,b.yaml"),
+            line: 3,
+            col: 5,
+            message: "100% wrong: x".into(),
+            hint: Some("fix it".into()),
+        };
+        assert_eq!(
+            github_annotation(&d, Path::new("content")),
+            "::error file=content/deliverables/a%2Cb.yaml,line=3,col=5,title=tpm-site::100%25 wrong: x%0Ahelp: fix it"
+        );
     }
 }

@@ -5,6 +5,8 @@
 
 pub mod build;
 pub mod check;
+pub mod new;
+pub mod serve;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -36,6 +38,10 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Load and analyse the content, report every problem, write nothing.
     Check(check::CheckArgs),
+    /// Preview the site on http://127.0.0.1:1111/, rebuilt and reloaded on every change (drafts shown).
+    Serve(serve::ServeArgs),
+    /// Create a new program repository (example content, README, GitHub Pages workflow).
+    New(new::NewArgs),
 }
 
 /// `--content DIR`, shared by every command.
@@ -56,6 +62,8 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::New(args) => new::run(&args),
     }
 }
 
@@ -77,5 +85,9 @@ pub fn print_diagnostics(diags: Diagnostics, content: &Path) -> (usize, usize) {
 
 /// "3 errors", "1 warning".
 pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

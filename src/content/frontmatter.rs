@@ -31,7 +31,8 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         return Err(SplitError {
             line: 1,
             message: "missing front matter: the file must start with a line `---`".into(),
-            hint: "start the file with `---`, the YAML fields (date, status, ...), then `---`".into(),
+            hint: "start the file with `---`, the YAML fields (date, status, ...), then `---`"
+                .into(),
         });
     }
     let front_start = (first_end + 1).min(text.len());

@@ -69,7 +69,9 @@ impl Content {
 
     /// Whether any file under `dir/` could not be parsed.
     pub fn any_unreadable_in(&self, dir: &str) -> bool {
-        self.unreadable.iter().any(|f| f.strip_prefix(dir).is_some_and(|r| r.starts_with('/')))
+        self.unreadable
+            .iter()
+            .any(|f| f.strip_prefix(dir).is_some_and(|r| r.starts_with('/')))
     }
 }
 
@@ -129,7 +131,10 @@ pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Content, LoadError> {
             source: e,
         },
     })?;
-    if !std::fs::metadata(dir).map(|m| m.is_dir()).unwrap_or(meta.is_dir()) {
+    if !std::fs::metadata(dir)
+        .map(|m| m.is_dir())
+        .unwrap_or(meta.is_dir())
+    {
         return Err(LoadError::NotADir(dir.to_path_buf()));
     }
     let mut content = Content::default();
@@ -143,7 +148,10 @@ pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Content, LoadError> {
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
-                let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
+                let path = err
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| dir.to_path_buf());
                 let rel = relative(dir, &path);
                 diags.file_error(&rel, format!("cannot read: {err}"));
                 continue;
@@ -191,13 +199,11 @@ pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Content, LoadError> {
             continue;
         };
         match kind {
-            Kind::Report | Kind::Page => {
-                match parse_markdown(&rel, &text, diags) {
-                    Some(md) if kind == Kind::Report => content.reports.push(md),
-                    Some(md) => content.pages.push(md),
-                    None => content.unreadable.push(rel),
-                }
-            }
+            Kind::Report | Kind::Page => match parse_markdown(&rel, &text, diags) {
+                Some(md) if kind == Kind::Report => content.reports.push(md),
+                Some(md) => content.pages.push(md),
+                None => content.unreadable.push(rel),
+            },
             _ => {
                 let Some(file) = parse_yaml(&rel, &text, diags) else {
                     content.unreadable.push(rel);
@@ -236,7 +242,11 @@ fn read_text(path: &Path, rel: &Arc<str>, diags: &mut Diagnostics) -> Option<Str
         diags
             .file_error(
                 rel,
-                format!("file is {} MiB, more than the {} MiB a content file may be", size >> 20, MAX_FILE_BYTES >> 20),
+                format!(
+                    "file is {} MiB, more than the {} MiB a content file may be",
+                    size >> 20,
+                    MAX_FILE_BYTES >> 20
+                ),
             )
             .with_hint("split it into several files, or remove what does not belong in it");
         return None;
@@ -259,12 +269,19 @@ pub fn decode(rel: &Arc<str>, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option
             let bytes = e.as_bytes();
             let at = e.utf8_error().valid_up_to();
             let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32;
-            let col = 1 + at - bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+            let col = 1 + at
+                - bytes[..at]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |p| p + 1);
             diags
                 .error(
                     &Loc {
                         file: rel.clone(),
-                        pos: Pos { line, col: col as u32 },
+                        pos: Pos {
+                            line,
+                            col: col as u32,
+                        },
                     },
                     format!("file is not valid UTF-8 (byte 0x{:02x})", bytes[at]),
                 )
@@ -272,14 +289,24 @@ pub fn decode(rel: &Arc<str>, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option
             return None;
         }
     };
-    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
-    Some(if text.contains('\r') { text.replace("\r\n", "\n") } else { text })
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    Some(if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    })
 }
 
 /// Parses a YAML file, turning syntax errors into diagnostics.
 pub fn parse_yaml(rel: &Arc<str>, text: &str, diags: &mut Diagnostics) -> Option<YamlFile> {
     match yaml::parse(text, 0) {
-        Ok(root) => Some(YamlFile { file: rel.clone(), root }),
+        Ok(root) => Some(YamlFile {
+            file: rel.clone(),
+            root,
+        }),
         Err(err) => {
             report_yaml_error(rel, err, diags);
             None
@@ -296,7 +323,10 @@ pub fn parse_markdown(rel: &Arc<str>, text: &str, diags: &mut Diagnostics) -> Op
                 .error(
                     &Loc {
                         file: rel.clone(),
-                        pos: Pos { line: err.line, col: 1 },
+                        pos: Pos {
+                            line: err.line,
+                            col: 1,
+                        },
                     },
                     err.message,
                 )

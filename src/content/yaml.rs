@@ -100,11 +100,16 @@ pub fn parse(text: &str, line_offset: u32) -> Result<Node, ParseError> {
             if message.contains("tab") {
                 // Point at the first line indented with a tab, not where the scanner noticed.
                 if let Some((i, line)) = text.lines().enumerate().find(|(_, l)| {
-                    l.chars().take_while(|c| c.is_whitespace()).any(|c| c == '\t')
+                    l.chars()
+                        .take_while(|c| c.is_whitespace())
+                        .any(|c| c == '\t')
                 }) {
                     let col = line.chars().position(|c| c == '\t').unwrap_or(0);
                     return Err(ParseError {
-                        pos: Pos { line: i as u32 + 1 + line_offset, col: col as u32 + 1 },
+                        pos: Pos {
+                            line: i as u32 + 1 + line_offset,
+                            col: col as u32 + 1,
+                        },
                         message,
                     });
                 }
@@ -232,7 +237,11 @@ impl<'de> Visitor<'de> for ValueVisitor {
 /// Turns the YAML crate's message into ours, with a hint where we know the fix.
 pub fn explain(raw: &str) -> (String, Option<String>) {
     if let Some(rest) = raw.strip_prefix("duplicate mapping key: ") {
-        let key = rest.split(", set DuplicateKeyPolicy").next().unwrap_or(rest).trim();
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest)
+            .trim();
         return (
             format!("duplicate key `{key}`: a key may appear only once in a mapping"),
             Some("remove one of the two entries, or merge them".into()),
@@ -241,7 +250,9 @@ pub fn explain(raw: &str) -> (String, Option<String>) {
     if raw.contains("budget breached") || raw.contains("alias") && raw.contains("limit") {
         return (
             "the YAML expands to too much data (aliases or size beyond the limits)".into(),
-            Some("write the values out instead of repeating them through anchors and aliases".into()),
+            Some(
+                "write the values out instead of repeating them through anchors and aliases".into(),
+            ),
         );
     }
     if raw.contains("recursion limit") || raw.contains("depth") {
@@ -272,9 +283,14 @@ mod tests {
 
     #[test]
     fn values_keep_their_positions_and_yaml_1_1_booleans_stay_text() {
-        let n = p("- id: a\n  depends_on: [b, c]\n  progress: 60\n  date: 2027-01-02\n  ok: no\n").unwrap();
-        let Value::Seq(items) = &n.value else { panic!("{n:?}") };
-        let Value::Map(entries) = &items[0].value else { panic!() };
+        let n = p("- id: a\n  depends_on: [b, c]\n  progress: 60\n  date: 2027-01-02\n  ok: no\n")
+            .unwrap();
+        let Value::Seq(items) = &n.value else {
+            panic!("{n:?}")
+        };
+        let Value::Map(entries) = &items[0].value else {
+            panic!()
+        };
         let (k, v) = &entries[1];
         assert_eq!(k.value, Value::Str("depends_on".into()));
         assert_eq!(k.pos, Pos { line: 2, col: 3 });
@@ -290,28 +306,46 @@ mod tests {
         let e = p("a: 1\nb: 2\na: 3\n").unwrap_err();
         assert_eq!(e.pos.line, 3);
         let (msg, hint) = explain(&e.message);
-        assert_eq!(msg, "duplicate key `a`: a key may appear only once in a mapping");
+        assert_eq!(
+            msg,
+            "duplicate key `a`: a key may appear only once in a mapping"
+        );
         assert!(hint.is_some());
     }
 
     #[test]
     fn alias_bombs_and_deep_nesting_are_bounded() {
         let mut bomb = String::from("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
-        for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"].windows(2).map(|w| (w[0], w[1])) {
+        for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+            .windows(2)
+            .map(|w| (w[0], w[1]))
+        {
             bomb.push_str(&format!("{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
         }
         let e = p(&bomb).unwrap_err();
         assert!(explain(&e.message).0.contains("too much data"), "{e:?}");
         let deep = "[".repeat(100_000);
         let e = p(&deep).unwrap_err();
-        assert_eq!(explain(&e.message).0, "the YAML is nested too deeply", "{e:?}");
+        assert_eq!(
+            explain(&e.message).0,
+            "the YAML is nested too deeply",
+            "{e:?}"
+        );
     }
 
     #[test]
     fn small_aliases_still_work() {
         let n = p("a: &x [1]\nb: *x\n").unwrap();
-        let Value::Map(entries) = n.value else { panic!() };
-        assert_eq!(entries[0].1.value, entries[1].1.value);
+        let Value::Map(entries) = n.value else {
+            panic!()
+        };
+        for (_, v) in &entries {
+            let Value::Seq(items) = &v.value else {
+                panic!("{v:?}")
+            };
+            assert_eq!(items.len(), 1);
+            assert_eq!(items[0].value, Value::Int(1));
+        }
     }
 
     #[test]

@@ -180,10 +180,22 @@ mod tests {
     fn snapping_moves_starts_forward_and_finishes_back() {
         let cal = mon_fri_with(&[date(2027, 5, 31)]);
         // Sat 2027-05-29 -> start Tue 06-01 (Mon is a holiday); finish Fri 05-28.
-        assert_eq!(cal.date(cal.on_or_after(date(2027, 5, 29))), date(2027, 6, 1));
-        assert_eq!(cal.date(cal.on_or_before(date(2027, 5, 29))), date(2027, 5, 28));
-        assert_eq!(cal.date(cal.on_or_before(date(2027, 5, 31))), date(2027, 5, 28));
-        assert_eq!(cal.date(cal.on_or_after(date(2027, 5, 31))), date(2027, 6, 1));
+        assert_eq!(
+            cal.date(cal.on_or_after(date(2027, 5, 29))),
+            date(2027, 6, 1)
+        );
+        assert_eq!(
+            cal.date(cal.on_or_before(date(2027, 5, 29))),
+            date(2027, 5, 28)
+        );
+        assert_eq!(
+            cal.date(cal.on_or_before(date(2027, 5, 31))),
+            date(2027, 5, 28)
+        );
+        assert_eq!(
+            cal.date(cal.on_or_after(date(2027, 5, 31))),
+            date(2027, 6, 1)
+        );
         // A working day snaps to itself both ways.
         let d = date(2027, 3, 2);
         assert_eq!(cal.on_or_after(d), cal.on_or_before(d));
@@ -217,7 +229,12 @@ mod tests {
 
     #[test]
     fn ordinals_round_trip_against_a_day_by_day_walk() {
-        let holidays = [date(2026, 12, 25), date(2027, 1, 1), date(2027, 1, 18), date(2027, 1, 19)];
+        let holidays = [
+            date(2026, 12, 25),
+            date(2027, 1, 1),
+            date(2027, 1, 18),
+            date(2027, 1, 19),
+        ];
         for workdays in [
             [true, true, true, true, true, false, false],
             [true; 7],

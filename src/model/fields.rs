@@ -54,15 +54,25 @@ impl<'n> Fields<'n> {
         let Value::Map(map) = &node.value else {
             ctx.error(
                 node,
-                format!("{what} must be a mapping of `key: value` lines, not {}", node.value.kind()),
-                format!("write it as `{}: ...` and the other fields, one per line", known.first().copied().unwrap_or("key")),
+                format!(
+                    "{what} must be a mapping of `key: value` lines, not {}",
+                    node.value.kind()
+                ),
+                format!(
+                    "write it as `{}: ...` and the other fields, one per line",
+                    known.first().copied().unwrap_or("key")
+                ),
             );
             return None;
         };
         let mut entries = Vec::with_capacity(map.len());
         for (k, v) in map {
             let Value::Str(key) = &k.value else {
-                ctx.error(k, format!("keys in {what} must be field names, not {}", k.value.kind()), format!("known fields: {}", known.join(", ")));
+                ctx.error(
+                    k,
+                    format!("keys in {what} must be field names, not {}", k.value.kind()),
+                    format!("known fields: {}", known.join(", ")),
+                );
                 continue;
             };
             if known.contains(&key.as_str()) {
@@ -123,7 +133,11 @@ pub fn text(ctx: &mut Ctx, node: &Node, field: &str) -> Option<String> {
         Value::Float(f) => Some(f.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         other => {
-            ctx.error(node, format!("`{field}` must be text, not {}", other.kind()), "quote the text: `\"...\"`");
+            ctx.error(
+                node,
+                format!("`{field}` must be text, not {}", other.kind()),
+                "quote the text: `\"...\"`",
+            );
             None
         }
     }
@@ -135,7 +149,8 @@ pub fn is_id(s: &str) -> bool {
     !b.is_empty()
         && b.len() <= 64
         && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
 }
 
 /// A suggested id for an invalid one: lowercase, dashes for other characters.
@@ -159,7 +174,14 @@ pub fn id(ctx: &mut Ctx, node: &Node, field: &str) -> Option<String> {
         Value::Str(s) => s.clone(),
         Value::Int(i) if *i >= 0 => i.to_string(),
         other => {
-            ctx.error(node, format!("`{field}` must be an id (a lowercase slug), not {}", other.kind()), "ids look like `auth-api-v2`");
+            ctx.error(
+                node,
+                format!(
+                    "`{field}` must be an id (a lowercase slug), not {}",
+                    other.kind()
+                ),
+                "ids look like `auth-api-v2`",
+            );
             return None;
         }
     };
@@ -183,7 +205,9 @@ pub fn id_list(ctx: &mut Ctx, node: &Node, field: &str) -> Vec<(String, Node)> {
             .filter_map(|n| id(ctx, n, field).map(|s| (s, n.clone())))
             .collect(),
         Value::Null => Vec::new(),
-        _ => id(ctx, node, field).map(|s| vec![(s, node.clone())]).unwrap_or_default(),
+        _ => id(ctx, node, field)
+            .map(|s| vec![(s, node.clone())])
+            .unwrap_or_default(),
     }
 }
 
@@ -199,7 +223,14 @@ pub fn text_list(ctx: &mut Ctx, node: &Node, field: &str) -> Vec<String> {
 /// An ISO `YYYY-MM-DD` date that exists.
 pub fn date(ctx: &mut Ctx, node: &Node, field: &str) -> Option<Date> {
     let Value::Str(s) = &node.value else {
-        ctx.error(node, format!("`{field}` must be a date like 2027-03-15, not {}", node.value.kind()), "write dates as YYYY-MM-DD");
+        ctx.error(
+            node,
+            format!(
+                "`{field}` must be a date like 2027-03-15, not {}",
+                node.value.kind()
+            ),
+            "write dates as YYYY-MM-DD",
+        );
         return None;
     };
     match parse_date(s) {
@@ -217,15 +248,23 @@ pub fn parse_date(s: &str) -> Result<Date, (String, String)> {
     let shape_ok = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape_ok {
-        return Err((format!("`{s}` is not a date in the form YYYY-MM-DD"), "write dates as YYYY-MM-DD, e.g. 2027-03-15".into()));
+        return Err((
+            format!("`{s}` is not a date in the form YYYY-MM-DD"),
+            "write dates as YYYY-MM-DD, e.g. 2027-03-15".into(),
+        ));
     }
     let year: i16 = s[0..4].parse().unwrap_or(0);
     let month: i8 = s[5..7].parse().unwrap_or(0);
     let day: i8 = s[8..10].parse().unwrap_or(0);
     if !(1..=12).contains(&month) {
-        return Err((format!("{s} does not exist: there is no month {month}"), "months run from 01 to 12".into()));
+        return Err((
+            format!("{s} does not exist: there is no month {month}"),
+            "months run from 01 to 12".into(),
+        ));
     }
     match Date::new(year, month, day) {
         Ok(d) => Ok(d),
@@ -248,14 +287,25 @@ pub fn int_in(ctx: &mut Ctx, node: &Node, field: &str, lo: i64, hi: i64) -> Opti
         Value::Float(f) if f.fract() == 0.0 => *f as i64,
         Value::Str(s) if s.trim().parse::<i64>().is_ok() => s.trim().parse().unwrap_or(0),
         other => {
-            ctx.error(node, format!("`{field}` must be a whole number from {lo} to {hi}, not {}", other.kind()), format!("write e.g. `{field}: {hi}`"));
+            ctx.error(
+                node,
+                format!(
+                    "`{field}` must be a whole number from {lo} to {hi}, not {}",
+                    other.kind()
+                ),
+                format!("write e.g. `{field}: {hi}`"),
+            );
             return None;
         }
     };
     if (lo..=hi).contains(&v) {
         Some(v)
     } else {
-        ctx.error(node, format!("`{field}` is {v}, out of range: it must be from {lo} to {hi}"), format!("use a value from {lo} to {hi}"));
+        ctx.error(
+            node,
+            format!("`{field}` is {v}, out of range: it must be from {lo} to {hi}"),
+            format!("use a value from {lo} to {hi}"),
+        );
         None
     }
 }
@@ -265,27 +315,54 @@ pub fn boolean(ctx: &mut Ctx, node: &Node, field: &str) -> Option<bool> {
     match &node.value {
         Value::Bool(b) => Some(*b),
         other => {
-            ctx.error(node, format!("`{field}` must be true or false, not {}", other.kind()), format!("write `{field}: true` or `{field}: false`"));
+            ctx.error(
+                node,
+                format!("`{field}` must be true or false, not {}", other.kind()),
+                format!("write `{field}: true` or `{field}: false`"),
+            );
             None
         }
     }
 }
 
 /// One of a fixed set of words.
-pub fn one_of<T: Copy>(ctx: &mut Ctx, node: &Node, field: &str, choices: &[(&str, T)]) -> Option<T> {
+pub fn one_of<T: Copy>(
+    ctx: &mut Ctx,
+    node: &Node,
+    field: &str,
+    choices: &[(&str, T)],
+) -> Option<T> {
     let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
     let Value::Str(s) = &node.value else {
-        ctx.error(node, format!("`{field}` must be one of {}, not {}", names.join(" | "), node.value.kind()), format!("write e.g. `{field}: {}`", names[0]));
+        ctx.error(
+            node,
+            format!(
+                "`{field}` must be one of {}, not {}",
+                names.join(" | "),
+                node.value.kind()
+            ),
+            format!("write e.g. `{field}: {}`", names[0]),
+        );
         return None;
     };
     if let Some((_, v)) = choices.iter().find(|(n, _)| *n == s.as_str()) {
         return Some(*v);
     }
-    let hint = match did_you_mean(&s.to_lowercase().replace([' ', '-'], "_"), names.iter().copied()) {
+    let hint = match did_you_mean(
+        &s.to_lowercase().replace([' ', '-'], "_"),
+        names.iter().copied(),
+    ) {
         Some(m) => format!("did you mean `{m}`?"),
         None => format!("use one of {}", names.join(", ")),
     };
-    ctx.error(node, format!("`{field}` is `{s}`, which is not one of {}", names.join(" | ")), hint);
+    ctx.error(
+        node,
+        format!(
+            "`{field}` is `{s}`, which is not one of {}",
+            names.join(" | ")
+        ),
+        hint,
+    );
     None
 }
 
@@ -294,18 +371,33 @@ pub fn duration(ctx: &mut Ctx, node: &Node, field: &str, week_len: i64) -> Optio
     let s = match &node.value {
         Value::Str(s) => s.trim().to_string(),
         Value::Int(i) => {
-            ctx.error(node, format!("`{field}: {i}` has no unit"), format!("write `{i}d` for working days or `{i}w` for weeks"));
+            ctx.error(
+                node,
+                format!("`{field}: {i}` has no unit"),
+                format!("write `{i}d` for working days or `{i}w` for weeks"),
+            );
             return None;
         }
         other => {
-            ctx.error(node, format!("`{field}` must be a duration like `10d` or `3w`, not {}", other.kind()), "write N followed by d (working days) or w (weeks)");
+            ctx.error(
+                node,
+                format!(
+                    "`{field}` must be a duration like `10d` or `3w`, not {}",
+                    other.kind()
+                ),
+                "write N followed by d (working days) or w (weeks)",
+            );
             return None;
         }
     };
     match parse_duration(&s, week_len) {
         Some(d) => Some(d),
         None => {
-            ctx.error(node, format!("`{field}` is `{s}`, not a duration"), "write N followed by d (working days) or w (weeks), e.g. `10d` or `3w`");
+            ctx.error(
+                node,
+                format!("`{field}` is `{s}`, not a duration"),
+                "write N followed by d (working days) or w (weeks), e.g. `10d` or `3w`",
+            );
             None
         }
     }
@@ -344,12 +436,25 @@ mod tests {
 
     #[test]
     fn dates_must_exist_and_say_why_not() {
-        assert_eq!(parse_date("2027-03-15").unwrap(), jiff::civil::date(2027, 3, 15));
+        assert_eq!(
+            parse_date("2027-03-15").unwrap(),
+            jiff::civil::date(2027, 3, 15)
+        );
         let (m, h) = parse_date("2027-02-30").unwrap_err();
         assert_eq!(m, "2027-02-30 does not exist");
         assert_eq!(h, "2027-02 has 28 days");
-        assert!(parse_date("2027-13-01").unwrap_err().0.contains("no month 13"));
-        assert!(parse_date("15/03/2027").unwrap_err().0.contains("YYYY-MM-DD"));
+        assert!(
+            parse_date("2027-13-01")
+                .unwrap_err()
+                .0
+                .contains("no month 13")
+        );
+        assert!(
+            parse_date("15/03/2027")
+                .unwrap_err()
+                .0
+                .contains("YYYY-MM-DD")
+        );
     }
 
     #[test]

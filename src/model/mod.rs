@@ -64,7 +64,9 @@ impl Program {
         self.risks.binary_search_by(|r| r.id.as_str().cmp(id)).ok()
     }
     pub fn decision_index(&self, id: &str) -> Option<usize> {
-        self.decisions.binary_search_by(|d| d.id.as_str().cmp(id)).ok()
+        self.decisions
+            .binary_search_by(|d| d.id.as_str().cmp(id))
+            .ok()
     }
 }
 
@@ -184,7 +186,11 @@ impl Status {
         ("done", Status::Done),
     ];
     pub fn as_str(self) -> &'static str {
-        Status::ALL.iter().find(|(_, s)| *s == self).map(|(n, _)| *n).unwrap_or("")
+        Status::ALL
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("")
     }
     /// Words for readers: "not started", "on track", ...
     pub fn label(self) -> &'static str {
@@ -239,7 +245,11 @@ impl RiskStatus {
         ("occurred", RiskStatus::Occurred),
     ];
     pub fn as_str(self) -> &'static str {
-        RiskStatus::ALL.iter().find(|(_, s)| *s == self).map(|(n, _)| *n).unwrap_or("")
+        RiskStatus::ALL
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("")
     }
 }
 
@@ -257,6 +267,9 @@ pub struct Risk {
     pub mitigation: String,
     pub status: RiskStatus,
     pub review_by: Option<Date>,
+    /// When the risk was raised (tpm-site extension); before it, the risk is
+    /// not in the register. `None`: from the program start.
+    pub raised: Option<Date>,
     pub loc: Loc,
 }
 
@@ -312,6 +325,18 @@ pub struct DependencyReview {
     pub loc: Loc,
 }
 
+/// One risk's patch in a report's `risks` (tpm-site extension): re-scoring,
+/// mitigating or closing a risk as of the report's date.
+#[derive(Clone, Debug)]
+pub struct RiskUpdate {
+    pub risk: usize,
+    pub status: Option<RiskStatus>,
+    pub probability: Option<u8>,
+    pub impact: Option<u8>,
+    pub note: Option<String>,
+    pub loc: Loc,
+}
+
 /// A biweekly report: front matter plus a Markdown body.
 #[derive(Clone, Debug)]
 pub struct Report {
@@ -322,6 +347,8 @@ pub struct Report {
     pub updates: Vec<Update>,
     pub dependencies: Vec<DependencyReview>,
     pub decisions: Vec<usize>,
+    /// Sorted by risk.
+    pub risk_updates: Vec<RiskUpdate>,
     pub draft: bool,
     /// Markdown.
     pub body: String,

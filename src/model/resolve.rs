@@ -19,18 +19,74 @@ pub struct ResolveOptions {
 }
 
 const PROGRAM_FIELDS: &[&str] = &[
-    "name", "objective", "success_criteria", "start", "end", "calendar", "reports", "communication", "key_risks", "site",
+    "name",
+    "objective",
+    "success_criteria",
+    "start",
+    "end",
+    "calendar",
+    "reports",
+    "communication",
+    "key_risks",
+    "site",
 ];
 const TEAM_FIELDS: &[&str] = &["id", "name", "lead", "color"];
-const DELIVERABLE_FIELDS: &[&str] = &["id", "name", "owner", "depends_on", "start", "due", "duration", "contract", "description"];
-const MILESTONE_FIELDS: &[&str] = &["id", "name", "date", "depends_on", "description"];
-const RISK_FIELDS: &[&str] = &["id", "title", "probability", "impact", "owner", "affects", "mitigation", "status", "review_by"];
-const DECISION_FIELDS: &[&str] = &[
-    "id", "title", "risk", "options", "recommendation", "decider", "needed_by", "status", "outcome", "decided_on",
+const DELIVERABLE_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "owner",
+    "depends_on",
+    "start",
+    "due",
+    "duration",
+    "contract",
+    "description",
 ];
-const REPORT_FIELDS: &[&str] = &["date", "status", "summary", "updates", "dependencies", "decisions", "draft"];
+const MILESTONE_FIELDS: &[&str] = &["id", "name", "date", "depends_on", "description"];
+const RISK_FIELDS: &[&str] = &[
+    "id",
+    "title",
+    "probability",
+    "impact",
+    "owner",
+    "affects",
+    "mitigation",
+    "status",
+    "review_by",
+    "raised",
+];
+const DECISION_FIELDS: &[&str] = &[
+    "id",
+    "title",
+    "risk",
+    "options",
+    "recommendation",
+    "decider",
+    "needed_by",
+    "status",
+    "outcome",
+    "decided_on",
+];
+const REPORT_FIELDS: &[&str] = &[
+    "date",
+    "status",
+    "summary",
+    "updates",
+    "dependencies",
+    "decisions",
+    "risks",
+    "draft",
+];
+const RISK_UPDATE_FIELDS: &[&str] = &["status", "probability", "impact", "note"];
 const UPDATE_FIELDS: &[&str] = &["status", "progress", "forecast", "note"];
-const REVIEW_FIELDS: &[&str] = &["from", "to", "provider_on_track", "contract_changed", "consumer_ready", "note"];
+const REVIEW_FIELDS: &[&str] = &[
+    "from",
+    "to",
+    "provider_on_track",
+    "contract_changed",
+    "consumer_ready",
+    "note",
+];
 const PAGE_FIELDS: &[&str] = &["title"];
 const STAKEHOLDER_FIELDS: &[&str] = &["name", "email", "role", "teams"];
 
@@ -46,13 +102,18 @@ struct Unreadable {
 
 /// A stable, readable palette for teams without a colour.
 const PALETTE: &[&str] = &[
-    "#2563eb", "#d97706", "#059669", "#dc2626", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#9333ea", "#ea580c", "#0d9488", "#4f46e5",
+    "#2563eb", "#d97706", "#059669", "#dc2626", "#7c3aed", "#0891b2", "#db2777", "#65a30d",
+    "#9333ea", "#ea580c", "#0d9488", "#4f46e5",
 ];
 
 /// Resolves loaded content into a program. Returns `None` only when there is
 /// nothing to build on (no readable `program.yaml`); otherwise a program is
 /// returned even when errors were recorded, so later stages can add theirs.
-pub fn resolve(content: &Content, opts: ResolveOptions, diags: &mut Diagnostics) -> Option<Program> {
+pub fn resolve(
+    content: &Content,
+    opts: ResolveOptions,
+    diags: &mut Diagnostics,
+) -> Option<Program> {
     let program_file = match &content.program {
         Some(f) => f,
         None => {
@@ -68,9 +129,17 @@ pub fn resolve(content: &Content, opts: ResolveOptions, diags: &mut Diagnostics)
     let meta = resolve_meta(program_file, diags)?;
     let cal = meta.calendar.clone();
 
-    let teams = resolve_teams(content.teams.as_ref(), content.is_unreadable("teams.yaml"), diags);
+    let teams = resolve_teams(
+        content.teams.as_ref(),
+        content.is_unreadable("teams.yaml"),
+        diags,
+    );
     let team_ids: Vec<&str> = teams.iter().map(|t| t.id.as_str()).collect();
-    let team_index: HashMap<&str, TeamIx> = team_ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let team_index: HashMap<&str, TeamIx> = team_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, i))
+        .collect();
 
     // Items: deliverables and milestones share one id space.
     let mut drafts: Vec<DraftItem> = Vec::new();
@@ -94,17 +163,30 @@ pub fn resolve(content: &Content, opts: ResolveOptions, diags: &mut Diagnostics)
     for d in drafts {
         if let Some(prev) = unique.last().filter(|p| p.id == d.id) {
             diags
-                .error(&d.loc, format!("duplicate id `{}`: already used at {}:{}", d.id, prev.loc.file, prev.loc.pos.line))
-                .with_hint("deliverable and milestone ids must be unique across all files; rename one");
+                .error(
+                    &d.loc,
+                    format!(
+                        "duplicate id `{}`: already used at {}:{}",
+                        d.id, prev.loc.file, prev.loc.pos.line
+                    ),
+                )
+                .with_hint(
+                    "deliverable and milestone ids must be unique across all files; rename one",
+                );
             continue;
         }
         unique.push(d);
     }
     let item_ids: Vec<&str> = unique.iter().map(|d| d.id.as_str()).collect();
-    let item_index: HashMap<&str, ItemIx> = item_ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let item_index: HashMap<&str, ItemIx> = item_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, i))
+        .collect();
 
     let unreadable = Unreadable {
-        items: content.any_unreadable_in("deliverables") || content.is_unreadable("milestones.yaml"),
+        items: content.any_unreadable_in("deliverables")
+            || content.is_unreadable("milestones.yaml"),
         risks: content.is_unreadable("risks.yaml"),
         decisions: content.is_unreadable("decisions.yaml"),
         teams: content.is_unreadable("teams.yaml"),
@@ -117,9 +199,14 @@ pub fn resolve(content: &Content, opts: ResolveOptions, diags: &mut Diagnostics)
                 Some(&t) => Some(t),
                 None if unreadable.teams => None,
                 None => {
-                    let loc = Loc { file: d.loc.file.clone(), pos: node.pos };
+                    let loc = Loc {
+                        file: d.loc.file.clone(),
+                        pos: node.pos,
+                    };
                     let hint = suggest(o, &team_ids, "teams.yaml");
-                    diags.error(&loc, format!("`{}` is owned by unknown team `{o}`", d.id)).with_hint(hint);
+                    diags
+                        .error(&loc, format!("`{}` is owned by unknown team `{o}`", d.id))
+                        .with_hint(hint);
                     None
                 }
             },
@@ -128,7 +215,10 @@ pub fn resolve(content: &Content, opts: ResolveOptions, diags: &mut Diagnostics)
         let mut depends_on = Vec::with_capacity(d.depends_on.len());
         let mut depends_on_locs = Vec::with_capacity(d.depends_on.len());
         for (dep, node) in &d.depends_on {
-            let loc = Loc { file: d.loc.file.clone(), pos: node.pos };
+            let loc = Loc {
+                file: d.loc.file.clone(),
+                pos: node.pos,
+            };
             match item_index.get(dep.as_str()) {
                 Some(&ix) => {
                     if dep == &d.id {
@@ -138,7 +228,12 @@ pub fn resolve(content: &Content, opts: ResolveOptions, diags: &mut Diagnostics)
                         continue;
                     }
                     if depends_on.contains(&ix) {
-                        diags.warning(&loc, format!("`{}` lists `{dep}` twice in depends_on", d.id)).with_hint("remove the repeated entry");
+                        diags
+                            .warning(
+                                &loc,
+                                format!("`{}` lists `{dep}` twice in depends_on", d.id),
+                            )
+                            .with_hint("remove the repeated entry");
                         continue;
                     }
                     depends_on.push(ix);
@@ -146,8 +241,14 @@ pub fn resolve(content: &Content, opts: ResolveOptions, diags: &mut Diagnostics)
                 }
                 None if items_unreadable => {}
                 None => {
-                    let hint = suggest(dep, &item_ids, "a deliverables/*.yaml file or milestones.yaml");
-                    diags.error(&loc, format!("`{}` depends on unknown item `{dep}`", d.id)).with_hint(hint);
+                    let hint = suggest(
+                        dep,
+                        &item_ids,
+                        "a deliverables/*.yaml file or milestones.yaml",
+                    );
+                    diags
+                        .error(&loc, format!("`{}` depends on unknown item `{dep}`", d.id))
+                        .with_hint(hint);
                 }
             }
         }
@@ -181,7 +282,8 @@ pub fn resolve(content: &Content, opts: ResolveOptions, diags: &mut Diagnostics)
     resolve_key_risks(program_file, &mut program, unreadable, diags);
     program.reports = resolve_reports(&content.reports, &program, opts, unreadable, diags);
     program.pages = resolve_pages(&content.pages, diags);
-    program.stakeholders = resolve_stakeholders(content.stakeholders.as_ref(), &program, unreadable, diags);
+    program.stakeholders =
+        resolve_stakeholders(content.stakeholders.as_ref(), &program, unreadable, diags);
     Some(program)
 }
 
@@ -194,17 +296,27 @@ fn suggest(word: &str, known: &[&str], place: &str) -> String {
 }
 
 fn resolve_meta(f: &YamlFile, diags: &mut Diagnostics) -> Option<Meta> {
-    let mut ctx = Ctx { file: f.file.clone(), diags };
-    let Some(m) = Fields::new(&mut ctx, &f.root, "program.yaml", PROGRAM_FIELDS) else {
-        return None;
+    let mut ctx = Ctx {
+        file: f.file.clone(),
+        diags,
     };
-    let name = m.require(&mut ctx, "name", "Identity Platform Migration").and_then(|n| fields::text(&mut ctx, n, "name"));
+    let m = Fields::new(&mut ctx, &f.root, "program.yaml", PROGRAM_FIELDS)?;
+    let name = m
+        .require(&mut ctx, "name", "Identity Platform Migration")
+        .and_then(|n| fields::text(&mut ctx, n, "name"));
     let objective = m
         .require(&mut ctx, "objective", "what the program achieves, by when")
         .and_then(|n| fields::text(&mut ctx, n, "objective"));
-    let success_criteria = m.get("success_criteria").map(|n| fields::text_list(&mut ctx, n, "success_criteria")).unwrap_or_default();
-    let start = m.require(&mut ctx, "start", "2027-01-04").and_then(|n| fields::date(&mut ctx, n, "start"));
-    let end = m.require(&mut ctx, "end", "2027-06-30").and_then(|n| fields::date(&mut ctx, n, "end"));
+    let success_criteria = m
+        .get("success_criteria")
+        .map(|n| fields::text_list(&mut ctx, n, "success_criteria"))
+        .unwrap_or_default();
+    let start = m
+        .require(&mut ctx, "start", "2027-01-04")
+        .and_then(|n| fields::date(&mut ctx, n, "start"));
+    let end = m
+        .require(&mut ctx, "end", "2027-06-30")
+        .and_then(|n| fields::date(&mut ctx, n, "end"));
 
     // Calendar.
     let mut workdays = [true, true, true, true, true, false, false];
@@ -212,10 +324,10 @@ fn resolve_meta(f: &YamlFile, diags: &mut Diagnostics) -> Option<Meta> {
     if let Some(c) = m.get("calendar")
         && let Some(cf) = Fields::new(&mut ctx, c, "`calendar`", &["workdays", "holidays"])
     {
-        if let Some(w) = cf.get("workdays") {
-            if let Some(parsed) = parse_workdays(&mut ctx, w) {
-                workdays = parsed;
-            }
+        if let Some(w) = cf.get("workdays")
+            && let Some(parsed) = parse_workdays(&mut ctx, w)
+        {
+            workdays = parsed;
         }
         if let Some(h) = cf.get("holidays") {
             let list: Vec<&Node> = match &h.value {
@@ -234,18 +346,36 @@ fn resolve_meta(f: &YamlFile, diags: &mut Diagnostics) -> Option<Meta> {
     let calendar = Calendar::new(workdays, holidays.iter().copied());
 
     // Cadence.
-    let mut cadence = Cadence { days: 14, text: "2w".into(), first: None };
+    let mut cadence = Cadence {
+        days: 14,
+        text: "2w".into(),
+        first: None,
+    };
     if let Some(r) = m.get("reports")
         && let Some(rf) = Fields::new(&mut ctx, r, "`reports`", &["cadence", "first"])
     {
         if let Some(c) = rf.get("cadence") {
-            match fields::text(&mut ctx, c, "cadence").map(|s| (fields::parse_duration(s.trim(), 7), s)) {
-                Some((Some(days), s)) if days > 0 => cadence = Cadence { days, text: s.trim().to_string(), first: None },
-                Some((_, s)) => ctx.error(c, format!("report `cadence` is `{s}`, not a positive duration"), "write e.g. `2w` (every two weeks) or `7d`"),
+            match fields::text(&mut ctx, c, "cadence")
+                .map(|s| (fields::parse_duration(s.trim(), 7), s))
+            {
+                Some((Some(days), s)) if days > 0 => {
+                    cadence = Cadence {
+                        days,
+                        text: s.trim().to_string(),
+                        first: None,
+                    }
+                }
+                Some((_, s)) => ctx.error(
+                    c,
+                    format!("report `cadence` is `{s}`, not a positive duration"),
+                    "write e.g. `2w` (every two weeks) or `7d`",
+                ),
                 None => {}
             }
         }
-        cadence.first = rf.get("first").and_then(|n| fields::date(&mut ctx, n, "first"));
+        cadence.first = rf
+            .get("first")
+            .and_then(|n| fields::date(&mut ctx, n, "first"));
     }
 
     let mut communication = Vec::new();
@@ -253,11 +383,22 @@ fn resolve_meta(f: &YamlFile, diags: &mut Diagnostics) -> Option<Meta> {
         match &c.value {
             Value::Seq(rows) => {
                 for row in rows {
-                    let Some(rf) = Fields::new(&mut ctx, row, "a `communication` row", &["name", "every", "audience", "owner"]) else {
+                    let Some(rf) = Fields::new(
+                        &mut ctx,
+                        row,
+                        "a `communication` row",
+                        &["name", "every", "audience", "owner"],
+                    ) else {
                         continue;
                     };
-                    let get = |ctx: &mut Ctx, k: &str| rf.get(k).and_then(|n| fields::text(ctx, n, k)).unwrap_or_default();
-                    let name = rf.require(&mut ctx, "name", "Weekly program sync").and_then(|n| fields::text(&mut ctx, n, "name"));
+                    let get = |ctx: &mut Ctx, k: &str| {
+                        rf.get(k)
+                            .and_then(|n| fields::text(ctx, n, k))
+                            .unwrap_or_default()
+                    };
+                    let name = rf
+                        .require(&mut ctx, "name", "Weekly program sync")
+                        .and_then(|n| fields::text(&mut ctx, n, "name"));
                     communication.push(Communication {
                         name: name.unwrap_or_default(),
                         every: get(&mut ctx, "every"),
@@ -266,7 +407,11 @@ fn resolve_meta(f: &YamlFile, diags: &mut Diagnostics) -> Option<Meta> {
                     });
                 }
             }
-            _ => ctx.error(c, "`communication` must be a list of rows", "write `- { name: ..., every: 1w, audience: ..., owner: ... }`"),
+            _ => ctx.error(
+                c,
+                "`communication` must be a list of rows",
+                "write `- { name: ..., every: 1w, audience: ..., owner: ... }`",
+            ),
         }
     }
 
@@ -276,15 +421,26 @@ fn resolve_meta(f: &YamlFile, diags: &mut Diagnostics) -> Option<Meta> {
     let mut theme = "default".to_string();
     let mut cname = None;
     if let Some(s) = m.get("site")
-        && let Some(sf) = Fields::new(&mut ctx, s, "`site`", &["title", "base_url", "theme", "cname"])
+        && let Some(sf) = Fields::new(
+            &mut ctx,
+            s,
+            "`site`",
+            &["title", "base_url", "theme", "cname"],
+        )
     {
-        title = sf.get("title").and_then(|n| fields::text(&mut ctx, n, "title"));
+        title = sf
+            .get("title")
+            .and_then(|n| fields::text(&mut ctx, n, "title"));
         if let Some(n) = sf.get("base_url")
             && let Some(u) = fields::text(&mut ctx, n, "base_url")
         {
             match normalize_base_url(&u) {
                 Ok(u) => base_url = Some(u),
-                Err(why) => ctx.error(n, format!("`base_url` is `{u}`: {why}"), "write e.g. `https://org.github.io/repo/`"),
+                Err(why) => ctx.error(
+                    n,
+                    format!("`base_url` is `{u}`: {why}"),
+                    "write e.g. `https://org.github.io/repo/`",
+                ),
             }
         }
         if let Some(n) = sf.get("theme")
@@ -298,7 +454,11 @@ fn resolve_meta(f: &YamlFile, diags: &mut Diagnostics) -> Option<Meta> {
             if is_hostname(&c) {
                 cname = Some(c);
             } else {
-                ctx.error(n, format!("`cname` is `{c}`, not a host name"), "write the bare domain, e.g. `status.example.com`");
+                ctx.error(
+                    n,
+                    format!("`cname` is `{c}`, not a host name"),
+                    "write the bare domain, e.g. `status.example.com`",
+                );
             }
         }
     }
@@ -308,7 +468,11 @@ fn resolve_meta(f: &YamlFile, diags: &mut Diagnostics) -> Option<Meta> {
     let end_w = calendar.on_or_before(end);
     if end_w < start_w {
         let n = m.get("end").unwrap_or(&f.root);
-        ctx.error(n, format!("program `end` {end} is before its `start` {start}"), "the committed end must come after the start");
+        ctx.error(
+            n,
+            format!("program `end` {end} is before its `start` {start}"),
+            "the committed end must come after the start",
+        );
         return None;
     }
     Some(Meta {
@@ -346,18 +510,30 @@ fn parse_workdays(ctx: &mut Ctx, node: &Node) -> Option<[bool; 7]> {
                 let short: String = name.chars().take(3).collect();
                 match DAYS.iter().position(|d| *d == short) {
                     Some(i) if name.len() == 3 || name.starts_with(DAYS[i]) => w[i] = true,
-                    _ => ctx.error(n, format!("`{}` is not a weekday", fields_display(n)), "use mon, tue, wed, thu, fri, sat, sun"),
+                    _ => ctx.error(
+                        n,
+                        format!("`{}` is not a weekday", fields_display(n)),
+                        "use mon, tue, wed, thu, fri, sat, sun",
+                    ),
                 }
             }
             if w.iter().any(|x| *x) {
                 Some(w)
             } else {
-                ctx.error(node, "`workdays` names no working day", "list at least one of mon..sun, or write `workdays: all`");
+                ctx.error(
+                    node,
+                    "`workdays` names no working day",
+                    "list at least one of mon..sun, or write `workdays: all`",
+                );
                 None
             }
         }
         _ => {
-            ctx.error(node, "`workdays` must be a list of weekdays or `all`", "write `workdays: [mon, tue, wed, thu, fri]` or `workdays: all`");
+            ctx.error(
+                node,
+                "`workdays` must be a list of weekdays or `all`",
+                "write `workdays: [mon, tue, wed, thu, fri]` or `workdays: all`",
+            );
             None
         }
     }
@@ -380,20 +556,29 @@ fn normalize_base_url(u: &str) -> Result<String, &'static str> {
     if rest.is_empty() || rest.starts_with('/') {
         return Err("it has no host");
     }
-    if u.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\')) {
+    if u.chars().any(|c| {
+        c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\')
+    }) {
         return Err("it contains spaces, quotes or angle brackets");
     }
     if u.contains(['?', '#']) {
         return Err("it must not contain a query or fragment");
     }
-    Ok(if u.ends_with('/') { u.to_string() } else { format!("{u}/") })
+    Ok(if u.ends_with('/') {
+        u.to_string()
+    } else {
+        format!("{u}/")
+    })
 }
 
 fn is_hostname(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 253
         && s.split('.').all(|l| {
-            !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') && !l.starts_with('-')
+            !l.is_empty()
+                && l.len() <= 63
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !l.starts_with('-')
         })
 }
 
@@ -403,7 +588,14 @@ fn list_of<'n>(ctx: &mut Ctx, root: &'n Node, what: &str, example: &str) -> &'n 
         Value::Seq(items) => items,
         Value::Null => &[],
         _ => {
-            ctx.error(root, format!("{what} must be a YAML list (lines starting with `- `), not {}", root.value.kind()), format!("write it as a list: `{example}`"));
+            ctx.error(
+                root,
+                format!(
+                    "{what} must be a YAML list (lines starting with `- `), not {}",
+                    root.value.kind()
+                ),
+                format!("write it as a list: `{example}`"),
+            );
             &[]
         }
     }
@@ -419,30 +611,55 @@ fn resolve_teams(f: Option<&YamlFile>, unreadable: bool, diags: &mut Diagnostics
             .with_hint("create teams.yaml with a list of `- { id: identity, name: Identity Team, lead: ... }`");
         return Vec::new();
     };
-    let mut ctx = Ctx { file: f.file.clone(), diags };
+    let mut ctx = Ctx {
+        file: f.file.clone(),
+        diags,
+    };
     let mut teams: Vec<Team> = Vec::new();
     for node in list_of(&mut ctx, &f.root, "teams.yaml", "- id: identity") {
-        let Some(m) = Fields::new(&mut ctx, node, "a team", TEAM_FIELDS) else { continue };
-        let Some(id) = m.require(&mut ctx, "id", "identity").and_then(|n| fields::id(&mut ctx, n, "id")) else {
+        let Some(m) = Fields::new(&mut ctx, node, "a team", TEAM_FIELDS) else {
+            continue;
+        };
+        let Some(id) = m
+            .require(&mut ctx, "id", "identity")
+            .and_then(|n| fields::id(&mut ctx, n, "id"))
+        else {
             continue;
         };
         let what = format!("team `{id}`");
         let m = m.named(what);
-        let name = m.get("name").and_then(|n| fields::text(&mut ctx, n, "name")).unwrap_or_else(|| id.clone());
-        let lead = m.get("lead").and_then(|n| fields::text(&mut ctx, n, "lead")).unwrap_or_default();
+        let name = m
+            .get("name")
+            .and_then(|n| fields::text(&mut ctx, n, "name"))
+            .unwrap_or_else(|| id.clone());
+        let lead = m
+            .get("lead")
+            .and_then(|n| fields::text(&mut ctx, n, "lead"))
+            .unwrap_or_default();
         let color = match m.get("color") {
             Some(n) => match fields::text(&mut ctx, n, "color").map(|c| (normalize_color(&c), c)) {
                 Some((Some(c), _)) => Some(c),
                 Some((None, c)) => {
-                    ctx.error(n, format!("`color` is `{c}`, not a hex colour"), "write e.g. `color: \"#3b82f6\"` (quoted: # starts a comment)");
+                    ctx.error(
+                        n,
+                        format!("`color` is `{c}`, not a hex colour"),
+                        "write e.g. `color: \"#3b82f6\"` (quoted: # starts a comment)",
+                    );
                     None
                 }
                 None => None,
             },
             None => None,
         };
-        let color = color.unwrap_or_else(|| PALETTE[(fnv(&id) % PALETTE.len() as u64) as usize].to_string());
-        teams.push(Team { id, name, lead, color, loc: ctx.loc(node.pos) });
+        let color = color
+            .unwrap_or_else(|| PALETTE[(fnv(&id) % PALETTE.len() as u64) as usize].to_string());
+        teams.push(Team {
+            id,
+            name,
+            lead,
+            color,
+            loc: ctx.loc(node.pos),
+        });
     }
     teams.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.loc.cmp(&b.loc)));
     dedup_by_id(&mut teams, |t| (&t.id, &t.loc), "team", diags);
@@ -450,7 +667,12 @@ fn resolve_teams(f: Option<&YamlFile>, unreadable: bool, diags: &mut Diagnostics
 }
 
 /// Removes repeated ids (sorted input), reporting each repeat.
-fn dedup_by_id<T>(list: &mut Vec<T>, key: impl Fn(&T) -> (&String, &Loc), what: &str, diags: &mut Diagnostics) {
+fn dedup_by_id<T>(
+    list: &mut Vec<T>,
+    key: impl Fn(&T) -> (&String, &Loc),
+    what: &str,
+    diags: &mut Diagnostics,
+) {
     let mut keep = vec![true; list.len()];
     for i in 1..list.len() {
         let (a, aloc) = key(&list[i - 1]);
@@ -458,7 +680,13 @@ fn dedup_by_id<T>(list: &mut Vec<T>, key: impl Fn(&T) -> (&String, &Loc), what: 
         if a == b {
             keep[i] = false;
             diags
-                .error(bloc, format!("duplicate {what} id `{b}`: already used at {}:{}", aloc.file, aloc.pos.line))
+                .error(
+                    bloc,
+                    format!(
+                        "duplicate {what} id `{b}`: already used at {}:{}",
+                        aloc.file, aloc.pos.line
+                    ),
+                )
                 .with_hint(format!("each {what} needs its own id; rename one"));
         }
     }
@@ -473,14 +701,22 @@ fn normalize_color(c: &str) -> Option<String> {
         return None;
     }
     match hex.len() {
-        3 => Some(format!("#{}", hex.chars().flat_map(|ch| [ch, ch]).collect::<String>().to_lowercase())),
+        3 => Some(format!(
+            "#{}",
+            hex.chars()
+                .flat_map(|ch| [ch, ch])
+                .collect::<String>()
+                .to_lowercase()
+        )),
         6 => Some(format!("#{}", hex.to_lowercase())),
         _ => None,
     }
 }
 
 fn fnv(s: &str) -> u64 {
-    s.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3))
+    s.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+    })
 }
 
 /// An item before ids are resolved.
@@ -496,31 +732,65 @@ struct DraftItem {
     loc: Loc,
 }
 
-fn read_items(f: &YamlFile, kind: ItemKind, cal: &Calendar, meta: &Meta, diags: &mut Diagnostics, out: &mut Vec<DraftItem>) {
-    let mut ctx = Ctx { file: f.file.clone(), diags };
+fn read_items(
+    f: &YamlFile,
+    kind: ItemKind,
+    cal: &Calendar,
+    meta: &Meta,
+    diags: &mut Diagnostics,
+    out: &mut Vec<DraftItem>,
+) {
+    let mut ctx = Ctx {
+        file: f.file.clone(),
+        diags,
+    };
     let (what, known, example) = match kind {
         ItemKind::Deliverable => ("a deliverable", DELIVERABLE_FIELDS, "- id: auth-api-v2"),
         ItemKind::Milestone => ("a milestone", MILESTONE_FIELDS, "- id: mobile-launch"),
     };
     let file_what = format!("{}", f.file);
     for node in list_of(&mut ctx, &f.root, &file_what, example) {
-        let Some(m) = Fields::new(&mut ctx, node, what, known) else { continue };
-        let Some(id) = m.require(&mut ctx, "id", "auth-api-v2").and_then(|n| fields::id(&mut ctx, n, "id")) else {
+        let Some(m) = Fields::new(&mut ctx, node, what, known) else {
             continue;
         };
-        let kind_word = if kind == ItemKind::Deliverable { "deliverable" } else { "milestone" };
+        let Some(id) = m
+            .require(&mut ctx, "id", "auth-api-v2")
+            .and_then(|n| fields::id(&mut ctx, n, "id"))
+        else {
+            continue;
+        };
+        let kind_word = if kind == ItemKind::Deliverable {
+            "deliverable"
+        } else {
+            "milestone"
+        };
         let m = m.named(format!("{kind_word} `{id}`"));
-        let name = m.require(&mut ctx, "name", "User Auth API v2").and_then(|n| fields::text(&mut ctx, n, "name")).unwrap_or_else(|| id.clone());
-        let depends_on = m.get("depends_on").map(|n| fields::id_list(&mut ctx, n, "depends_on")).unwrap_or_default();
-        let description = m.get("description").and_then(|n| fields::text(&mut ctx, n, "description")).unwrap_or_default();
+        let name = m
+            .require(&mut ctx, "name", "User Auth API v2")
+            .and_then(|n| fields::text(&mut ctx, n, "name"))
+            .unwrap_or_else(|| id.clone());
+        let depends_on = m
+            .get("depends_on")
+            .map(|n| fields::id_list(&mut ctx, n, "depends_on"))
+            .unwrap_or_default();
+        let description = m
+            .get("description")
+            .and_then(|n| fields::text(&mut ctx, n, "description"))
+            .unwrap_or_default();
         let loc = ctx.loc(node.pos);
         let (owner, plan, contract) = match kind {
             ItemKind::Deliverable => {
                 let owner = m
                     .require(&mut ctx, "owner", "identity")
                     .and_then(|n| fields::id(&mut ctx, n, "owner").map(|o| (o, n.clone())));
-                let contract = m.get("contract").and_then(|n| fields::text(&mut ctx, n, "contract"));
-                (owner, deliverable_plan(&mut ctx, &m, &id, cal, meta), contract)
+                let contract = m
+                    .get("contract")
+                    .and_then(|n| fields::text(&mut ctx, n, "contract"));
+                (
+                    owner,
+                    deliverable_plan(&mut ctx, &m, &id, cal, meta),
+                    contract,
+                )
             }
             ItemKind::Milestone => {
                 let date = m.get("date").and_then(|n| {
@@ -530,7 +800,17 @@ fn read_items(f: &YamlFile, kind: ItemKind, cal: &Calendar, meta: &Meta, diags: 
                 (None, PlanSpec::Milestone { date }, None)
             }
         };
-        out.push(DraftItem { id, kind, name, owner, depends_on, plan, contract, description, loc });
+        out.push(DraftItem {
+            id,
+            kind,
+            name,
+            owner,
+            depends_on,
+            plan,
+            contract,
+            description,
+            loc,
+        });
     }
 }
 
@@ -541,7 +821,14 @@ fn deliverable_plan(ctx: &mut Ctx, m: &Fields, id: &str, cal: &Calendar, meta: &
     let start = start_node.and_then(|n| {
         let d = fields::date(ctx, n, "start")?;
         if d < meta.start {
-            ctx.warning(n, format!("`{id}` starts {d}, before the program starts ({})", meta.start), "move the start on or after the program start, or move the program start");
+            ctx.warning(
+                n,
+                format!(
+                    "`{id}` starts {d}, before the program starts ({})",
+                    meta.start
+                ),
+                "move the start on or after the program start, or move the program start",
+            );
         }
         Some(snap_start(ctx, n, id, d, cal))
     });
@@ -552,22 +839,46 @@ fn deliverable_plan(ctx: &mut Ctx, m: &Fields, id: &str, cal: &Calendar, meta: &
     let duration = m.get("duration").and_then(|n| {
         let d = fields::duration(ctx, n, "duration", cal.week_len())?;
         if d == 0 {
-            ctx.error(n, format!("`{id}` has duration 0d: only milestones have no duration"), "give it at least `1d`, or make it a milestone in milestones.yaml");
+            ctx.error(
+                n,
+                format!("`{id}` has duration 0d: only milestones have no duration"),
+                "give it at least `1d`, or make it a milestone in milestones.yaml",
+            );
             return None;
         }
         Some(d)
     });
-    let written = [start_node.is_some(), due_node.is_some(), m.get("duration").is_some()];
+    let written = [
+        start_node.is_some(),
+        due_node.is_some(),
+        m.get("duration").is_some(),
+    ];
     match written {
-        [false, false, false] => ctx.error(m.node, format!("deliverable `{id}` has no dates: give `due` or `duration`"), "add `duration: 10d` (start derived from its dependencies) or `due: YYYY-MM-DD`"),
-        [true, false, false] => ctx.error(m.node, format!("deliverable `{id}` has a `start` but no `due` or `duration`"), "add `due: YYYY-MM-DD` or `duration: 10d`"),
+        [false, false, false] => ctx.error(
+            m.node,
+            format!("deliverable `{id}` has no dates: give `due` or `duration`"),
+            "add `duration: 10d` (start derived from its dependencies) or `due: YYYY-MM-DD`",
+        ),
+        [true, false, false] => ctx.error(
+            m.node,
+            format!("deliverable `{id}` has a `start` but no `due` or `duration`"),
+            "add `due: YYYY-MM-DD` or `duration: 10d`",
+        ),
         _ => {}
     }
     if let (Some(s), Some(d)) = (start, due) {
         let (sw, dw) = (cal.on_or_after(s), cal.on_or_before(d));
         if dw < sw {
-            ctx.error(due_node.unwrap_or(m.node), format!("`{id}` is due {d}, before it starts ({s})"), "move `due` after `start`, or fix the start");
-            return PlanSpec::Deliverable { start, due: None, duration: Some(1) };
+            ctx.error(
+                due_node.unwrap_or(m.node),
+                format!("`{id}` is due {d}, before it starts ({s})"),
+                "move `due` after `start`, or fix the start",
+            );
+            return PlanSpec::Deliverable {
+                start,
+                due: None,
+                duration: Some(1),
+            };
         }
         if let Some(n) = duration {
             let span = dw - sw + 1;
@@ -580,11 +891,23 @@ fn deliverable_plan(ctx: &mut Ctx, m: &Fields, id: &str, cal: &Calendar, meta: &
             }
         }
     }
-    PlanSpec::Deliverable { start, due, duration }
+    PlanSpec::Deliverable {
+        start,
+        due,
+        duration,
+    }
 }
 
 fn weekday_name(d: Date) -> &'static str {
-    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][super::calendar::weekday_index(d.weekday())]
+    [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ][super::calendar::weekday_index(d.weekday())]
 }
 
 fn why_not_working(d: Date, cal: &Calendar) -> String {
@@ -601,7 +924,15 @@ fn snap_start(ctx: &mut Ctx, n: &Node, id: &str, d: Date, cal: &Calendar) -> Dat
         return d;
     }
     let to = cal.date(cal.on_or_after(d));
-    ctx.warning(n, format!("`{id}` start: {}; it moves to {} {to}", why_not_working(d, cal), weekday_name(to)), "write a working day to silence this warning");
+    ctx.warning(
+        n,
+        format!(
+            "`{id}` start: {}; it moves to {} {to}",
+            why_not_working(d, cal),
+            weekday_name(to)
+        ),
+        "write a working day to silence this warning",
+    );
     to
 }
 
@@ -611,11 +942,26 @@ fn snap_finish(ctx: &mut Ctx, n: &Node, id: &str, field: &str, d: Date, cal: &Ca
         return d;
     }
     let to = cal.date(cal.on_or_before(d));
-    ctx.warning(n, format!("`{id}` {field}: {}; it moves back to {} {to}", why_not_working(d, cal), weekday_name(to)), "write a working day to silence this warning");
+    ctx.warning(
+        n,
+        format!(
+            "`{id}` {field}: {}; it moves back to {} {to}",
+            why_not_working(d, cal),
+            weekday_name(to)
+        ),
+        "write a working day to silence this warning",
+    );
     to
 }
 
-fn item_ref(ctx: &mut Ctx, program: &Program, unreadable: Unreadable, node: &Node, field: &str, whose: &str) -> Option<ItemIx> {
+fn item_ref(
+    ctx: &mut Ctx,
+    program: &Program,
+    unreadable: Unreadable,
+    node: &Node,
+    field: &str,
+    whose: &str,
+) -> Option<ItemIx> {
     let id = fields::id(ctx, node, field)?;
     match program.item_index(&id) {
         Some(ix) => Some(ix),
@@ -629,20 +975,43 @@ fn item_ref(ctx: &mut Ctx, program: &Program, unreadable: Unreadable, node: &Nod
     }
 }
 
-fn resolve_risks(f: Option<&YamlFile>, program: &Program, unreadable: Unreadable, diags: &mut Diagnostics) -> Vec<Risk> {
+fn resolve_risks(
+    f: Option<&YamlFile>,
+    program: &Program,
+    unreadable: Unreadable,
+    diags: &mut Diagnostics,
+) -> Vec<Risk> {
     let Some(f) = f else { return Vec::new() };
-    let mut ctx = Ctx { file: f.file.clone(), diags };
+    let mut ctx = Ctx {
+        file: f.file.clone(),
+        diags,
+    };
     let mut risks = Vec::new();
     for node in list_of(&mut ctx, &f.root, "risks.yaml", "- id: contract-churn") {
-        let Some(m) = Fields::new(&mut ctx, node, "a risk", RISK_FIELDS) else { continue };
-        let Some(id) = m.require(&mut ctx, "id", "contract-churn").and_then(|n| fields::id(&mut ctx, n, "id")) else {
+        let Some(m) = Fields::new(&mut ctx, node, "a risk", RISK_FIELDS) else {
+            continue;
+        };
+        let Some(id) = m
+            .require(&mut ctx, "id", "contract-churn")
+            .and_then(|n| fields::id(&mut ctx, n, "id"))
+        else {
             continue;
         };
         let m = m.named(format!("risk `{id}`"));
-        let title = m.require(&mut ctx, "title", "what could go wrong").and_then(|n| fields::text(&mut ctx, n, "title")).unwrap_or_default();
-        let probability = m.require(&mut ctx, "probability", "3").and_then(|n| fields::int_in(&mut ctx, n, "probability", 1, 5));
-        let impact = m.require(&mut ctx, "impact", "4").and_then(|n| fields::int_in(&mut ctx, n, "impact", 1, 5));
-        let owner = m.get("owner").and_then(|n| fields::text(&mut ctx, n, "owner")).unwrap_or_default();
+        let title = m
+            .require(&mut ctx, "title", "what could go wrong")
+            .and_then(|n| fields::text(&mut ctx, n, "title"))
+            .unwrap_or_default();
+        let probability = m
+            .require(&mut ctx, "probability", "3")
+            .and_then(|n| fields::int_in(&mut ctx, n, "probability", 1, 5));
+        let impact = m
+            .require(&mut ctx, "impact", "4")
+            .and_then(|n| fields::int_in(&mut ctx, n, "impact", 1, 5));
+        let owner = m
+            .get("owner")
+            .and_then(|n| fields::text(&mut ctx, n, "owner"))
+            .unwrap_or_default();
         let owner_team = program.team_index(&owner);
         let affects = match m.get("affects") {
             Some(n) => {
@@ -650,20 +1019,42 @@ fn resolve_risks(f: Option<&YamlFile>, program: &Program, unreadable: Unreadable
                     Value::Seq(items) => items.iter().collect(),
                     _ => vec![n],
                 };
-                let mut v: Vec<ItemIx> = list.into_iter().filter_map(|x| item_ref(&mut ctx, program, unreadable, x, "affects", &format!("risk `{id}`"))).collect();
+                let mut v: Vec<ItemIx> = list
+                    .into_iter()
+                    .filter_map(|x| {
+                        item_ref(
+                            &mut ctx,
+                            program,
+                            unreadable,
+                            x,
+                            "affects",
+                            &format!("risk `{id}`"),
+                        )
+                    })
+                    .collect();
                 v.sort_unstable();
                 v.dedup();
                 v
             }
             None => Vec::new(),
         };
-        let mitigation = m.get("mitigation").and_then(|n| fields::text(&mut ctx, n, "mitigation")).unwrap_or_default();
+        let mitigation = m
+            .get("mitigation")
+            .and_then(|n| fields::text(&mut ctx, n, "mitigation"))
+            .unwrap_or_default();
         let status = m
             .get("status")
             .and_then(|n| fields::one_of(&mut ctx, n, "status", &RiskStatus::ALL))
             .unwrap_or(RiskStatus::Open);
-        let review_by = m.get("review_by").and_then(|n| fields::date(&mut ctx, n, "review_by"));
-        let (Some(probability), Some(impact)) = (probability, impact) else { continue };
+        let review_by = m
+            .get("review_by")
+            .and_then(|n| fields::date(&mut ctx, n, "review_by"));
+        let raised = m
+            .get("raised")
+            .and_then(|n| fields::date(&mut ctx, n, "raised"));
+        let (Some(probability), Some(impact)) = (probability, impact) else {
+            continue;
+        };
         risks.push(Risk {
             id,
             title,
@@ -675,6 +1066,7 @@ fn resolve_risks(f: Option<&YamlFile>, program: &Program, unreadable: Unreadable
             mitigation,
             status,
             review_by,
+            raised,
             loc: ctx.loc(node.pos),
         });
     }
@@ -683,18 +1075,34 @@ fn resolve_risks(f: Option<&YamlFile>, program: &Program, unreadable: Unreadable
     risks
 }
 
-fn resolve_decisions(f: Option<&YamlFile>, program: &Program, unreadable: Unreadable, diags: &mut Diagnostics) -> Vec<Decision> {
+fn resolve_decisions(
+    f: Option<&YamlFile>,
+    program: &Program,
+    unreadable: Unreadable,
+    diags: &mut Diagnostics,
+) -> Vec<Decision> {
     let Some(f) = f else { return Vec::new() };
-    let mut ctx = Ctx { file: f.file.clone(), diags };
+    let mut ctx = Ctx {
+        file: f.file.clone(),
+        diags,
+    };
     let risk_ids: Vec<&str> = program.risks.iter().map(|r| r.id.as_str()).collect();
     let mut out = Vec::new();
     for node in list_of(&mut ctx, &f.root, "decisions.yaml", "- id: freeze-contract") {
-        let Some(m) = Fields::new(&mut ctx, node, "a decision", DECISION_FIELDS) else { continue };
-        let Some(id) = m.require(&mut ctx, "id", "freeze-contract").and_then(|n| fields::id(&mut ctx, n, "id")) else {
+        let Some(m) = Fields::new(&mut ctx, node, "a decision", DECISION_FIELDS) else {
+            continue;
+        };
+        let Some(id) = m
+            .require(&mut ctx, "id", "freeze-contract")
+            .and_then(|n| fields::id(&mut ctx, n, "id"))
+        else {
             continue;
         };
         let m = m.named(format!("decision `{id}`"));
-        let title = m.require(&mut ctx, "title", "the question to decide").and_then(|n| fields::text(&mut ctx, n, "title")).unwrap_or_default();
+        let title = m
+            .require(&mut ctx, "title", "the question to decide")
+            .and_then(|n| fields::text(&mut ctx, n, "title"))
+            .unwrap_or_default();
         let risk = m.get("risk").and_then(|n| {
             let r = fields::id(&mut ctx, n, "risk")?;
             match program.risk_index(&r) {
@@ -707,33 +1115,94 @@ fn resolve_decisions(f: Option<&YamlFile>, program: &Program, unreadable: Unread
                 }
             }
         });
-        let options = m.get("options").map(|n| fields::text_list(&mut ctx, n, "options")).unwrap_or_default();
-        let recommendation = m.get("recommendation").and_then(|n| fields::text(&mut ctx, n, "recommendation")).unwrap_or_default();
-        let decider = m.get("decider").and_then(|n| fields::text(&mut ctx, n, "decider")).unwrap_or_default();
-        let needed_by = m.get("needed_by").and_then(|n| fields::date(&mut ctx, n, "needed_by"));
+        let options = m
+            .get("options")
+            .map(|n| fields::text_list(&mut ctx, n, "options"))
+            .unwrap_or_default();
+        let recommendation = m
+            .get("recommendation")
+            .and_then(|n| fields::text(&mut ctx, n, "recommendation"))
+            .unwrap_or_default();
+        let decider = m
+            .get("decider")
+            .and_then(|n| fields::text(&mut ctx, n, "decider"))
+            .unwrap_or_default();
+        let needed_by = m
+            .get("needed_by")
+            .and_then(|n| fields::date(&mut ctx, n, "needed_by"));
         let status = m
             .get("status")
-            .and_then(|n| fields::one_of(&mut ctx, n, "status", &[("open", DecisionStatus::Open), ("decided", DecisionStatus::Decided)]))
+            .and_then(|n| {
+                fields::one_of(
+                    &mut ctx,
+                    n,
+                    "status",
+                    &[
+                        ("open", DecisionStatus::Open),
+                        ("decided", DecisionStatus::Decided),
+                    ],
+                )
+            })
             .unwrap_or(DecisionStatus::Open);
-        let outcome = m.get("outcome").and_then(|n| fields::text(&mut ctx, n, "outcome")).unwrap_or_default();
-        let decided_on = m.get("decided_on").and_then(|n| fields::date(&mut ctx, n, "decided_on"));
+        let outcome = m
+            .get("outcome")
+            .and_then(|n| fields::text(&mut ctx, n, "outcome"))
+            .unwrap_or_default();
+        let decided_on = m
+            .get("decided_on")
+            .and_then(|n| fields::date(&mut ctx, n, "decided_on"));
         if status == DecisionStatus::Decided && decided_on.is_none() {
-            ctx.warning(node, format!("decision `{id}` is decided but has no `decided_on` date"), "add `decided_on: YYYY-MM-DD` so reports can show when it was made");
+            ctx.warning(
+                node,
+                format!("decision `{id}` is decided but has no `decided_on` date"),
+                "add `decided_on: YYYY-MM-DD` so reports can show when it was made",
+            );
         }
         if status == DecisionStatus::Open && decided_on.is_some() {
-            ctx.warning(node, format!("decision `{id}` is open but has a `decided_on` date"), "set `status: decided`, or remove `decided_on`");
+            ctx.warning(
+                node,
+                format!("decision `{id}` is open but has a `decided_on` date"),
+                "set `status: decided`, or remove `decided_on`",
+            );
         }
-        out.push(Decision { id, title, risk, options, recommendation, decider, needed_by, status, outcome, decided_on, loc: ctx.loc(node.pos) });
+        out.push(Decision {
+            id,
+            title,
+            risk,
+            options,
+            recommendation,
+            decider,
+            needed_by,
+            status,
+            outcome,
+            decided_on,
+            loc: ctx.loc(node.pos),
+        });
     }
     out.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.loc.cmp(&b.loc)));
     dedup_by_id(&mut out, |d| (&d.id, &d.loc), "decision", diags);
     out
 }
 
-fn resolve_key_risks(f: &YamlFile, program: &mut Program, unreadable: Unreadable, diags: &mut Diagnostics) {
-    let Value::Map(entries) = &f.root.value else { return };
-    let Some((_, node)) = entries.iter().find(|(k, _)| k.value == Value::Str("key_risks".into())) else { return };
-    let mut ctx = Ctx { file: f.file.clone(), diags };
+fn resolve_key_risks(
+    f: &YamlFile,
+    program: &mut Program,
+    unreadable: Unreadable,
+    diags: &mut Diagnostics,
+) {
+    let Value::Map(entries) = &f.root.value else {
+        return;
+    };
+    let Some((_, node)) = entries
+        .iter()
+        .find(|(k, _)| k.value == Value::Str("key_risks".into()))
+    else {
+        return;
+    };
+    let mut ctx = Ctx {
+        file: f.file.clone(),
+        diags,
+    };
     let risk_ids: Vec<&str> = program.risks.iter().map(|r| r.id.as_str()).collect();
     let mut key = Vec::new();
     for (r, n) in fields::id_list(&mut ctx, node, "key_risks") {
@@ -750,16 +1219,41 @@ fn resolve_key_risks(f: &YamlFile, program: &mut Program, unreadable: Unreadable
     program.meta.key_risks = key;
 }
 
-fn resolve_reports(files: &[MarkdownFile], program: &Program, opts: ResolveOptions, unreadable: Unreadable, diags: &mut Diagnostics) -> Vec<Report> {
+fn resolve_reports(
+    files: &[MarkdownFile],
+    program: &Program,
+    opts: ResolveOptions,
+    unreadable: Unreadable,
+    diags: &mut Diagnostics,
+) -> Vec<Report> {
     let cal = &program.meta.calendar;
     let mut reports: Vec<Report> = Vec::new();
     for f in files {
-        let mut ctx = Ctx { file: f.file.clone(), diags };
-        let Some(m) = Fields::new(&mut ctx, &f.front, "the report front matter", REPORT_FIELDS) else { continue };
-        let date = m.require(&mut ctx, "date", "2027-01-29").and_then(|n| fields::date(&mut ctx, n, "date"));
-        let status = m.require(&mut ctx, "status", "amber").and_then(|n| fields::one_of(&mut ctx, n, "status", &Rag::ALL));
-        let summary = m.require(&mut ctx, "summary", "one sentence on the state of the program").and_then(|n| fields::text(&mut ctx, n, "summary"));
-        let draft = m.get("draft").and_then(|n| fields::boolean(&mut ctx, n, "draft")).unwrap_or(false);
+        let mut ctx = Ctx {
+            file: f.file.clone(),
+            diags,
+        };
+        let Some(m) = Fields::new(&mut ctx, &f.front, "the report front matter", REPORT_FIELDS)
+        else {
+            continue;
+        };
+        let date = m
+            .require(&mut ctx, "date", "2027-01-29")
+            .and_then(|n| fields::date(&mut ctx, n, "date"));
+        let status = m
+            .require(&mut ctx, "status", "amber")
+            .and_then(|n| fields::one_of(&mut ctx, n, "status", &Rag::ALL));
+        let summary = m
+            .require(
+                &mut ctx,
+                "summary",
+                "one sentence on the state of the program",
+            )
+            .and_then(|n| fields::text(&mut ctx, n, "summary"));
+        let draft = m
+            .get("draft")
+            .and_then(|n| fields::boolean(&mut ctx, n, "draft"))
+            .unwrap_or(false);
         let mut updates = Vec::new();
         if let Some(u) = m.get("updates") {
             match &u.value {
@@ -816,12 +1310,45 @@ fn resolve_reports(files: &[MarkdownFile], program: &Program, opts: ResolveOptio
                     None if unreadable.decisions => {}
                     None => {
                         let hint = suggest(&id, &ids, "decisions.yaml");
-                        ctx.error(&n, format!("the report names unknown decision `{id}`"), hint);
+                        ctx.error(
+                            &n,
+                            format!("the report names unknown decision `{id}`"),
+                            hint,
+                        );
                     }
                 }
             }
         }
-        let (Some(date), Some(status), Some(summary)) = (date, status, summary) else { continue };
+        let mut risk_updates = Vec::new();
+        if let Some(r) = m.get("risks") {
+            match &r.value {
+                Value::Map(entries) => {
+                    let ids: Vec<&str> = program.risks.iter().map(|x| x.id.as_str()).collect();
+                    for (k, v) in entries {
+                        let Some(id) = fields::id(&mut ctx, k, "risks") else { continue };
+                        let Some(risk) = program.risk_index(&id) else {
+                            if !unreadable.risks {
+                                let hint = suggest(&id, &ids, "risks.yaml");
+                                ctx.error(k, format!("the report updates unknown risk `{id}`"), hint);
+                            }
+                            continue;
+                        };
+                        let what = format!("the update of risk `{id}`");
+                        let Some(rf) = Fields::new(&mut ctx, v, &what, RISK_UPDATE_FIELDS) else { continue };
+                        let status = rf.get("status").and_then(|n| fields::one_of(&mut ctx, n, "status", &RiskStatus::ALL));
+                        let probability = rf.get("probability").and_then(|n| fields::int_in(&mut ctx, n, "probability", 1, 5)).map(|p| p as u8);
+                        let impact = rf.get("impact").and_then(|n| fields::int_in(&mut ctx, n, "impact", 1, 5)).map(|p| p as u8);
+                        let note = rf.get("note").and_then(|n| fields::text(&mut ctx, n, "note"));
+                        risk_updates.push(RiskUpdate { risk, status, probability, impact, note, loc: ctx.loc(k.pos) });
+                    }
+                }
+                _ => ctx.error(r, "`risks` must map risk ids to their new state", "write `risks:` then lines like `  contract-churn: { status: mitigating, probability: 2 }`"),
+            }
+        }
+        risk_updates.sort_by_key(|u| u.risk);
+        let (Some(date), Some(status), Some(summary)) = (date, status, summary) else {
+            continue;
+        };
         if draft && !opts.include_drafts {
             continue;
         }
@@ -832,6 +1359,7 @@ fn resolve_reports(files: &[MarkdownFile], program: &Program, opts: ResolveOptio
             updates,
             dependencies,
             decisions,
+            risk_updates,
             draft,
             body: f.body.clone(),
             body_line: f.body_line,
@@ -845,7 +1373,13 @@ fn resolve_reports(files: &[MarkdownFile], program: &Program, opts: ResolveOptio
             keep[i] = false;
             let prev = &reports[i - 1].loc;
             diags
-                .error(&reports[i].loc, format!("two reports are dated {}: this one and {}", reports[i].date, prev.file))
+                .error(
+                    &reports[i].loc,
+                    format!(
+                        "two reports are dated {}: this one and {}",
+                        reports[i].date, prev.file
+                    ),
+                )
                 .with_hint("each report needs its own date; merge them or fix the date");
         }
     }
@@ -863,11 +1397,20 @@ fn warn_updates_after_done(reports: &[Report], program: &Program, diags: &mut Di
             if let Some(since) = done_since.get(&u.item) {
                 let reopened = u.status.is_some_and(|s| s != Status::Done);
                 let msg = if reopened {
-                    format!("`{}` was reported done on {since} and is now {}", program.items[u.item].id, u.status.map(Status::as_str).unwrap_or(""))
+                    format!(
+                        "`{}` was reported done on {since} and is now {}",
+                        program.items[u.item].id,
+                        u.status.map(Status::as_str).unwrap_or("")
+                    )
                 } else {
-                    format!("update for `{}`, which was already reported done on {since}", program.items[u.item].id)
+                    format!(
+                        "update for `{}`, which was already reported done on {since}",
+                        program.items[u.item].id
+                    )
                 };
-                diags.warning(&u.loc, msg).with_hint("remove the update, or say in the note why a finished item changed");
+                diags
+                    .warning(&u.loc, msg)
+                    .with_hint("remove the update, or say in the note why a finished item changed");
                 if reopened {
                     done_since.remove(&u.item);
                 }
@@ -881,43 +1424,93 @@ fn warn_updates_after_done(reports: &[Report], program: &Program, diags: &mut Di
 fn resolve_pages(files: &[MarkdownFile], diags: &mut Diagnostics) -> Vec<Page> {
     let mut pages = Vec::new();
     for f in files {
-        let mut ctx = Ctx { file: f.file.clone(), diags };
-        let stem = f.file.rsplit('/').next().unwrap_or("").trim_end_matches(".md").to_string();
+        let mut ctx = Ctx {
+            file: f.file.clone(),
+            diags,
+        };
+        let stem = f
+            .file
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".md")
+            .to_string();
         if !fields::is_id(&stem) {
             ctx.diags
-                .file_error(&f.file, format!("page file name `{stem}` is not a valid id (it becomes the page's URL)"))
-                .with_hint(format!("rename the file to `{}.md`", fields::slugify(&stem)));
+                .file_error(
+                    &f.file,
+                    format!(
+                        "page file name `{stem}` is not a valid id (it becomes the page's URL)"
+                    ),
+                )
+                .with_hint(format!(
+                    "rename the file to `{}.md`",
+                    fields::slugify(&stem)
+                ));
             continue;
         }
         let title = match Fields::new(&mut ctx, &f.front, "the page front matter", PAGE_FIELDS) {
-            Some(m) => m.require(&mut ctx, "title", "Communication plan").and_then(|n| fields::text(&mut ctx, n, "title")),
+            Some(m) => m
+                .require(&mut ctx, "title", "Communication plan")
+                .and_then(|n| fields::text(&mut ctx, n, "title")),
             None => None,
         };
         let Some(title) = title else { continue };
-        pages.push(Page { slug: stem, title, body: f.body.clone(), loc: ctx.loc(f.front.pos) });
+        pages.push(Page {
+            slug: stem,
+            title,
+            body: f.body.clone(),
+            loc: ctx.loc(f.front.pos),
+        });
     }
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
     pages
 }
 
-fn resolve_stakeholders(f: Option<&YamlFile>, program: &Program, unreadable: Unreadable, diags: &mut Diagnostics) -> Vec<Stakeholder> {
+fn resolve_stakeholders(
+    f: Option<&YamlFile>,
+    program: &Program,
+    unreadable: Unreadable,
+    diags: &mut Diagnostics,
+) -> Vec<Stakeholder> {
     let Some(f) = f else { return Vec::new() };
-    let mut ctx = Ctx { file: f.file.clone(), diags };
+    let mut ctx = Ctx {
+        file: f.file.clone(),
+        diags,
+    };
     let team_ids: Vec<&str> = program.teams.iter().map(|t| t.id.as_str()).collect();
     let mut out = Vec::new();
-    for node in list_of(&mut ctx, &f.root, "stakeholders.yaml", "- name: Dana Whitfield") {
-        let Some(m) = Fields::new(&mut ctx, node, "a stakeholder", STAKEHOLDER_FIELDS) else { continue };
-        let name = m.require(&mut ctx, "name", "Dana Whitfield").and_then(|n| fields::text(&mut ctx, n, "name"));
-        let email = m.require(&mut ctx, "email", "dana@example.com").and_then(|n| {
-            let e = fields::text(&mut ctx, n, "email")?;
-            if is_email(&e) {
-                Some(e)
-            } else {
-                ctx.error(n, format!("`{e}` is not an e-mail address"), "write a plain address like `dana@example.com`");
-                None
-            }
-        });
-        let role = m.get("role").and_then(|n| fields::text(&mut ctx, n, "role")).unwrap_or_default();
+    for node in list_of(
+        &mut ctx,
+        &f.root,
+        "stakeholders.yaml",
+        "- name: Dana Whitfield",
+    ) {
+        let Some(m) = Fields::new(&mut ctx, node, "a stakeholder", STAKEHOLDER_FIELDS) else {
+            continue;
+        };
+        let name = m
+            .require(&mut ctx, "name", "Dana Whitfield")
+            .and_then(|n| fields::text(&mut ctx, n, "name"));
+        let email = m
+            .require(&mut ctx, "email", "dana@example.com")
+            .and_then(|n| {
+                let e = fields::text(&mut ctx, n, "email")?;
+                if is_email(&e) {
+                    Some(e)
+                } else {
+                    ctx.error(
+                        n,
+                        format!("`{e}` is not an e-mail address"),
+                        "write a plain address like `dana@example.com`",
+                    );
+                    None
+                }
+            });
+        let role = m
+            .get("role")
+            .and_then(|n| fields::text(&mut ctx, n, "role"))
+            .unwrap_or_default();
         let mut teams = Vec::new();
         if let Some(n) = m.get("teams") {
             for (t, tn) in fields::id_list(&mut ctx, n, "teams") {
@@ -933,19 +1526,35 @@ fn resolve_stakeholders(f: Option<&YamlFile>, program: &Program, unreadable: Unr
         }
         if let (Some(name), Some(email)) = (name, email) {
             if name.chars().any(char::is_control) {
-                ctx.error(node, "a stakeholder name contains control characters", "write the name on one line");
+                ctx.error(
+                    node,
+                    "a stakeholder name contains control characters",
+                    "write the name on one line",
+                );
                 continue;
             }
-            out.push(Stakeholder { name, email, role, teams, loc: ctx.loc(node.pos) });
+            out.push(Stakeholder {
+                name,
+                email,
+                role,
+                teams,
+                loc: ctx.loc(node.pos),
+            });
         }
     }
     out
 }
 
 fn is_email(e: &str) -> bool {
-    let Some((local, domain)) = e.rsplit_once('@') else { return false };
+    let Some((local, domain)) = e.rsplit_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && domain.contains('.')
-        && !e.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"' | '(' | ')'))
+        && !e.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(c, '<' | '>' | ',' | ';' | '"' | '(' | ')')
+        })
         && is_hostname(domain)
 }

@@ -1,15 +1,879 @@
-//! HTML pages (work in progress: being written now).
+//! The HTML site: every page, rendered through the theme.
+//!
+//! [`render_pages`] returns the pages plus the stylesheets (`assets/`): it
+//! writes nothing. Every link is relative and names `index.html` explicitly,
+//! so the site works from `file://` and under a GitHub Pages project URL;
+//! `base_url` is only used for `<link rel="canonical">` (and the 404 page,
+//! which is served from any depth). Pages contain no JavaScript, and a
+//! Content-Security-Policy forbids it anyway.
+
+use serde::Serialize;
+use tera::Context;
 
 use super::theme::Theme;
+use super::views::{self, Layout, LayoutSpec, Links};
 use super::{OutputFile, SiteData};
 
 /// A page could not be rendered.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    #[error("rendering {page}: {message}")]
-    Template { page: String, message: String },
+    /// The template failed (e.g. an overridden template uses a field that does not exist).
+    #[error("cannot render {path} with theme template {template}: {message}")]
+    Template {
+        path: String,
+        template: String,
+        message: String,
+    },
 }
 
-pub fn render_pages(_data: &SiteData, _theme: &Theme) -> Result<Vec<OutputFile>, RenderError> {
-    Ok(Vec::new())
+/// Every page of the site plus its assets.
+pub fn render_pages(data: &SiteData, theme: &Theme) -> Result<Vec<OutputFile>, RenderError> {
+    let mut r = Renderer {
+        data,
+        theme,
+        extra_css: theme.extra_stylesheets(),
+        out: Vec::new(),
+    };
+    r.top_level()?;
+    r.teams()?;
+    r.reports()?;
+    r.items()?;
+    r.free_pages()?;
+    r.not_found()?;
+    r.assets();
+    r.out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(r.out)
+}
+
+/// One page to render.
+struct Page<'p> {
+    path: String,
+    template: &'p str,
+    title: String,
+    kind: &'p str,
+    section: Option<String>,
+    /// Which snapshot the page shows: `None` is the current one, `Some(i)` report `i`'s.
+    report: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct PageContext<'a, T: Serialize> {
+    layout: &'a Layout,
+    page: &'a T,
+}
+
+struct Renderer<'a, 'd> {
+    data: &'a SiteData<'d>,
+    theme: &'a Theme,
+    extra_css: Vec<String>,
+    out: Vec<OutputFile>,
+}
+
+impl Renderer<'_, '_> {
+    /// Renders one page; `view` builds its data from the page's [`Links`].
+    fn page<T: Serialize>(&mut self, p: Page, links: &Links, view: &T) -> Result<(), RenderError> {
+        let (as_of, as_of_report) = match p.report.and_then(|i| self.data.reports.get(i)) {
+            Some(snap) => (snap.as_of, p.report),
+            None => (self.data.current.as_of, self.data.current.report),
+        };
+        let layout = views::layout(
+            self.data.program,
+            links,
+            &LayoutSpec {
+                path: &p.path,
+                title: &p.title,
+                kind: p.kind,
+                section: p.section.as_deref(),
+                as_of,
+                as_of_report,
+                extra_css: &self.extra_css,
+            },
+        );
+        let fail = |message: String| RenderError::Template {
+            path: p.path.clone(),
+            template: self.theme.source_of(p.template).to_string(),
+            message,
+        };
+        let ctx = Context::from_serialize(&PageContext {
+            layout: &layout,
+            page: view,
+        })
+        .map_err(|e| fail(e.to_string()))?;
+        let html = self
+            .theme
+            .render(p.template, &ctx)
+            .map_err(|e| fail(super::theme::tera_message(&e)))?;
+        self.out.push(OutputFile {
+            path: p.path,
+            bytes: html.into_bytes(),
+        });
+        Ok(())
+    }
+
+    /// Renders the `index.html` of `dir` with a view built for that depth.
+    fn index<T: Serialize>(
+        &mut self,
+        dir: &str,
+        template: &str,
+        title: String,
+        kind: &str,
+        section: Option<&str>,
+        view: impl FnOnce(&Links) -> T,
+    ) -> Result<(), RenderError> {
+        let path = views::index_path(dir);
+        let links = Links::from_path(&path);
+        let v = view(&links);
+        let page = Page {
+            path,
+            template,
+            title,
+            kind,
+            section: section.map(str::to_string),
+            report: None,
+        };
+        self.page(page, &links, &v)
+    }
+
+    fn top_level(&mut self) -> Result<(), RenderError> {
+        let d = self.data;
+        self.index(
+            "",
+            "dashboard.html",
+            "Dashboard".into(),
+            "dashboard",
+            Some(""),
+            |l| views::dashboard(d, l),
+        )?;
+        self.index(
+            "charter",
+            "charter.html",
+            "Charter".into(),
+            "charter",
+            Some("charter"),
+            |l| views::charter(d, l),
+        )?;
+        self.index(
+            "dependencies",
+            "dependencies.html",
+            "Dependency map".into(),
+            "dependencies",
+            Some("dependencies"),
+            |l| views::dependencies(d, l),
+        )?;
+        self.index(
+            "teams",
+            "teams.html",
+            "Teams".into(),
+            "teams",
+            Some("teams"),
+            |l| views::teams(d, l),
+        )?;
+        self.index(
+            "risks",
+            "risks.html",
+            "Risk register".into(),
+            "risks",
+            Some("risks"),
+            |l| views::risks(d, l),
+        )?;
+        self.index(
+            "decisions",
+            "decisions.html",
+            "Decisions".into(),
+            "decisions",
+            Some("decisions"),
+            |l| views::decisions(d, l),
+        )?;
+        self.index(
+            "reports",
+            "reports.html",
+            "Reports".into(),
+            "reports",
+            Some("reports"),
+            |l| views::archive(d, l),
+        )?;
+        Ok(())
+    }
+
+    fn teams(&mut self) -> Result<(), RenderError> {
+        let d = self.data;
+        for (ix, t) in d.program.teams.iter().enumerate() {
+            let dir = views::team_dir(&t.id);
+            let links = Links::from_path(&views::index_path(&dir));
+            if let Some(v) = views::team(d, &links, ix) {
+                let page = Page {
+                    path: views::index_path(&dir),
+                    template: "team.html",
+                    title: t.name.clone(),
+                    kind: "team",
+                    section: Some("teams".into()),
+                    report: None,
+                };
+                self.page(page, &links, &v)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn reports(&mut self) -> Result<(), RenderError> {
+        let d = self.data;
+        for (i, r) in d.program.reports.iter().enumerate() {
+            let path = views::index_path(&views::report_dir(r.date));
+            let links = Links::from_path(&path);
+            if let Some(v) = views::report(d, &links, i) {
+                let page = Page {
+                    path,
+                    template: "report.html",
+                    title: format!("Report of {}", r.date),
+                    kind: "report",
+                    section: Some("reports".into()),
+                    report: Some(i),
+                };
+                self.page(page, &links, &v)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn items(&mut self) -> Result<(), RenderError> {
+        let d = self.data;
+        for (ix, it) in d.program.items.iter().enumerate() {
+            let path = views::index_path(&views::item_dir(it));
+            let links = Links::from_path(&path);
+            if let Some(v) = views::item(d, &links, ix) {
+                let kind = if v.row.item.milestone {
+                    "milestone"
+                } else {
+                    "deliverable"
+                };
+                let page = Page {
+                    path,
+                    template: "item.html",
+                    title: it.name.clone(),
+                    kind,
+                    section: Some("dependencies".into()),
+                    report: None,
+                };
+                self.page(page, &links, &v)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn free_pages(&mut self) -> Result<(), RenderError> {
+        let d = self.data;
+        for (i, p) in d.program.pages.iter().enumerate() {
+            let dir = views::page_dir(&p.slug);
+            let path = views::index_path(&dir);
+            let links = Links::from_path(&path);
+            if let Some(v) = views::page(d.program, i) {
+                let page = Page {
+                    path,
+                    template: "page.html",
+                    title: p.title.clone(),
+                    kind: "page",
+                    section: Some(dir),
+                    report: None,
+                };
+                self.page(page, &links, &v)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `404.html` is served at any depth, so its links are absolute when `base_url` is known.
+    fn not_found(&mut self) -> Result<(), RenderError> {
+        let links = match self.data.program.meta.site.base_url.as_deref() {
+            Some(b) if b.starts_with("https://") || b.starts_with("http://") => {
+                Links::with_root(if b.ends_with('/') {
+                    b.to_string()
+                } else {
+                    format!("{b}/")
+                })
+            }
+            _ => Links::from_path("404.html"),
+        };
+        let page = Page {
+            path: "404.html".into(),
+            template: "404.html",
+            title: "Page not found".into(),
+            kind: "not-found",
+            section: None,
+            report: None,
+        };
+        self.page(page, &links, &serde_json::Map::new())
+    }
+
+    fn assets(&mut self) {
+        for (name, bytes) in self.theme.assets() {
+            if name != "teams.css" {
+                self.out.push(OutputFile {
+                    path: format!("assets/{name}"),
+                    bytes: bytes.to_vec(),
+                });
+            }
+        }
+        self.out.push(OutputFile {
+            path: "assets/teams.css".into(),
+            bytes: views::teams_css(self.data.program).into_bytes(),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use scraper::{Html, Selector};
+
+    use super::*;
+    use crate::diagnostics::Diagnostics;
+    use crate::site::{self, Analyzed};
+
+    /// Every hostile string a content author could write, in one.
+    const EVIL: &str = r#"<script>alert(1)</script> "><img onerror=x> Tom & Jerry"#;
+
+    /// Markdown with raw HTML, a `javascript:` link and an ampersand.
+    const EVIL_MD: &str = "Body <script>alert(1)</script> and \"><img onerror=x> and Tom & Jerry.\n\n[click](javascript:alert(1)) <b onclick=\"x\">bold</b>\n";
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(path, text).expect("write");
+    }
+
+    fn indent(md: &str) -> String {
+        md.lines().map(|l| format!("    {l}\n")).collect()
+    }
+
+    /// A small program with every content string set to [`EVIL`].
+    fn evil_content(root: &Path, with_late_report: bool) {
+        let e = format!("'{EVIL}'");
+        write(
+            root,
+            "program.yaml",
+            &format!(
+                "name: {e}\nobjective: {e}\nsuccess_criteria: [{e}]\nstart: 2027-01-04\nend: 2027-03-31\n\
+             reports: {{ cadence: 2w, first: 2027-01-15 }}\n\
+             communication:\n  - {{ name: {e}, every: 1w, audience: {e}, owner: {e} }}\n\
+             key_risks: [r1]\nsite:\n  title: {e}\n  base_url: https://example.org/repo/\n"
+            ),
+        );
+        write(
+            root,
+            "teams.yaml",
+            &format!(
+                "- {{ id: alpha, name: {e}, lead: {e}, color: \"#112233\" }}\n- {{ id: beta, name: {e}, lead: {e} }}\n"
+            ),
+        );
+        write(
+            root,
+            "deliverables/all.yaml",
+            &format!(
+                "- id: d1\n  name: {e}\n  owner: alpha\n  start: 2027-01-04\n  duration: 5d\n  contract: {e}\n  description: |\n{}\
+             - id: d2\n  name: {e}\n  owner: beta\n  depends_on: [m1]\n  due: 2027-02-26\n",
+                indent(EVIL_MD)
+            ),
+        );
+        write(
+            root,
+            "milestones.yaml",
+            &format!("- {{ id: m1, name: {e}, date: 2027-01-20, depends_on: [d1] }}\n"),
+        );
+        write(
+            root,
+            "risks.yaml",
+            &format!(
+                "- {{ id: r1, title: {e}, probability: 4, impact: 4, owner: {e}, affects: [d1, d2], mitigation: {e}, status: open, review_by: 2027-01-10 }}\n\
+             - {{ id: r2, title: {e}, probability: 1, impact: 2, owner: alpha, affects: [d2], mitigation: {e}, status: mitigating }}\n"
+            ),
+        );
+        write(
+            root,
+            "decisions.yaml",
+            &format!(
+                "- {{ id: q1, title: {e}, risk: r1, options: [{e}, other], recommendation: {e}, decider: {e}, needed_by: 2027-01-20, status: open }}\n\
+             - {{ id: q2, title: {e}, options: [{e}], recommendation: {e}, decider: {e}, needed_by: 2027-01-20, status: decided, outcome: {e}, decided_on: 2027-01-14 }}\n"
+            ),
+        );
+        write(
+            root,
+            "reports/2027-01-15.md",
+            &format!(
+                "---\ndate: 2027-01-15\nstatus: amber\nsummary: {e}\nupdates:\n  d1: {{ status: at_risk, progress: 50, forecast: 2027-01-13, note: {e} }}\n\
+             dependencies:\n  - {{ from: d1, to: m1, provider_on_track: false, contract_changed: true, consumer_ready: false, note: {e} }}\n\
+             decisions: [q1, q2]\n---\n{EVIL_MD}"
+            ),
+        );
+        if with_late_report {
+            write(
+                root,
+                "reports/2027-02-12.md",
+                &format!(
+                    "---\ndate: 2027-02-12\nstatus: red\nsummary: {e}\nupdates:\n  d1: {{ status: done, progress: 100, note: {e} }}\n  d2: {{ status: blocked, forecast: 2027-03-12 }}\ndecisions: [q1]\n---\n{EVIL_MD}"
+                ),
+            );
+        }
+        write(
+            root,
+            "pages/evil.md",
+            &format!("---\ntitle: {e}\n---\n{EVIL_MD}"),
+        );
+    }
+
+    fn analyze(root: &Path) -> Analyzed {
+        let mut diags = Diagnostics::new();
+        let a = site::analyze_dir(root, None, false, &mut diags).expect("content loads");
+        let shown: Vec<String> = diags.iter().map(|d| d.display(root).to_string()).collect();
+        a.unwrap_or_else(|| panic!("content has errors:\n{}", shown.join("\n")))
+    }
+
+    fn render(a: &Analyzed, theme: &Theme) -> Vec<OutputFile> {
+        let data = SiteData {
+            program: &a.program,
+            plan: &a.plan,
+            current: &a.current,
+            reports: &a.reports,
+            scheduled: &a.scheduled,
+        };
+        render_pages(&data, theme).expect("render")
+    }
+
+    fn evil_site() -> Vec<OutputFile> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        evil_content(dir.path(), true);
+        render(&analyze(dir.path()), &Theme::builtin().expect("theme"))
+    }
+
+    fn html_pages(files: &[OutputFile]) -> Vec<(&str, String)> {
+        files
+            .iter()
+            .filter(|f| f.path.ends_with(".html"))
+            .map(|f| {
+                (
+                    f.path.as_str(),
+                    String::from_utf8(f.bytes.clone()).expect("utf-8"),
+                )
+            })
+            .collect()
+    }
+
+    fn sel(s: &str) -> Selector {
+        Selector::parse(s).expect("selector")
+    }
+
+    #[test]
+    fn writes_every_page() {
+        let files = evil_site();
+        let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        for p in [
+            "index.html",
+            "charter/index.html",
+            "dependencies/index.html",
+            "teams/index.html",
+            "teams/alpha/index.html",
+            "teams/beta/index.html",
+            "risks/index.html",
+            "decisions/index.html",
+            "reports/index.html",
+            "reports/2027-01-15/index.html",
+            "reports/2027-02-12/index.html",
+            "deliverables/d1/index.html",
+            "deliverables/d2/index.html",
+            "milestones/m1/index.html",
+            "pages/evil/index.html",
+            "404.html",
+            "assets/style.css",
+            "assets/teams.css",
+        ] {
+            assert!(paths.contains(p), "missing {p}; have {paths:?}");
+        }
+    }
+
+    #[test]
+    fn content_strings_are_escaped_everywhere() {
+        let files = evil_site();
+        for (path, html) in html_pages(&files) {
+            let lower = html.to_ascii_lowercase();
+            assert!(!lower.contains("<script"), "{path} contains a script tag");
+            assert!(!lower.contains("<img"), "{path} contains an injected img");
+            assert!(
+                !lower.contains("javascript:"),
+                "{path} contains a javascript: URL"
+            );
+            assert!(!html.contains(EVIL), "{path} contains the raw string");
+            assert!(
+                !html.contains("& "),
+                "{path} contains an unescaped ampersand"
+            );
+            let doc = Html::parse_document(&html);
+            for el in doc.select(&sel("*")) {
+                for (name, _) in el.value().attrs() {
+                    assert!(
+                        !name.starts_with("on"),
+                        "{path}: event handler attribute {name}"
+                    );
+                }
+            }
+        }
+        // The hostile strings are shown, escaped, where content appears.
+        let dashboard = &html_pages(&files)
+            .into_iter()
+            .find(|(p, _)| *p == "index.html")
+            .expect("dashboard")
+            .1;
+        assert!(
+            dashboard.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{dashboard}"
+        );
+        assert!(dashboard.contains("Tom &amp; Jerry"));
+    }
+
+    #[test]
+    fn markdown_bodies_are_rendered_safely() {
+        let files = evil_site();
+        let pages = html_pages(&files);
+        for p in [
+            "pages/evil/index.html",
+            "reports/2027-01-15/index.html",
+            "deliverables/d1/index.html",
+        ] {
+            let html = &pages.iter().find(|(x, _)| *x == p).expect("page").1;
+            assert!(
+                html.contains("Tom &amp; Jerry."),
+                "{p}: Markdown body missing"
+            );
+            assert!(html.contains("&lt;b onclick="), "{p}: raw HTML not escaped");
+            assert!(
+                html.contains("<a href=\"#\">click</a>"),
+                "{p}: javascript: link not neutralised"
+            );
+        }
+    }
+
+    #[test]
+    fn pages_are_accessible_and_script_free() {
+        let files = evil_site();
+        for (path, html) in html_pages(&files) {
+            assert!(html.starts_with("<!doctype html>"), "{path}");
+            assert!(html.contains("<html lang=\"en\">"), "{path}");
+            assert!(html.contains("<meta charset=\"utf-8\">"), "{path}");
+            assert!(html.contains("name=\"viewport\""), "{path}");
+            assert!(
+                html.contains("content=\"default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'\""),
+                "{path}: CSP missing"
+            );
+            assert!(!html.contains(" style=\""), "{path}: inline style");
+            let doc = Html::parse_document(&html);
+            assert!(
+                doc.errors.is_empty(),
+                "{path}: HTML5 parse errors {:?}",
+                doc.errors
+            );
+            assert_eq!(doc.select(&sel("h1")).count(), 1, "{path}: exactly one h1");
+            for landmark in ["header", "nav", "main", "footer"] {
+                assert!(
+                    doc.select(&sel(landmark)).next().is_some(),
+                    "{path}: no <{landmark}>"
+                );
+            }
+            assert_eq!(doc.select(&sel("script")).count(), 0, "{path}");
+            for th in doc.select(&sel("th")) {
+                assert!(
+                    th.value().attr("scope").is_some(),
+                    "{path}: <th> without scope"
+                );
+            }
+            let footer = doc
+                .select(&sel("footer"))
+                .next()
+                .map(|f| f.text().collect::<String>())
+                .unwrap_or_default();
+            assert!(
+                footer.contains("as of 20"),
+                "{path}: footer lacks the as-of date: {footer}"
+            );
+        }
+    }
+
+    #[test]
+    fn relative_links_match_the_depth() {
+        let files = evil_site();
+        let pages = html_pages(&files);
+        let check = |path: &str, prefix: &str| {
+            let html = &pages.iter().find(|(p, _)| *p == path).expect(path).1;
+            let doc = Html::parse_document(html);
+            let css: Vec<&str> = doc
+                .select(&sel("link[rel=stylesheet]"))
+                .filter_map(|l| l.value().attr("href"))
+                .collect();
+            assert_eq!(
+                css,
+                vec![
+                    format!("{prefix}assets/style.css"),
+                    format!("{prefix}assets/charts.css"),
+                    format!("{prefix}assets/teams.css")
+                ],
+                "{path}"
+            );
+            let home = doc
+                .select(&sel("nav a"))
+                .next()
+                .and_then(|a| a.value().attr("href"))
+                .expect("nav link");
+            assert_eq!(home, format!("{prefix}index.html"), "{path}");
+        };
+        check("index.html", "");
+        check("charter/index.html", "../");
+        check("reports/index.html", "../");
+        check("reports/2027-01-15/index.html", "../../");
+        check("deliverables/d1/index.html", "../../");
+        check("teams/alpha/index.html", "../../");
+        check("pages/evil/index.html", "../../");
+        // The 404 page is served from any depth: absolute links from base_url.
+        check("404.html", "https://example.org/repo/");
+    }
+
+    #[test]
+    fn internal_links_resolve() {
+        let files = evil_site();
+        let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        for (path, html) in html_pages(&files) {
+            if path == "404.html" {
+                continue;
+            }
+            let doc = Html::parse_document(&html);
+            let mut ids: BTreeSet<String> = BTreeSet::new();
+            for el in doc.select(&sel("[id]")) {
+                ids.extend(el.value().attr("id").map(str::to_string));
+            }
+            for el in doc.select(&sel("a[href], link[href]")) {
+                let href = el.value().attr("href").unwrap_or_default();
+                if href.starts_with("https://") || href == "#" || href.starts_with("#main") {
+                    continue;
+                }
+                let file = href.split('#').next().unwrap_or_default();
+                assert!(
+                    file.is_empty() || file.ends_with(".html") || file.ends_with(".css"),
+                    "{path}: {href} does not name a file"
+                );
+                if file.is_empty() {
+                    let frag = href.trim_start_matches('#');
+                    assert!(ids.contains(frag), "{path}: #{frag} does not exist");
+                    continue;
+                }
+                let target = resolve(path, file);
+                assert!(
+                    paths.contains(target.as_str()),
+                    "{path}: {href} -> {target} does not exist"
+                );
+            }
+        }
+    }
+
+    /// `base` is a page path; `href` is relative to its folder.
+    fn resolve(base: &str, href: &str) -> String {
+        let mut parts: Vec<&str> = base.split('/').collect();
+        parts.pop();
+        for seg in href.split('/') {
+            match seg {
+                ".." => {
+                    parts.pop();
+                }
+                "." | "" => {}
+                s => parts.push(s),
+            }
+        }
+        parts.join("/")
+    }
+
+    #[test]
+    fn canonical_uses_base_url() {
+        let files = evil_site();
+        let pages = html_pages(&files);
+        let get = |p: &str| {
+            pages
+                .iter()
+                .find(|(x, _)| *x == p)
+                .map(|(_, h)| h.clone())
+                .unwrap_or_default()
+        };
+        assert!(
+            get("index.html")
+                .contains("<link rel=\"canonical\" href=\"https://example.org/repo/\">")
+        );
+        assert!(
+            get("reports/2027-01-15/index.html")
+                .contains("href=\"https://example.org/repo/reports/2027-01-15/\"")
+        );
+        assert!(!get("404.html").contains("rel=\"canonical\""));
+    }
+
+    #[test]
+    fn a_report_page_never_changes_when_later_reports_arrive() {
+        let before = tempfile::tempdir().expect("tempdir");
+        evil_content(before.path(), false);
+        let after = tempfile::tempdir().expect("tempdir");
+        evil_content(after.path(), true);
+        let theme = Theme::builtin().expect("theme");
+        let page = |files: Vec<OutputFile>| {
+            files
+                .into_iter()
+                .find(|f| f.path == "reports/2027-01-15/index.html")
+                .expect("report page")
+                .bytes
+        };
+        let a = page(render(&analyze(before.path()), &theme));
+        let b = page(render(&analyze(after.path()), &theme));
+        assert_eq!(String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
+    }
+
+    #[test]
+    fn rendering_is_deterministic() {
+        assert_eq!(evil_site(), evil_site());
+    }
+
+    #[test]
+    fn a_theme_override_replaces_the_embedded_template() {
+        let content = tempfile::tempdir().expect("tempdir");
+        evil_content(content.path(), true);
+        let theme_dir = tempfile::tempdir().expect("tempdir");
+        write(
+            theme_dir.path(),
+            "page.html",
+            "{% extends \"base.html\" %}{% block content %}<h1>Custom: {{ page.title }}</h1>{% endblock content %}",
+        );
+        let theme = Theme::load("default", Some(theme_dir.path())).expect("theme");
+        let files = render(&analyze(content.path()), &theme);
+        let page = files
+            .iter()
+            .find(|f| f.path == "pages/evil/index.html")
+            .expect("page");
+        let html = String::from_utf8_lossy(&page.bytes);
+        assert!(html.contains("<h1>Custom: &lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn a_template_error_names_the_page_and_template() {
+        let content = tempfile::tempdir().expect("tempdir");
+        evil_content(content.path(), true);
+        let theme_dir = tempfile::tempdir().expect("tempdir");
+        write(
+            theme_dir.path(),
+            "page.html",
+            "{% extends \"base.html\" %}{% block content %}{{ page.nope }}{% endblock content %}",
+        );
+        let theme = Theme::load("default", Some(theme_dir.path())).expect("theme compiles");
+        let a = analyze(content.path());
+        let data = SiteData {
+            program: &a.program,
+            plan: &a.plan,
+            current: &a.current,
+            reports: &a.reports,
+            scheduled: &a.scheduled,
+        };
+        let err = render_pages(&data, &theme)
+            .expect_err("must fail")
+            .to_string();
+        assert!(err.contains("pages/evil/index.html"), "{err}");
+        assert!(err.contains("page.html"), "{err}");
+    }
+
+    #[test]
+    fn team_colours_become_classes() {
+        let files = evil_site();
+        let css = files
+            .iter()
+            .find(|f| f.path == "assets/teams.css")
+            .expect("teams.css");
+        let css = String::from_utf8_lossy(&css.bytes);
+        assert!(css.contains(".team-alpha { --team: #112233; }"), "{css}");
+        assert!(css.contains(".team-beta { --team: #"), "{css}");
+    }
+
+    #[test]
+    fn a_minimal_program_renders() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            "program.yaml",
+            "name: Tiny\nobjective: Ship it\nstart: 2027-01-04\nend: 2027-02-26\n",
+        );
+        write(
+            dir.path(),
+            "teams.yaml",
+            "- { id: solo, name: Solo, lead: Ann }\n",
+        );
+        write(
+            dir.path(),
+            "deliverables/x.yaml",
+            "- { id: only, name: Only thing, owner: solo, duration: 5d }\n",
+        );
+        let files = render(&analyze(dir.path()), &Theme::builtin().expect("theme"));
+        let index = files
+            .iter()
+            .find(|f| f.path == "index.html")
+            .expect("dashboard");
+        let html = String::from_utf8_lossy(&index.bytes);
+        assert!(html.contains("No report yet"), "{html}");
+        assert!(html.contains("<!-- chart: gantt -->"));
+        assert!(html.contains("id=\"chart-gantt\""));
+        assert!(!html.contains("rel=\"canonical\""));
+        let not_found = files.iter().find(|f| f.path == "404.html").expect("404");
+        assert!(String::from_utf8_lossy(&not_found.bytes).contains("href=\"assets/style.css\""));
+    }
+
+    #[test]
+    fn dashboard_shows_the_essentials() {
+        let files = evil_site();
+        let html = String::from_utf8_lossy(
+            &files
+                .iter()
+                .find(|f| f.path == "index.html")
+                .expect("index")
+                .bytes,
+        )
+        .to_string();
+        assert!(html.contains("rag-red"), "latest RAG is red");
+        assert!(html.contains("■</span> Red"), "RAG has a word and a shape");
+        assert!(html.contains("Overdue by"), "overdue decision flagged");
+        assert!(html.contains("<!-- chart: gantt -->"));
+        assert!(html.contains("<section class=\"chart\" id=\"chart-gantt\""));
+        assert!(
+            html.contains("deliverables and 1 milestone"),
+            "chart summary"
+        );
+        let decisions = String::from_utf8_lossy(
+            &files
+                .iter()
+                .find(|f| f.path == "decisions/index.html")
+                .expect("decisions")
+                .bytes,
+        )
+        .to_string();
+        let open_at = decisions.find("id=\"decision-q1\"").expect("q1");
+        let decided_at = decisions.find("id=\"decision-q2\"").expect("q2");
+        assert!(open_at < decided_at, "open decisions come first");
+    }
+
+    #[test]
+    fn archive_shows_missing_reports() {
+        let files = evil_site();
+        let html = String::from_utf8_lossy(
+            &files
+                .iter()
+                .find(|f| f.path == "reports/index.html")
+                .expect("archive")
+                .bytes,
+        )
+        .to_string();
+        let newest = html.find("2027-02-12").expect("newest");
+        let missing = html.find("2027-01-29").expect("missing date listed");
+        let oldest = html.find("2027-01-15").expect("oldest");
+        assert!(newest < missing && missing < oldest, "newest first");
+        assert!(html.contains("Missing"));
+    }
 }

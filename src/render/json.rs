@@ -88,7 +88,11 @@ pub fn program_json(program: &Program, snap: &Snapshot) -> Vec<u8> {
             kind: item.kind,
             name: &item.name,
             owner: item.owner.map(|t| program.teams[t].id.as_str()),
-            depends_on: item.depends_on.iter().map(|&d| program.items[d].id.as_str()).collect(),
+            depends_on: item
+                .depends_on
+                .iter()
+                .map(|&d| program.items[d].id.as_str())
+                .collect(),
             planned_start: s.planned_start.to_string(),
             planned_finish: s.planned_finish.to_string(),
             forecast_start: s.forecast_start.to_string(),
@@ -110,9 +114,17 @@ pub fn program_json(program: &Program, snap: &Snapshot) -> Vec<u8> {
         .map(|(t, f)| TeamOut {
             id: &t.id,
             name: &t.name,
-            deliverables: f.deliverables.iter().map(|&i| program.items[i].id.as_str()).collect(),
+            deliverables: f
+                .deliverables
+                .iter()
+                .map(|&i| program.items[i].id.as_str())
+                .collect(),
             blocking_power: f.blocking_power,
-            waits_on: f.waits_on.iter().map(|&w| program.teams[w].id.as_str()).collect(),
+            waits_on: f
+                .waits_on
+                .iter()
+                .map(|&w| program.teams[w].id.as_str())
+                .collect(),
         })
         .collect();
     let detected_risks = snap.detected_risks.iter().map(risk_out).collect();
@@ -137,7 +149,11 @@ pub fn program_json(program: &Program, snap: &Snapshot) -> Vec<u8> {
             min_float: snap.min_float,
         },
         items,
-        critical_path: snap.critical_path.iter().map(|&i| program.items[i].id.as_str()).collect(),
+        critical_path: snap
+            .critical_path
+            .iter()
+            .map(|&i| program.items[i].id.as_str())
+            .collect(),
         teams,
         detected_risks,
         reports,

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -46,15 +46,24 @@ fn slug(text: &str, used: &mut HashMap<String, usize>) -> String {
     for c in text.chars() {
         if c.is_alphanumeric() {
             s.extend(c.to_lowercase());
-        } else if (c.is_whitespace() || c == '-' || c == '_') && !s.ends_with('-') && !s.is_empty() {
+        } else if (c.is_whitespace() || c == '-' || c == '_') && !s.ends_with('-') && !s.is_empty()
+        {
             s.push('-');
         }
     }
     let base = s.trim_end_matches('-').to_string();
-    let base = if base.is_empty() { "section".to_string() } else { base };
+    let base = if base.is_empty() {
+        "section".to_string()
+    } else {
+        base
+    };
     let n = used.entry(base.clone()).or_insert(0);
     *n += 1;
-    if *n == 1 { base } else { format!("{base}-{}", *n - 1) }
+    if *n == 1 {
+        base
+    } else {
+        format!("{base}-{}", *n - 1)
+    }
 }
 
 /// Renders Markdown to safe HTML.
@@ -62,25 +71,93 @@ pub fn to_html(md: &str) -> String {
     let mut events: Vec<Event> = Vec::new();
     let mut used = HashMap::new();
     let mut heading_start: Option<usize> = None;
+    // Tables: cells get classes instead of inline styles (the CSP forbids
+    // them), and header cells get `scope="col"`.
+    let mut aligns: Vec<Alignment> = Vec::new();
+    let mut in_head = false;
+    let mut col = 0usize;
     for ev in Parser::new_ext(md, options()) {
         let ev = match ev {
             Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => Event::Start(Tag::Link {
+            Event::Start(Tag::Table(a)) => {
+                aligns = a;
+                Event::Html("<table>".into())
+            }
+            Event::End(TagEnd::Table) => Event::Html("</tbody></table>\n".into()),
+            Event::Start(Tag::TableHead) => {
+                in_head = true;
+                col = 0;
+                Event::Html("<thead><tr>".into())
+            }
+            Event::End(TagEnd::TableHead) => {
+                in_head = false;
+                Event::Html("</tr></thead><tbody>\n".into())
+            }
+            Event::Start(Tag::TableRow) => {
+                col = 0;
+                Event::Html("<tr>".into())
+            }
+            Event::End(TagEnd::TableRow) => Event::Html("</tr>\n".into()),
+            Event::Start(Tag::TableCell) => {
+                let class = match aligns.get(col) {
+                    Some(Alignment::Left) => " class=\"align-left\"",
+                    Some(Alignment::Center) => " class=\"align-center\"",
+                    Some(Alignment::Right) => " class=\"align-right\"",
+                    _ => "",
+                };
+                col += 1;
+                let tag = if in_head {
+                    format!("<th scope=\"col\"{class}>")
+                } else {
+                    format!("<td{class}>")
+                };
+                Event::Html(tag.into())
+            }
+            Event::End(TagEnd::TableCell) => {
+                Event::Html(if in_head { "</th>" } else { "</td>" }.into())
+            }
+            Event::TaskListMarker(done) => Event::Html(
+                if done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"done\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"not done\"> "
+                }
+                .into(),
+            ),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
                 link_type,
                 dest_url: safe(dest_url),
                 title,
                 id,
             }),
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => Event::Start(Tag::Image {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
                 link_type,
                 dest_url: safe(dest_url),
                 title,
                 id,
             }),
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 heading_start = Some(events.len());
                 // Author-given `{#id}` attributes are kept only when they are plain slugs.
-                let id = id.filter(|i| i.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+                let id = id.filter(|i| {
+                    i.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                });
                 Event::Start(Tag::Heading {
                     level: demote(level),
                     id,
@@ -131,7 +208,11 @@ fn demote(level: HeadingLevel) -> HeadingLevel {
 }
 
 fn safe(url: CowStr<'_>) -> CowStr<'_> {
-    if is_safe_url(&url) { url } else { CowStr::from("#") }
+    if is_safe_url(&url) {
+        url
+    } else {
+        CowStr::from("#")
+    }
 }
 
 #[cfg(test)]
@@ -143,16 +224,26 @@ mod tests {
         let out = to_html("Hello <script>alert(1)</script>\n\n<div onclick=x>hi</div>\n");
         assert!(!out.contains("<script"), "{out}");
         assert!(!out.contains("<div"), "{out}");
-        assert!(out.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{out}");
+        assert!(
+            out.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{out}"
+        );
     }
 
     #[test]
     fn only_safe_url_schemes_survive() {
-        let out = to_html("[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c](data:text/html,x) ![i](vbscript:x) [d](https://ok.example/) [e](mailto:a@b.c) [f](../rel/x.html) [g](#anchor) [h](java\tscript:x)");
+        let out = to_html(
+            "[a](javascript:alert(1)) [b](JaVaScRiPt:x) [c](data:text/html,x) ![i](vbscript:x) [d](https://ok.example/) [e](mailto:a@b.c) [f](../rel/x.html) [g](#anchor) [h](java\tscript:x)",
+        );
         assert!(!out.to_lowercase().contains("javascript"), "{out}");
         assert!(!out.contains("data:"), "{out}");
         assert!(!out.contains("vbscript"), "{out}");
-        for ok in ["https://ok.example/", "mailto:a@b.c", "../rel/x.html", "#anchor"] {
+        for ok in [
+            "https://ok.example/",
+            "mailto:a@b.c",
+            "../rel/x.html",
+            "#anchor",
+        ] {
             assert!(out.contains(&format!("href=\"{ok}\"")), "{ok} in {out}");
         }
         assert!(is_safe_url("docs/a:b"));
@@ -161,13 +252,35 @@ mod tests {
 
     #[test]
     fn gfm_extensions_and_heading_ids() {
-        let out = to_html("# Highlights\n\n## Next two weeks\n\n## Highlights\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\nText[^1]\n\n[^1]: A note.\n");
-        assert!(out.contains("<h2 id=\"highlights\">Highlights</h2>"), "{out}");
+        let out = to_html(
+            "# Highlights\n\n## Next two weeks\n\n## Highlights\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\nText[^1]\n\n[^1]: A note.\n",
+        );
+        assert!(
+            out.contains("<h2 id=\"highlights\">Highlights</h2>"),
+            "{out}"
+        );
         assert!(out.contains("<h2 id=\"next-two-weeks\">"), "{out}");
         assert!(out.contains("<h2 id=\"highlights-1\">"), "{out}");
-        assert!(out.contains("<table>"), "{out}");
-        assert!(out.contains("type=\"checkbox\""), "{out}");
+        assert!(
+            out.contains("<table><thead><tr><th scope=\"col\">a</th>"),
+            "{out}"
+        );
+        assert!(out.contains("<td>1</td>"), "{out}");
+        assert!(
+            out.contains("type=\"checkbox\" disabled checked aria-label=\"done\""),
+            "{out}"
+        );
         assert!(out.contains("footnote-definition"), "{out}");
+    }
+
+    #[test]
+    fn aligned_table_cells_use_classes_not_inline_styles() {
+        let out = to_html("| a | b |\n|:--|--:|\n| 1 | 2 |\n");
+        assert!(!out.contains("style="), "{out}");
+        assert!(out.contains("<th scope=\"col\" class=\"align-left\">a</th><th scope=\"col\" class=\"align-right\">b</th>"), "{out}");
+        assert!(out.contains("<td class=\"align-right\">2</td>"), "{out}");
+        let doc = scraper::Html::parse_fragment(&out);
+        assert!(doc.errors.is_empty(), "{:?}", doc.errors);
     }
 
     #[test]

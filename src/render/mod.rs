@@ -9,6 +9,7 @@
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod svg;
 pub mod theme;
 pub mod views;
 

@@ -1,1 +1,1784 @@
-//! View models (work in progress).
+//! View models: everything a template shows, computed and pre-formatted in Rust.
+//!
+//! Templates only loop, test and print. Every field here is either text from
+//! content (which tera's autoescape escapes) or a value from a fixed set (CSS
+//! class names, labels, icons, relative links built from validated ids and
+//! dates). The one exception is a field whose name ends in `_html`: Markdown
+//! already turned into safe HTML by [`markdown::to_html`]. Those are the only
+//! values a template may print with `| safe`.
+//!
+//! Links are relative (`../../index.html`) so the site works from `file://`
+//! and under a GitHub Pages project URL; [`Links`] knows how deep a page is.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::{SiteData, markdown};
+use crate::analysis::{DetectedRisk, ItemSchedule, RiskKind, Snapshot};
+use crate::model::{
+    Decision, DecisionStatus, Item, ItemIx, ItemKind, Program, Rag, Report, Risk, RiskStatus,
+    Status, TeamIx,
+};
+
+// ---------------------------------------------------------------------------
+// Paths and links
+// ---------------------------------------------------------------------------
+
+/// The folder (no trailing `/`) of a deliverable's or milestone's page.
+pub fn item_dir(item: &Item) -> String {
+    match item.kind {
+        ItemKind::Deliverable => format!("deliverables/{}", item.id),
+        ItemKind::Milestone => format!("milestones/{}", item.id),
+    }
+}
+
+/// The folder of a team's page.
+pub fn team_dir(id: &str) -> String {
+    format!("teams/{id}")
+}
+
+/// The folder of a report's page.
+pub fn report_dir(date: Date) -> String {
+    format!("reports/{date}")
+}
+
+/// The folder of a free page.
+pub fn page_dir(slug: &str) -> String {
+    format!("pages/{slug}")
+}
+
+/// The output path of the `index.html` in `dir` (`""` is the site root).
+pub fn index_path(dir: &str) -> String {
+    if dir.is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("{dir}/index.html")
+    }
+}
+
+/// Relative links from one page back to the rest of the site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Links {
+    root: String,
+}
+
+impl Links {
+    /// Links from a page at `path` (relative to the output root, `/`-separated).
+    pub fn from_path(path: &str) -> Links {
+        Links {
+            root: "../".repeat(path.matches('/').count()),
+        }
+    }
+
+    /// Links that start with a fixed prefix (the 404 page uses the absolute
+    /// `base_url`, since it is served from any depth).
+    pub fn with_root(root: impl Into<String>) -> Links {
+        Links { root: root.into() }
+    }
+
+    /// The prefix that leads to the site root: `""`, `"../"`, `"../../"`, ...
+    pub fn root(&self) -> &str {
+        &self.root
+    }
+
+    /// A link to a file given relative to the site root.
+    pub fn file(&self, target: &str) -> String {
+        format!("{}{}", self.root, target)
+    }
+
+    /// A link to the `index.html` of a folder given relative to the site root.
+    pub fn dir(&self, dir: &str) -> String {
+        self.file(&index_path(dir))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Small shared views
+// ---------------------------------------------------------------------------
+
+/// A text with a link.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Link {
+    pub text: String,
+    pub href: String,
+}
+
+/// A labelled state: status, RAG, risk level, ... `class` and `icon` come from
+/// a fixed set; the label makes sure colour is never the only signal.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+pub struct Badge {
+    pub key: &'static str,
+    pub label: &'static str,
+    /// A shape or symbol, shown next to the label (hidden from screen readers).
+    pub icon: &'static str,
+    pub class: &'static str,
+}
+
+/// A signed number of working days, ready to print.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Days {
+    pub value: i64,
+    /// `+3`, `0`, `-2`.
+    pub text: String,
+    /// `good`, `zero` or `bad`.
+    pub class: &'static str,
+    /// Worth a warning: negative float or slack, a positive slip.
+    pub bad: bool,
+}
+
+/// A link to a deliverable or milestone.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct ItemRef {
+    pub id: String,
+    pub name: String,
+    pub href: String,
+    pub milestone: bool,
+    pub critical: bool,
+}
+
+/// A link to a team, with its colour class (`team-<id>`, defined in `assets/teams.css`).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct TeamRef {
+    pub id: String,
+    pub name: String,
+    pub href: String,
+    pub class: String,
+}
+
+/// A yes/no answer from a dependency review row.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+pub struct Flag {
+    pub text: &'static str,
+    /// `ok`, `bad` or `unknown`.
+    pub class: &'static str,
+    pub icon: &'static str,
+}
+
+/// Float or slack: negative is bad.
+pub fn days(value: i64) -> Days {
+    signed(value, value < 0)
+}
+
+/// A slip: later than planned (positive) is bad.
+pub fn slip(value: i64) -> Days {
+    signed(value, value > 0)
+}
+
+fn signed(value: i64, bad: bool) -> Days {
+    let text = if value > 0 {
+        format!("+{value}")
+    } else {
+        value.to_string()
+    };
+    let class = match (value, bad) {
+        (0, _) => "zero",
+        (_, true) => "bad",
+        _ => "good",
+    };
+    Days {
+        value,
+        text,
+        class,
+        bad,
+    }
+}
+
+/// "1 working day" / "3 working days".
+pub fn working_days(n: i64) -> String {
+    let n = n.unsigned_abs();
+    if n == 1 {
+        "1 working day".to_string()
+    } else {
+        format!("{n} working days")
+    }
+}
+
+/// How the forecast end compares with the committed end, in words.
+pub fn end_verdict(end_slack: i64) -> String {
+    match end_slack {
+        0 => "on the committed end date".to_string(),
+        s if s > 0 => format!("{} early", working_days(s)),
+        s => format!("{} late", working_days(s)),
+    }
+}
+
+/// CSS class for [`end_verdict`]: `early`, `on-time` or `late`.
+pub fn end_class(end_slack: i64) -> &'static str {
+    match end_slack {
+        0 => "on-time",
+        s if s > 0 => "early",
+        _ => "late",
+    }
+}
+
+pub fn status_badge(s: Status) -> Badge {
+    let (label, icon, class) = match s {
+        Status::NotStarted => ("Not started", "○", "status-not-started"),
+        Status::OnTrack => ("On track", "●", "status-on-track"),
+        Status::AtRisk => ("At risk", "▲", "status-at-risk"),
+        Status::Blocked => ("Blocked", "■", "status-blocked"),
+        Status::Done => ("Done", "✓", "status-done"),
+    };
+    Badge {
+        key: s.as_str(),
+        label,
+        icon,
+        class,
+    }
+}
+
+pub fn rag_badge(r: Rag) -> Badge {
+    let (label, icon, class) = match r {
+        Rag::Green => ("Green", "●", "rag-green"),
+        Rag::Amber => ("Amber", "▲", "rag-amber"),
+        Rag::Red => ("Red", "■", "rag-red"),
+    };
+    Badge {
+        key: r.as_str(),
+        label,
+        icon,
+        class,
+    }
+}
+
+/// The badge shown when there is no report yet.
+pub fn no_rag_badge() -> Badge {
+    Badge {
+        key: "none",
+        label: "No report yet",
+        icon: "–",
+        class: "rag-none",
+    }
+}
+
+pub fn risk_status_badge(s: RiskStatus) -> Badge {
+    let (label, icon, class) = match s {
+        RiskStatus::Open => ("Open", "○", "rstatus-open"),
+        RiskStatus::Mitigating => ("Mitigating", "◐", "rstatus-mitigating"),
+        RiskStatus::Closed => ("Closed", "✓", "rstatus-closed"),
+        RiskStatus::Occurred => ("Occurred", "✕", "rstatus-occurred"),
+    };
+    Badge {
+        key: s.as_str(),
+        label,
+        icon,
+        class,
+    }
+}
+
+/// Severity of a risk score (1..25).
+pub fn risk_level(score: u8) -> Badge {
+    match score {
+        s if s >= 15 => Badge {
+            key: "high",
+            label: "High",
+            icon: "▲",
+            class: "level-high",
+        },
+        s if s >= 8 => Badge {
+            key: "medium",
+            label: "Medium",
+            icon: "◆",
+            class: "level-medium",
+        },
+        _ => Badge {
+            key: "low",
+            label: "Low",
+            icon: "▽",
+            class: "level-low",
+        },
+    }
+}
+
+pub fn decision_badge(decided: bool) -> Badge {
+    if decided {
+        Badge {
+            key: "decided",
+            label: "Decided",
+            icon: "✓",
+            class: "dstatus-decided",
+        }
+    } else {
+        Badge {
+            key: "open",
+            label: "Open",
+            icon: "?",
+            class: "dstatus-open",
+        }
+    }
+}
+
+/// A reader's name for a kind of detected schedule risk.
+pub fn risk_kind_label(k: RiskKind) -> &'static str {
+    match k {
+        RiskKind::StartsBeforeProvider => "Planned to start before a provider finishes",
+        RiskKind::NegativeFloat => "Negative float: the end date is at risk",
+        RiskKind::NegativeDeadlineSlack => "Forecast past its deadline",
+        RiskKind::CriticalProviderAtRisk => "Critical path item at risk or blocked",
+        RiskKind::OverdueDecision => "Overdue decision",
+        RiskKind::MissingReport => "Missing report",
+        RiskKind::DependencyReviewFlag => "Flagged in a dependency review",
+    }
+}
+
+/// Most serious first: what threatens the end date, then what needs action.
+fn risk_kind_rank(k: RiskKind) -> u8 {
+    match k {
+        RiskKind::NegativeFloat => 0,
+        RiskKind::CriticalProviderAtRisk => 1,
+        RiskKind::OverdueDecision => 2,
+        RiskKind::DependencyReviewFlag => 3,
+        RiskKind::MissingReport => 4,
+        RiskKind::NegativeDeadlineSlack => 5,
+        RiskKind::StartsBeforeProvider => 6,
+    }
+}
+
+/// A dependency review answer, where `good` is the reassuring value.
+fn flag(value: Option<bool>, good: bool) -> Flag {
+    match value {
+        None => Flag {
+            text: "Not reviewed",
+            class: "unknown",
+            icon: "–",
+        },
+        Some(v) => {
+            let text = if v { "Yes" } else { "No" };
+            if v == good {
+                Flag {
+                    text,
+                    class: "ok",
+                    icon: "✓",
+                }
+            } else {
+                Flag {
+                    text,
+                    class: "bad",
+                    icon: "✕",
+                }
+            }
+        }
+    }
+}
+
+fn opt_date(d: Option<Date>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn is_hex_color(s: &str) -> bool {
+    s.len() == 7 && s.starts_with('#') && s.bytes().skip(1).all(|b| b.is_ascii_hexdigit())
+}
+
+/// `assets/teams.css`: one colour class per team (`.team-<id> { --team: #rrggbb; }`).
+/// Ids and colours are validated by `model`; anything else is skipped here too,
+/// so nothing from content can break out of the stylesheet.
+pub fn teams_css(program: &Program) -> String {
+    let mut css = String::from("/* Team colours, generated by tpm-site. */\n");
+    for t in &program.teams {
+        if is_slug(&t.id) && is_hex_color(&t.color) {
+            css.push_str(&format!(".team-{} {{ --team: {}; }}\n", t.id, t.color));
+        }
+    }
+    css
+}
+
+// ---------------------------------------------------------------------------
+// Layout (shared by every page)
+// ---------------------------------------------------------------------------
+
+/// One entry of the site navigation.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct NavLink {
+    pub text: String,
+    pub href: String,
+    pub current: bool,
+}
+
+/// What `base.html` needs: titles, navigation, stylesheets, footer.
+#[derive(Clone, Debug, Serialize)]
+pub struct Layout {
+    pub site_title: String,
+    /// The page's own title (its `<h1>` text).
+    pub title: String,
+    /// `<title>`: page title and site title.
+    pub head_title: String,
+    pub root: String,
+    pub home: String,
+    pub stylesheets: Vec<String>,
+    /// Absolute URL of this page, only when `base_url` is set.
+    pub canonical: Option<String>,
+    pub nav: Vec<NavLink>,
+    /// The date the page shows the program as of (never the wall clock).
+    pub as_of: String,
+    /// The report the page is as of, if any.
+    pub as_of_report: Option<Link>,
+    /// `page-<kind>` on `<body>`.
+    pub body_class: String,
+}
+
+/// The top-level sections: (navigation text, folder).
+pub const SECTIONS: [(&str, &str); 7] = [
+    ("Dashboard", ""),
+    ("Charter", "charter"),
+    ("Dependencies", "dependencies"),
+    ("Teams", "teams"),
+    ("Risks", "risks"),
+    ("Decisions", "decisions"),
+    ("Reports", "reports"),
+];
+
+/// The inputs of [`layout`] besides the program.
+pub struct LayoutSpec<'a> {
+    /// Output path of the page, e.g. `reports/2027-01-29/index.html`.
+    pub path: &'a str,
+    pub title: &'a str,
+    /// `dashboard`, `report`, ... (for `page-<kind>`).
+    pub kind: &'a str,
+    /// The navigation folder to mark as current (`""`: the dashboard).
+    pub section: Option<&'a str>,
+    pub as_of: Date,
+    pub as_of_report: Option<usize>,
+    /// Extra stylesheets of the theme (file names under `assets/`).
+    pub extra_css: &'a [String],
+}
+
+pub fn layout(program: &Program, links: &Links, spec: &LayoutSpec) -> Layout {
+    let site_title = program.meta.site.title.clone();
+    let head_title = if spec.title == site_title {
+        site_title.clone()
+    } else {
+        format!("{} · {}", spec.title, site_title)
+    };
+    let mut nav: Vec<NavLink> = SECTIONS
+        .iter()
+        .map(|(text, dir)| NavLink {
+            text: text.to_string(),
+            href: links.dir(dir),
+            current: spec.section == Some(*dir),
+        })
+        .collect();
+    for p in &program.pages {
+        let dir = page_dir(&p.slug);
+        nav.push(NavLink {
+            text: p.title.clone(),
+            href: links.dir(&dir),
+            current: spec.section == Some(dir.as_str()),
+        });
+    }
+    let mut stylesheets = vec![links.file("assets/style.css")];
+    stylesheets.extend(
+        spec.extra_css
+            .iter()
+            .map(|c| links.file(&format!("assets/{c}"))),
+    );
+    stylesheets.push(links.file("assets/teams.css"));
+    Layout {
+        site_title,
+        title: spec.title.to_string(),
+        head_title,
+        root: links.root().to_string(),
+        home: links.dir(""),
+        stylesheets,
+        canonical: canonical(program, spec.path),
+        nav,
+        as_of: spec.as_of.to_string(),
+        as_of_report: spec
+            .as_of_report
+            .and_then(|i| program.reports.get(i))
+            .map(|r| Link {
+                text: format!("Report of {}", r.date),
+                href: links.dir(&report_dir(r.date)),
+            }),
+        body_class: format!("page-{}", spec.kind),
+    }
+}
+
+/// `base_url` + the page's folder, for `<link rel="canonical">`.
+fn canonical(program: &Program, path: &str) -> Option<String> {
+    let base = program.meta.site.base_url.as_deref()?;
+    if !(base.starts_with("https://") || base.starts_with("http://")) || path == "404.html" {
+        return None;
+    }
+    let dir = path.strip_suffix("index.html").unwrap_or(path);
+    let base = if base.ends_with('/') {
+        base.to_string()
+    } else {
+        format!("{base}/")
+    };
+    Some(format!("{base}{dir}"))
+}
+
+// ---------------------------------------------------------------------------
+// Row views
+// ---------------------------------------------------------------------------
+
+/// One deliverable or milestone with its derived dates: a row of the
+/// dependency map, a team's list, a report's status table, an item page.
+#[derive(Clone, Debug, Serialize)]
+pub struct ItemRow {
+    pub item: ItemRef,
+    /// `Deliverable` or `Milestone`.
+    pub kind: &'static str,
+    pub owner: Option<TeamRef>,
+    pub depends_on: Vec<ItemRef>,
+    pub planned_start: String,
+    pub planned_finish: String,
+    pub forecast_start: String,
+    pub forecast_finish: String,
+    pub late_start: String,
+    pub late_finish: String,
+    pub duration: i64,
+    pub float: Days,
+    pub slack: Days,
+    pub slip: Days,
+    pub critical: bool,
+    /// The forecast finish is after the deadline.
+    pub late: bool,
+    /// "Misses its deadline" / "Finished after its deadline", when late.
+    pub late_label: Option<&'static str>,
+    pub status: Badge,
+    pub progress: u8,
+    pub note: Option<String>,
+    pub pushed_by: Option<ItemRef>,
+    /// Updated by the report whose page shows this row.
+    pub updated: bool,
+    /// `is-critical`, `is-late`, `is-done` (space-separated).
+    pub row_class: String,
+}
+
+/// A risk of the register.
+#[derive(Clone, Debug, Serialize)]
+pub struct RiskRow {
+    pub id: String,
+    pub anchor: String,
+    pub href: String,
+    pub title: String,
+    pub probability: u8,
+    pub impact: u8,
+    pub score: u8,
+    pub level: Badge,
+    pub owner: String,
+    pub owner_team: Option<TeamRef>,
+    pub affects: Vec<ItemRef>,
+    pub mitigation: Option<String>,
+    pub status: Badge,
+    pub review_by: Option<String>,
+    /// An open or mitigating risk past its review date.
+    pub review_overdue: bool,
+    pub key: bool,
+}
+
+/// A decision (escalation).
+#[derive(Clone, Debug, Serialize)]
+pub struct DecisionView {
+    pub id: String,
+    pub anchor: String,
+    pub href: String,
+    pub title: String,
+    pub status: Badge,
+    pub decided: bool,
+    /// Open and past `needed_by`.
+    pub overdue: bool,
+    /// Calendar days past `needed_by` (0 when not overdue).
+    pub overdue_days: i64,
+    pub decider: String,
+    pub needed_by: Option<String>,
+    pub options: Vec<OptionView>,
+    pub recommendation: Option<String>,
+    pub outcome: Option<String>,
+    pub decided_on: Option<String>,
+    pub risk: Option<Link>,
+    /// Reports that put it in front of stakeholders.
+    pub raised_in: Vec<Link>,
+}
+
+/// One option of a decision.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct OptionView {
+    pub text: String,
+    pub recommended: bool,
+}
+
+/// Marks the recommended option: the one equal to the recommendation, or else
+/// the only one that starts with it ("Freeze now" for "Freeze now and defer ...").
+fn option_views(options: &[String], recommendation: &str) -> Vec<OptionView> {
+    let norm = |s: &str| s.trim().to_lowercase();
+    let rec = norm(recommendation);
+    let exact = options.iter().position(|o| norm(o) == rec);
+    let prefixed: Vec<usize> = options
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| !rec.is_empty() && norm(o).starts_with(&rec))
+        .map(|(i, _)| i)
+        .collect();
+    let pick = exact.or(match prefixed.as_slice() {
+        [only] => Some(*only),
+        _ => None,
+    });
+    options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| OptionView {
+            text: o.clone(),
+            recommended: Some(i) == pick,
+        })
+        .collect()
+}
+
+/// A schedule risk the tool found.
+#[derive(Clone, Debug, Serialize)]
+pub struct DetectedView {
+    pub kind: &'static str,
+    pub label: &'static str,
+    pub message: String,
+    pub items: Vec<ItemRef>,
+    pub decision: Option<Link>,
+    pub date: Option<String>,
+}
+
+/// Detected risks of one kind.
+#[derive(Clone, Debug, Serialize)]
+pub struct DetectedGroup {
+    pub kind: &'static str,
+    pub label: &'static str,
+    pub count: usize,
+    pub entries: Vec<DetectedView>,
+    /// What they are about (items, decisions, report dates), each once.
+    pub targets: Vec<Link>,
+    /// How many targets were left out of `targets`.
+    pub more: usize,
+}
+
+/// A team with its facts.
+#[derive(Clone, Debug, Serialize)]
+pub struct TeamSummary {
+    pub team: TeamRef,
+    pub lead: String,
+    pub color: String,
+    pub owns: usize,
+    pub waits_on: Vec<TeamRef>,
+    pub blocking_power: usize,
+    pub blocks: Vec<TeamRef>,
+}
+
+/// Builds the shared views of one snapshot, from one page's position.
+pub struct Viewer<'a> {
+    pub program: &'a Program,
+    pub snap: &'a Snapshot,
+    pub links: &'a Links,
+}
+
+impl<'a> Viewer<'a> {
+    pub fn new(data: &'a SiteData<'a>, snap: &'a Snapshot, links: &'a Links) -> Viewer<'a> {
+        Viewer {
+            program: data.program,
+            snap,
+            links,
+        }
+    }
+
+    pub fn item_ref(&self, ix: ItemIx) -> Option<ItemRef> {
+        Some(self.ref_of(ix, self.program.items.get(ix)?))
+    }
+
+    fn ref_of(&self, ix: ItemIx, item: &Item) -> ItemRef {
+        ItemRef {
+            id: item.id.clone(),
+            name: item.name.clone(),
+            href: self.links.dir(&item_dir(item)),
+            milestone: item.kind == ItemKind::Milestone,
+            critical: self.snap.items.get(ix).is_some_and(|s| s.critical),
+        }
+    }
+
+    pub fn item_refs(&self, ixs: &[ItemIx]) -> Vec<ItemRef> {
+        ixs.iter().filter_map(|&ix| self.item_ref(ix)).collect()
+    }
+
+    /// Items named by id (detected risks carry ids).
+    fn item_refs_by_id(&self, ids: &[String]) -> Vec<ItemRef> {
+        ids.iter()
+            .filter_map(|id| self.program.item_index(id))
+            .filter_map(|ix| self.item_ref(ix))
+            .collect()
+    }
+
+    pub fn team_ref(&self, ix: TeamIx) -> Option<TeamRef> {
+        let t = self.program.teams.get(ix)?;
+        Some(TeamRef {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            href: self.links.dir(&team_dir(&t.id)),
+            class: format!("team-{}", t.id),
+        })
+    }
+
+    pub fn team_refs(&self, ixs: &[TeamIx]) -> Vec<TeamRef> {
+        ixs.iter().filter_map(|&ix| self.team_ref(ix)).collect()
+    }
+
+    pub fn item_row(&self, ix: ItemIx) -> Option<ItemRow> {
+        let item = self.program.items.get(ix)?;
+        let s = self.snap.items.get(ix)?;
+        Some(self.row_of(ix, item, s))
+    }
+
+    fn row_of(&self, ix: ItemIx, item: &Item, s: &ItemSchedule) -> ItemRow {
+        let late = s.deadline_slack < 0;
+        let done = s.status == Status::Done;
+        let classes = [
+            (s.critical, "is-critical"),
+            (late, "is-late"),
+            (done, "is-done"),
+        ];
+        ItemRow {
+            item: self.ref_of(ix, item),
+            kind: match item.kind {
+                ItemKind::Deliverable => "Deliverable",
+                ItemKind::Milestone => "Milestone",
+            },
+            owner: item.owner.and_then(|t| self.team_ref(t)),
+            depends_on: self.item_refs(&item.depends_on),
+            planned_start: s.planned_start.to_string(),
+            planned_finish: s.planned_finish.to_string(),
+            forecast_start: s.forecast_start.to_string(),
+            forecast_finish: s.forecast_finish.to_string(),
+            late_start: s.late_start.to_string(),
+            late_finish: s.late_finish.to_string(),
+            duration: s.duration,
+            float: days(s.total_float),
+            slack: days(s.deadline_slack),
+            slip: slip(s.slip),
+            critical: s.critical,
+            late,
+            late_label: late.then_some(if done {
+                "Finished after its deadline"
+            } else {
+                "Misses its deadline"
+            }),
+            status: status_badge(s.status),
+            progress: s.progress.min(100),
+            note: s.note.as_deref().and_then(non_empty),
+            pushed_by: s.pushed_by.and_then(|p| self.item_ref(p)),
+            updated: false,
+            row_class: classes
+                .iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, c)| *c)
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+
+    /// Rows for the given items, in that order.
+    pub fn item_rows(&self, ixs: impl IntoIterator<Item = ItemIx>) -> Vec<ItemRow> {
+        ixs.into_iter().filter_map(|ix| self.item_row(ix)).collect()
+    }
+
+    pub fn risk_row(&self, r: &Risk) -> RiskRow {
+        let anchor = format!("risk-{}", r.id);
+        let live = matches!(r.status, RiskStatus::Open | RiskStatus::Mitigating);
+        RiskRow {
+            id: r.id.clone(),
+            href: format!("{}#{anchor}", self.links.dir("risks")),
+            anchor,
+            title: r.title.clone(),
+            probability: r.probability,
+            impact: r.impact,
+            score: r.score(),
+            level: risk_level(r.score()),
+            owner: r.owner.clone(),
+            owner_team: r.owner_team.and_then(|t| self.team_ref(t)),
+            affects: self.item_refs(&r.affects),
+            mitigation: non_empty(&r.mitigation),
+            status: risk_status_badge(r.status),
+            review_by: opt_date(r.review_by),
+            review_overdue: live && r.review_by.is_some_and(|d| d < self.snap.as_of),
+            key: self
+                .program
+                .meta
+                .key_risks
+                .iter()
+                .any(|&k| self.program.risks.get(k).is_some_and(|kr| kr.id == r.id)),
+        }
+    }
+
+    /// Risks sorted by score (highest first), then id.
+    pub fn risk_rows<'r>(&self, risks: impl IntoIterator<Item = &'r Risk>) -> Vec<RiskRow> {
+        let mut rows: Vec<RiskRow> = risks.into_iter().map(|r| self.risk_row(r)).collect();
+        rows.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        rows
+    }
+
+    /// A decision as known on `date` (a report page shows it as of the report).
+    pub fn decision(&self, d: &Decision, date: Date) -> DecisionView {
+        let decided =
+            d.status == DecisionStatus::Decided && d.decided_on.is_none_or(|on| on <= date);
+        let overdue = !decided && d.needed_by.is_some_and(|n| n < date);
+        let overdue_days = match (overdue, d.needed_by) {
+            (true, Some(n)) => date.since(n).map_or(0, |span| span.get_days().into()),
+            _ => 0,
+        };
+        let anchor = format!("decision-{}", d.id);
+        DecisionView {
+            id: d.id.clone(),
+            href: format!("{}#{anchor}", self.links.dir("decisions")),
+            anchor,
+            title: d.title.clone(),
+            status: decision_badge(decided),
+            decided,
+            overdue,
+            overdue_days,
+            decider: d.decider.clone(),
+            needed_by: opt_date(d.needed_by),
+            options: option_views(&d.options, &d.recommendation),
+            recommendation: non_empty(&d.recommendation),
+            outcome: if decided { non_empty(&d.outcome) } else { None },
+            decided_on: if decided {
+                opt_date(d.decided_on)
+            } else {
+                None
+            },
+            risk: d
+                .risk
+                .and_then(|r| self.program.risks.get(r))
+                .map(|r| Link {
+                    text: r.title.clone(),
+                    href: format!("{}#risk-{}", self.links.dir("risks"), r.id),
+                }),
+            raised_in: self.raised_in(d, date),
+        }
+    }
+
+    /// Reports (up to `date`) that listed the decision.
+    fn raised_in(&self, d: &Decision, date: Date) -> Vec<Link> {
+        let Some(dix) = self.program.decision_index(&d.id) else {
+            return Vec::new();
+        };
+        self.program
+            .reports
+            .iter()
+            .filter(|r| r.date <= date && r.decisions.contains(&dix))
+            .map(|r| Link {
+                text: r.date.to_string(),
+                href: self.links.dir(&report_dir(r.date)),
+            })
+            .collect()
+    }
+
+    /// Open decisions first (by needed-by date, then id), then decided ones (newest first).
+    pub fn decisions<'d>(
+        &self,
+        ds: impl IntoIterator<Item = &'d Decision>,
+        date: Date,
+    ) -> Vec<DecisionView> {
+        let mut v: Vec<DecisionView> = ds.into_iter().map(|d| self.decision(d, date)).collect();
+        v.sort_by(|a, b| {
+            a.decided.cmp(&b.decided).then_with(|| {
+                if a.decided {
+                    b.decided_on
+                        .cmp(&a.decided_on)
+                        .then_with(|| a.id.cmp(&b.id))
+                } else {
+                    // Dated before undated.
+                    (a.needed_by.is_none(), &a.needed_by, &a.id).cmp(&(
+                        b.needed_by.is_none(),
+                        &b.needed_by,
+                        &b.id,
+                    ))
+                }
+            })
+        });
+        v
+    }
+
+    pub fn detected(&self, d: &DetectedRisk) -> DetectedView {
+        DetectedView {
+            kind: d.kind.as_str(),
+            label: risk_kind_label(d.kind),
+            message: d.message.clone(),
+            items: self.item_refs_by_id(&d.items),
+            decision: d
+                .decision
+                .as_deref()
+                .and_then(|id| self.program.decision_index(id))
+                .and_then(|i| self.program.decisions.get(i))
+                .map(|dec| Link {
+                    text: dec.title.clone(),
+                    href: format!("{}#decision-{}", self.links.dir("decisions"), dec.id),
+                }),
+            date: opt_date(d.date),
+        }
+    }
+
+    /// Detected risks grouped by kind, most serious kind first; each group
+    /// names at most `limit` of the things it is about.
+    pub fn detected_groups(&self, limit: usize) -> Vec<DetectedGroup> {
+        let mut kinds: Vec<RiskKind> = self.snap.detected_risks.iter().map(|d| d.kind).collect();
+        kinds.sort_by_key(|&k| (risk_kind_rank(k), k));
+        kinds.dedup();
+        kinds
+            .into_iter()
+            .map(|k| self.detected_group(k, limit))
+            .collect()
+    }
+
+    fn detected_group(&self, kind: RiskKind, limit: usize) -> DetectedGroup {
+        let risks: Vec<&DetectedRisk> = self
+            .snap
+            .detected_risks
+            .iter()
+            .filter(|d| d.kind == kind)
+            .collect();
+        let mut targets: Vec<Link> = Vec::new();
+        for d in &risks {
+            for t in self.targets(d) {
+                if !targets.iter().any(|x| x.href == t.href) {
+                    targets.push(t);
+                }
+            }
+        }
+        let more = targets.len().saturating_sub(limit);
+        targets.truncate(limit);
+        DetectedGroup {
+            kind: kind.as_str(),
+            label: risk_kind_label(kind),
+            count: risks.len(),
+            entries: risks.iter().map(|d| self.detected(d)).collect(),
+            targets,
+            more,
+        }
+    }
+
+    /// What a detected risk is about: the item at risk (for a dependency, the
+    /// consumer), the decision, or the missing report's date.
+    fn targets(&self, d: &DetectedRisk) -> Vec<Link> {
+        let ids: &[String] = match d.kind {
+            RiskKind::StartsBeforeProvider | RiskKind::DependencyReviewFlag => {
+                d.items.last().map(std::slice::from_ref).unwrap_or(&[])
+            }
+            _ => &d.items,
+        };
+        let mut out: Vec<Link> = self
+            .item_refs_by_id(ids)
+            .into_iter()
+            .map(|i| Link {
+                text: i.name,
+                href: i.href,
+            })
+            .collect();
+        out.extend(self.detected(d).decision);
+        if let (RiskKind::MissingReport, Some(date)) = (d.kind, d.date) {
+            out.push(Link {
+                text: date.to_string(),
+                href: self.links.dir("reports"),
+            });
+        }
+        out
+    }
+
+    pub fn team_summary(&self, ix: TeamIx) -> Option<TeamSummary> {
+        let t = self.program.teams.get(ix)?;
+        let facts = self.snap.teams.get(ix);
+        Some(TeamSummary {
+            team: self.team_ref(ix)?,
+            lead: t.lead.clone(),
+            color: t.color.clone(),
+            owns: facts.map_or(0, |f| f.deliverables.len()),
+            waits_on: facts
+                .map(|f| self.team_refs(&f.waits_on))
+                .unwrap_or_default(),
+            blocking_power: facts.map_or(0, |f| f.blocking_power),
+            blocks: facts.map(|f| self.team_refs(&f.blocks)).unwrap_or_default(),
+        })
+    }
+
+    pub fn team_summaries(&self) -> Vec<TeamSummary> {
+        (0..self.program.teams.len())
+            .filter_map(|ix| self.team_summary(ix))
+            .collect()
+    }
+
+    /// Every item as a timeline: by forecast start, ties in dependency order.
+    /// Providers always come before their consumers, since a consumer's
+    /// forecast start is after each provider's forecast finish.
+    pub fn timeline(&self, order: &[ItemIx]) -> Vec<ItemIx> {
+        let n = self.program.items.len();
+        let mut rank = vec![usize::MAX; n];
+        for (pos, &ix) in order.iter().enumerate() {
+            if let Some(r) = rank.get_mut(ix) {
+                *r = (*r).min(pos);
+            }
+        }
+        let mut ixs: Vec<ItemIx> = (0..n).collect();
+        ixs.sort_by_key(|&ix| {
+            (
+                self.snap.items.get(ix).map(|s| s.forecast_start),
+                rank[ix],
+                ix,
+            )
+        });
+        ixs
+    }
+
+    /// The one-paragraph text that stands in for the Gantt chart.
+    pub fn chart_summary(&self) -> String {
+        let count = |k: ItemKind| self.program.items.iter().filter(|i| i.kind == k).count();
+        let (nd, nm) = (count(ItemKind::Deliverable), count(ItemKind::Milestone));
+        let late = self
+            .snap
+            .items
+            .iter()
+            .filter(|s| s.deadline_slack < 0 && s.status != Status::Done)
+            .count();
+        let path_end = self
+            .snap
+            .critical_path
+            .last()
+            .and_then(|&ix| self.snap.items.get(ix))
+            .map_or(self.snap.forecast_end, |s| s.forecast_finish);
+        format!(
+            "{} and {}; {} forecast to miss {} deadline; the critical path ends {}.",
+            plural(nd, "deliverable", "deliverables"),
+            plural(nm, "milestone", "milestones"),
+            late,
+            if late == 1 { "its" } else { "their" },
+            path_end
+        )
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+// ---------------------------------------------------------------------------
+// Page views
+// ---------------------------------------------------------------------------
+
+/// Forecast end against committed end.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScheduleView {
+    pub start: String,
+    pub committed_end: String,
+    pub forecast_end: String,
+    pub end_slack: Days,
+    /// "3 working days late", "on the committed end date", ...
+    pub verdict: String,
+    /// `early`, `on-time` or `late`.
+    pub class: &'static str,
+}
+
+pub fn schedule_view(program: &Program, snap: &Snapshot) -> ScheduleView {
+    ScheduleView {
+        start: program.meta.start.to_string(),
+        committed_end: program.meta.end.to_string(),
+        forecast_end: snap.forecast_end.to_string(),
+        end_slack: days(snap.end_slack),
+        verdict: end_verdict(snap.end_slack),
+        class: end_class(snap.end_slack),
+    }
+}
+
+/// How many deliverables have a status.
+#[derive(Clone, Debug, Serialize)]
+pub struct StatusCount {
+    pub status: Badge,
+    pub count: usize,
+}
+
+fn status_counts(program: &Program, snap: &Snapshot) -> Vec<StatusCount> {
+    Status::ALL
+        .iter()
+        .map(|&(_, st)| StatusCount {
+            status: status_badge(st),
+            count: program
+                .items
+                .iter()
+                .zip(&snap.items)
+                .filter(|(i, s)| i.kind == ItemKind::Deliverable && s.status == st)
+                .count(),
+        })
+        .collect()
+}
+
+/// The overall RAG and summary of the report a snapshot is as of.
+#[derive(Clone, Debug, Serialize)]
+pub struct Headline {
+    pub rag: Badge,
+    pub summary: Option<String>,
+    pub report: Option<Link>,
+    pub date: Option<String>,
+}
+
+fn headline(program: &Program, snap: &Snapshot, links: &Links) -> Headline {
+    let report = snap.report.and_then(|i| program.reports.get(i));
+    Headline {
+        rag: snap.status.map_or_else(no_rag_badge, rag_badge),
+        summary: report.and_then(|r| non_empty(&r.summary)),
+        report: report.map(|r| Link {
+            text: format!("Report of {}", r.date),
+            href: links.dir(&report_dir(r.date)),
+        }),
+        date: report.map(|r| r.date.to_string()),
+    }
+}
+
+/// How many things each kind of detected risk names on the dashboard.
+const DASHBOARD_TARGETS: usize = 6;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DashboardView {
+    pub name: String,
+    pub objective: String,
+    pub headline: Headline,
+    pub schedule: ScheduleView,
+    pub counts: Vec<StatusCount>,
+    pub deliverables: usize,
+    pub critical_path: Vec<ItemRow>,
+    pub milestones: Vec<ItemRow>,
+    pub top_risks: Vec<RiskRow>,
+    pub open_decisions: Vec<DecisionView>,
+    pub overdue_decisions: usize,
+    pub detected: Vec<DetectedGroup>,
+    pub chart_summary: String,
+    pub next_report: Option<String>,
+}
+
+pub fn dashboard(data: &SiteData, links: &Links) -> DashboardView {
+    let (program, snap) = (data.program, data.current);
+    let v = Viewer::new(data, snap, links);
+    let open: Vec<&Decision> = program
+        .decisions
+        .iter()
+        .filter(|d| d.status == DecisionStatus::Open)
+        .collect();
+    let open_decisions = v.decisions(open, snap.as_of);
+    let mut top_risks = v.risk_rows(
+        program
+            .risks
+            .iter()
+            .filter(|r| r.status != RiskStatus::Closed),
+    );
+    top_risks.truncate(5);
+    DashboardView {
+        name: program.meta.name.clone(),
+        objective: program.meta.objective.clone(),
+        headline: headline(program, snap, links),
+        schedule: schedule_view(program, snap),
+        counts: status_counts(program, snap),
+        deliverables: program
+            .items
+            .iter()
+            .filter(|i| i.kind == ItemKind::Deliverable)
+            .count(),
+        critical_path: v.item_rows(snap.critical_path.iter().copied()),
+        milestones: v.item_rows(milestones_by_date(program, snap)),
+        top_risks,
+        overdue_decisions: open_decisions.iter().filter(|d| d.overdue).count(),
+        open_decisions,
+        detected: v.detected_groups(DASHBOARD_TARGETS),
+        chart_summary: v.chart_summary(),
+        next_report: data
+            .scheduled
+            .iter()
+            .map(|(d, _)| *d)
+            .find(|d| *d > snap.as_of)
+            .map(|d| d.to_string()),
+    }
+}
+
+fn milestones_by_date(program: &Program, snap: &Snapshot) -> Vec<ItemIx> {
+    let mut ms: Vec<ItemIx> = (0..program.items.len())
+        .filter(|&ix| program.items[ix].kind == ItemKind::Milestone)
+        .collect();
+    ms.sort_by_key(|&ix| (snap.items.get(ix).map(|s| s.planned_finish), ix));
+    ms
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CharterView {
+    pub name: String,
+    pub objective: String,
+    pub success_criteria: Vec<String>,
+    pub teams: Vec<TeamSummary>,
+    pub schedule: ScheduleView,
+    pub milestones: Vec<ItemRow>,
+    pub key_risks: Vec<RiskRow>,
+    pub communication: Vec<crate::model::Communication>,
+    pub cadence: String,
+    pub first_report: Option<String>,
+    /// "Mon, Tue, Wed, Thu, Fri" or "every day".
+    pub workdays: String,
+    pub holidays: Vec<String>,
+}
+
+pub fn charter(data: &SiteData, links: &Links) -> CharterView {
+    let (program, snap) = (data.program, data.current);
+    let v = Viewer::new(data, snap, links);
+    let meta = &program.meta;
+    let key: Vec<&Risk> = meta
+        .key_risks
+        .iter()
+        .filter_map(|&k| program.risks.get(k))
+        .collect();
+    CharterView {
+        name: meta.name.clone(),
+        objective: meta.objective.clone(),
+        success_criteria: meta.success_criteria.clone(),
+        teams: v.team_summaries(),
+        schedule: schedule_view(program, snap),
+        milestones: v.item_rows(milestones_by_date(program, snap)),
+        key_risks: v.risk_rows(key),
+        communication: meta.communication.clone(),
+        cadence: meta.cadence.text.clone(),
+        first_report: opt_date(meta.cadence.first),
+        workdays: workdays_text(meta.calendar.workdays()),
+        holidays: meta.holidays.iter().map(|d| d.to_string()).collect(),
+    }
+}
+
+fn workdays_text(w: [bool; 7]) -> String {
+    const NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    if w.iter().all(|&b| b) {
+        return "Every day".to_string();
+    }
+    NAMES
+        .iter()
+        .zip(w)
+        .filter(|(_, on)| *on)
+        .map(|(n, _)| *n)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DependenciesView {
+    pub rows: Vec<ItemRow>,
+    pub negative_float: usize,
+    pub negative_slack: usize,
+    pub critical: usize,
+    pub min_float: Days,
+}
+
+pub fn dependencies(data: &SiteData, links: &Links) -> DependenciesView {
+    let v = Viewer::new(data, data.current, links);
+    let rows = v.item_rows(v.timeline(&data.plan.order));
+    DependenciesView {
+        negative_float: rows.iter().filter(|r| r.float.value < 0).count(),
+        negative_slack: rows.iter().filter(|r| r.slack.value < 0).count(),
+        critical: rows.iter().filter(|r| r.critical).count(),
+        min_float: days(data.current.min_float),
+        rows,
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TeamsView {
+    pub teams: Vec<TeamSummary>,
+}
+
+pub fn teams(data: &SiteData, links: &Links) -> TeamsView {
+    TeamsView {
+        teams: Viewer::new(data, data.current, links).team_summaries(),
+    }
+}
+
+/// One dependency of a team on another: our item waits for theirs.
+#[derive(Clone, Debug, Serialize)]
+pub struct WaitEdge {
+    pub ours: ItemRef,
+    pub theirs: ItemRef,
+    pub theirs_status: Badge,
+    pub theirs_forecast: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct WaitGroup {
+    pub team: TeamRef,
+    pub edges: Vec<WaitEdge>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TeamView {
+    pub summary: TeamSummary,
+    pub items: Vec<ItemRow>,
+    pub waits_on: Vec<WaitGroup>,
+    pub risks: Vec<RiskRow>,
+}
+
+pub fn team(data: &SiteData, links: &Links, ix: TeamIx) -> Option<TeamView> {
+    let v = Viewer::new(data, data.current, links);
+    let summary = v.team_summary(ix)?;
+    let owned: Vec<ItemIx> = match data.current.teams.get(ix) {
+        Some(f) => f.deliverables.clone(),
+        None => (0..data.program.items.len())
+            .filter(|&i| data.program.items[i].owner == Some(ix))
+            .collect(),
+    };
+    let waits = data
+        .current
+        .teams
+        .get(ix)
+        .map(|f| f.waits_on.clone())
+        .unwrap_or_default();
+    Some(TeamView {
+        waits_on: waits
+            .iter()
+            .filter_map(|&t| wait_group(&v, &owned, t))
+            .collect(),
+        items: v.item_rows(owned.iter().copied()),
+        risks: v.risk_rows(
+            data.program
+                .risks
+                .iter()
+                .filter(|r| r.owner_team == Some(ix)),
+        ),
+        summary,
+    })
+}
+
+/// Our items' direct providers (looking through milestones) owned by `other`.
+fn wait_group(v: &Viewer, owned: &[ItemIx], other: TeamIx) -> Option<WaitGroup> {
+    let mut edges = Vec::new();
+    for &ours in owned {
+        for theirs in providers_through_milestones(v.program, ours) {
+            if v.program.items.get(theirs).and_then(|i| i.owner) != Some(other) {
+                continue;
+            }
+            let (Some(o), Some(t), Some(s)) = (
+                v.item_ref(ours),
+                v.item_ref(theirs),
+                v.snap.items.get(theirs),
+            ) else {
+                continue;
+            };
+            edges.push(WaitEdge {
+                ours: o,
+                theirs: t,
+                theirs_status: status_badge(s.status),
+                theirs_forecast: s.forecast_finish.to_string(),
+            });
+        }
+    }
+    Some(WaitGroup {
+        team: v.team_ref(other)?,
+        edges,
+    })
+}
+
+/// The providers of `ix`, with milestones replaced by their own providers (recursively).
+fn providers_through_milestones(program: &Program, ix: ItemIx) -> Vec<ItemIx> {
+    let mut out = Vec::new();
+    let mut seen = vec![false; program.items.len()];
+    let mut stack: Vec<ItemIx> = program
+        .items
+        .get(ix)
+        .map(|i| i.depends_on.clone())
+        .unwrap_or_default();
+    while let Some(p) = stack.pop() {
+        match seen.get_mut(p) {
+            Some(s) if !*s => *s = true,
+            _ => continue,
+        }
+        match program.items.get(p) {
+            Some(item) if item.kind == ItemKind::Milestone => {
+                stack.extend(item.depends_on.iter().copied())
+            }
+            Some(_) => out.push(p),
+            None => {}
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RisksView {
+    pub risks: Vec<RiskRow>,
+    pub live: usize,
+    pub detected: Vec<DetectedGroup>,
+}
+
+pub fn risks(data: &SiteData, links: &Links) -> RisksView {
+    let v = Viewer::new(data, data.current, links);
+    let risks = v.risk_rows(&data.program.risks);
+    RisksView {
+        live: data
+            .program
+            .risks
+            .iter()
+            .filter(|r| matches!(r.status, RiskStatus::Open | RiskStatus::Mitigating))
+            .count(),
+        risks,
+        detected: v.detected_groups(usize::MAX),
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DecisionsView {
+    pub open: Vec<DecisionView>,
+    pub decided: Vec<DecisionView>,
+    pub overdue: usize,
+}
+
+pub fn decisions(data: &SiteData, links: &Links) -> DecisionsView {
+    let v = Viewer::new(data, data.current, links);
+    let (decided, open): (Vec<DecisionView>, Vec<DecisionView>) = v
+        .decisions(&data.program.decisions, data.current.as_of)
+        .into_iter()
+        .partition(|d| d.decided);
+    DecisionsView {
+        overdue: open.iter().filter(|d| d.overdue).count(),
+        open,
+        decided,
+    }
+}
+
+/// A row of the report archive: a report, or a scheduled date without one.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArchiveRow {
+    pub date: String,
+    pub href: Option<String>,
+    pub rag: Option<Badge>,
+    pub summary: Option<String>,
+    pub missing: bool,
+    pub latest: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ArchiveView {
+    pub rows: Vec<ArchiveRow>,
+    pub reports: usize,
+    pub missing: usize,
+    pub next_report: Option<String>,
+    pub cadence: String,
+}
+
+pub fn archive(data: &SiteData, links: &Links) -> ArchiveView {
+    let program = data.program;
+    let as_of = data.current.as_of;
+    let newest = program
+        .reports
+        .iter()
+        .filter(|r| r.date <= as_of)
+        .map(|r| r.date)
+        .max();
+    let mut rows: Vec<(Date, ArchiveRow)> = program
+        .reports
+        .iter()
+        .map(|r| {
+            (
+                r.date,
+                ArchiveRow {
+                    date: r.date.to_string(),
+                    href: Some(links.dir(&report_dir(r.date))),
+                    rag: Some(rag_badge(r.status)),
+                    summary: non_empty(&r.summary),
+                    missing: false,
+                    latest: Some(r.date) == newest,
+                },
+            )
+        })
+        .collect();
+    for &(date, covered) in data.scheduled {
+        if covered.is_none() && date <= as_of {
+            rows.push((
+                date,
+                ArchiveRow {
+                    date: date.to_string(),
+                    href: None,
+                    rag: None,
+                    summary: None,
+                    missing: true,
+                    latest: false,
+                },
+            ));
+        }
+    }
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.missing.cmp(&b.1.missing)));
+    let missing = rows.iter().filter(|(_, r)| r.missing).count();
+    ArchiveView {
+        reports: program.reports.len(),
+        missing,
+        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        next_report: data
+            .scheduled
+            .iter()
+            .map(|(d, _)| *d)
+            .find(|d| *d > as_of)
+            .map(|d| d.to_string()),
+        cadence: program.meta.cadence.text.clone(),
+    }
+}
+
+/// A row of a report's dependency review.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReviewRow {
+    pub from: ItemRef,
+    pub to: ItemRef,
+    pub provider_on_track: Flag,
+    pub contract_changed: Flag,
+    pub consumer_ready: Flag,
+    pub note: Option<String>,
+    pub flagged: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ReportView {
+    pub date: String,
+    /// A draft (shown by `serve` only; `build` never renders drafts).
+    pub draft: bool,
+    pub headline: Headline,
+    pub period_from: String,
+    pub period_to: String,
+    pub previous: Option<Link>,
+    pub body_html: String,
+    pub reviews: Vec<ReviewRow>,
+    pub decisions: Vec<DecisionView>,
+    pub rows: Vec<ItemRow>,
+    pub updated: usize,
+    pub schedule: ScheduleView,
+    pub chart_summary: String,
+    pub detected: Vec<DetectedGroup>,
+}
+
+/// The page of report `i`, built only from `data.reports[i]` (its own
+/// snapshot), so later reports never change it.
+pub fn report(data: &SiteData, links: &Links, i: usize) -> Option<ReportView> {
+    let program = data.program;
+    let r = program.reports.get(i)?;
+    let snap = data.reports.get(i)?;
+    let v = Viewer::new(data, snap, links);
+    let prev = i.checked_sub(1).and_then(|p| program.reports.get(p));
+    let mut rows = v.item_rows(v.timeline(&data.plan.order));
+    for row in &mut rows {
+        row.updated = program
+            .item_index(&row.item.id)
+            .is_some_and(|ix| r.updates.iter().any(|u| u.item == ix));
+    }
+    let decisions: Vec<&Decision> = r
+        .decisions
+        .iter()
+        .filter_map(|&d| program.decisions.get(d))
+        .collect();
+    Some(ReportView {
+        date: r.date.to_string(),
+        draft: r.draft,
+        headline: Headline {
+            rag: rag_badge(r.status),
+            summary: non_empty(&r.summary),
+            report: None,
+            date: Some(r.date.to_string()),
+        },
+        period_from: prev.map_or(program.meta.start, |p| p.date).to_string(),
+        period_to: r.date.to_string(),
+        previous: prev.map(|p| Link {
+            text: format!("Report of {}", p.date),
+            href: links.dir(&report_dir(p.date)),
+        }),
+        body_html: markdown::to_html(&r.body),
+        reviews: review_rows(&v, r),
+        decisions: v.decisions(decisions, r.date),
+        updated: rows.iter().filter(|x| x.updated).count(),
+        rows,
+        schedule: schedule_view(program, snap),
+        chart_summary: v.chart_summary(),
+        detected: v.detected_groups(usize::MAX),
+    })
+}
+
+fn review_rows(v: &Viewer, r: &Report) -> Vec<ReviewRow> {
+    r.dependencies
+        .iter()
+        .filter_map(|d| {
+            Some(ReviewRow {
+                from: v.item_ref(d.from)?,
+                to: v.item_ref(d.to)?,
+                provider_on_track: flag(d.provider_on_track, true),
+                contract_changed: flag(d.contract_changed, false),
+                consumer_ready: flag(d.consumer_ready, true),
+                note: non_empty(&d.note),
+                flagged: d.provider_on_track == Some(false) || d.contract_changed == Some(true),
+            })
+        })
+        .collect()
+}
+
+/// One report's update of an item.
+#[derive(Clone, Debug, Serialize)]
+pub struct HistoryRow {
+    pub report: Link,
+    pub status: Option<Badge>,
+    pub progress: Option<u8>,
+    pub forecast: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A provider or consumer of an item, with its state.
+#[derive(Clone, Debug, Serialize)]
+pub struct Neighbour {
+    pub item: ItemRef,
+    pub owner: Option<TeamRef>,
+    pub status: Badge,
+    pub forecast_finish: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ItemView {
+    pub row: ItemRow,
+    pub contract: Option<String>,
+    pub description_html: String,
+    pub providers: Vec<Neighbour>,
+    pub consumers: Vec<Neighbour>,
+    pub risks: Vec<RiskRow>,
+    pub history: Vec<HistoryRow>,
+}
+
+pub fn item(data: &SiteData, links: &Links, ix: ItemIx) -> Option<ItemView> {
+    let program = data.program;
+    let it = program.items.get(ix)?;
+    let v = Viewer::new(data, data.current, links);
+    let consumers = data.plan.consumers.get(ix).cloned().unwrap_or_default();
+    Some(ItemView {
+        row: v.item_row(ix)?,
+        contract: it.contract.as_deref().and_then(non_empty),
+        description_html: markdown::to_html(&it.description),
+        providers: neighbours(&v, &it.depends_on),
+        consumers: neighbours(&v, &consumers),
+        risks: v.risk_rows(program.risks.iter().filter(|r| r.affects.contains(&ix))),
+        history: history(program, links, ix),
+    })
+}
+
+fn neighbours(v: &Viewer, ixs: &[ItemIx]) -> Vec<Neighbour> {
+    ixs.iter()
+        .filter_map(|&ix| {
+            let s = v.snap.items.get(ix)?;
+            Some(Neighbour {
+                item: v.item_ref(ix)?,
+                owner: v.program.items.get(ix)?.owner.and_then(|t| v.team_ref(t)),
+                status: status_badge(s.status),
+                forecast_finish: s.forecast_finish.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Every report's update of the item, newest first.
+fn history(program: &Program, links: &Links, ix: ItemIx) -> Vec<HistoryRow> {
+    let mut rows: Vec<HistoryRow> = program
+        .reports
+        .iter()
+        .filter_map(|r| {
+            let u = r.updates.iter().find(|u| u.item == ix)?;
+            Some(HistoryRow {
+                report: Link {
+                    text: r.date.to_string(),
+                    href: links.dir(&report_dir(r.date)),
+                },
+                status: u.status.map(status_badge),
+                progress: u.progress,
+                forecast: opt_date(u.forecast),
+                note: u.note.as_deref().and_then(non_empty),
+            })
+        })
+        .collect();
+    rows.reverse();
+    rows
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PageView {
+    pub title: String,
+    pub body_html: String,
+}
+
+pub fn page(program: &Program, i: usize) -> Option<PageView> {
+    let p = program.pages.get(i)?;
+    Some(PageView {
+        title: p.title.clone(),
+        body_html: markdown::to_html(&p.body),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_at_each_depth() {
+        assert_eq!(Links::from_path("index.html").dir(""), "index.html");
+        assert_eq!(
+            Links::from_path("charter/index.html").dir(""),
+            "../index.html"
+        );
+        assert_eq!(
+            Links::from_path("reports/2027-01-29/index.html").dir(""),
+            "../../index.html"
+        );
+        assert_eq!(
+            Links::from_path("reports/2027-01-29/index.html").file("assets/style.css"),
+            "../../assets/style.css"
+        );
+        assert_eq!(
+            Links::from_path("teams/index.html").dir("teams/web"),
+            "../teams/web/index.html"
+        );
+    }
+
+    #[test]
+    fn signed_days() {
+        assert_eq!(days(3).text, "+3");
+        assert_eq!(days(0).text, "0");
+        assert_eq!(days(-2).text, "-2");
+        assert!(days(-2).bad);
+        assert_eq!(days(-2).class, "bad");
+        assert!(slip(2).bad);
+        assert_eq!(slip(-1).class, "good");
+        assert_eq!(end_verdict(-1), "1 working day late");
+        assert_eq!(end_verdict(4), "4 working days early");
+        assert_eq!(end_verdict(0), "on the committed end date");
+    }
+
+    #[test]
+    fn recommended_option() {
+        let opts = vec![
+            "Freeze now and defer SSO".to_string(),
+            "Keep it open".to_string(),
+        ];
+        let v = option_views(&opts, "Freeze now");
+        assert!(v[0].recommended && !v[1].recommended);
+        assert!(option_views(&opts, "").iter().all(|o| !o.recommended));
+        let twins = vec!["Ship A".to_string(), "Ship A later".to_string()];
+        assert!(option_views(&twins, "Ship A")[0].recommended);
+        assert!(option_views(&twins, "Ship").iter().all(|o| !o.recommended));
+    }
+
+    #[test]
+    fn risk_levels() {
+        assert_eq!(risk_level(15).key, "high");
+        assert_eq!(risk_level(12).key, "medium");
+        assert_eq!(risk_level(4).key, "low");
+    }
+
+    #[test]
+    fn workdays_in_words() {
+        assert_eq!(
+            workdays_text([true, true, true, true, true, false, false]),
+            "Mon, Tue, Wed, Thu, Fri"
+        );
+        assert_eq!(workdays_text([true; 7]), "Every day");
+    }
+}

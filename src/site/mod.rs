@@ -3,6 +3,7 @@
 //! steps and the build options; [`output`] is the one place that writes files.
 
 pub mod output;
+pub mod serve;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -84,16 +85,29 @@ pub fn analyze_dir(
         return Ok(None);
     }
     let states = analysis::states(&program);
-    let reports: Vec<Snapshot> = states.iter().map(|s| analysis::analyze(&program, &plan, s)).collect();
+    let reports: Vec<Snapshot> = states
+        .iter()
+        .map(|s| analysis::analyze(&program, &plan, s))
+        .collect();
     let current = match as_of {
         Some(date) => analysis::analyze(&program, &plan, &analysis::state_as_of(&program, date)),
         None => match reports.last() {
             Some(last) => last.clone(),
-            None => analysis::analyze(&program, &plan, &analysis::state_as_of(&program, program.meta.start)),
+            None => analysis::analyze(
+                &program,
+                &plan,
+                &analysis::state_as_of(&program, program.meta.start),
+            ),
         },
     };
     let scheduled = analysis::scheduled_reports(&program);
-    Ok(Some(Analyzed { program, plan, current, reports, scheduled }))
+    Ok(Some(Analyzed {
+        program,
+        plan,
+        current,
+        reports,
+        scheduled,
+    }))
 }
 
 /// Renders every file of the site (nothing is written).
@@ -108,10 +122,19 @@ pub fn render_site(a: &Analyzed, theme_root: Option<&Path>) -> Result<Vec<Output
         scheduled: &a.scheduled,
     };
     let mut files = render::html::render_pages(&data, &theme)?;
-    files.push(OutputFile { path: "program.json".into(), bytes: render::json::program_json(&a.program, &a.current) });
-    files.push(OutputFile { path: ".nojekyll".into(), bytes: Vec::new() });
+    files.push(OutputFile {
+        path: "program.json".into(),
+        bytes: render::json::program_json(&a.program, &a.current),
+    });
+    files.push(OutputFile {
+        path: ".nojekyll".into(),
+        bytes: Vec::new(),
+    });
     if let Some(cname) = &a.program.meta.site.cname {
-        files.push(OutputFile { path: "CNAME".into(), bytes: format!("{cname}\n").into_bytes() });
+        files.push(OutputFile {
+            path: "CNAME".into(),
+            bytes: format!("{cname}\n").into_bytes(),
+        });
     }
     files.sort_by(|x, y| x.path.cmp(&y.path));
     Ok(files)
@@ -122,9 +145,13 @@ pub fn theme_root(content_dir: &Path) -> PathBuf {
     let abs = if content_dir.is_absolute() {
         content_dir.to_path_buf()
     } else {
-        std::env::current_dir().unwrap_or_default().join(content_dir)
+        std::env::current_dir()
+            .unwrap_or_default()
+            .join(content_dir)
     };
-    abs.parent().map(|p| p.join("themes")).unwrap_or_else(|| PathBuf::from("themes"))
+    abs.parent()
+        .map(|p| p.join("themes"))
+        .unwrap_or_else(|| PathBuf::from("themes"))
 }
 
 /// The whole build: analyse, render, write atomically.
@@ -132,15 +159,23 @@ pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummar
     let started = Instant::now();
     // Refuse a dangerous target before doing any work.
     output::check_target(&opts.output, &opts.content)?;
-    let Some(mut analyzed) = analyze_dir(&opts.content, opts.as_of, opts.include_drafts, diags)? else {
+    let Some(mut analyzed) = analyze_dir(&opts.content, opts.as_of, opts.include_drafts, diags)?
+    else {
         return Err(BuildError::Content);
     };
     if let Some(url) = &opts.base_url {
         let u = url.trim();
-        if !(u.starts_with("https://") || u.starts_with("http://")) || u.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '<' | '>')) {
+        if !(u.starts_with("https://") || u.starts_with("http://"))
+            || u.chars()
+                .any(|c| c.is_whitespace() || matches!(c, '"' | '<' | '>'))
+        {
             return Err(BuildError::BaseUrl(url.clone()));
         }
-        analyzed.program.meta.site.base_url = Some(if u.ends_with('/') { u.to_string() } else { format!("{u}/") });
+        analyzed.program.meta.site.base_url = Some(if u.ends_with('/') {
+            u.to_string()
+        } else {
+            format!("{u}/")
+        });
     }
     let files = render_site(&analyzed, Some(&theme_root(&opts.content)))?;
     output::write_site(&opts.output, &opts.content, &files)?;

@@ -1,0 +1,101 @@
+//! The risk register and the decisions as of a date, so that a report page
+//! shows them as they stood then (a later edit never rewrites an old report).
+//!
+//! Risks: `risks.yaml` gives each risk's definition and its assessment when it
+//! was raised; reports re-score, mitigate or close risks through their `risks`
+//! patches (a tpm-site extension, merged like `updates`). Decisions: a decision
+//! counts as decided from its `decided_on` date.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::model::{Decision, DecisionStatus, Program, RiskStatus};
+
+/// A risk as of one date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RiskState {
+    /// Raised on or before the date.
+    pub in_register: bool,
+    pub status: RiskStatus,
+    pub probability: u8,
+    pub impact: u8,
+    /// The newest note from a report patch.
+    pub note: Option<String>,
+}
+
+impl RiskState {
+    pub fn score(&self) -> u8 {
+        self.probability * self.impact
+    }
+    /// Open or being mitigated (not closed, not already occurred).
+    pub fn is_active(&self) -> bool {
+        self.in_register && matches!(self.status, RiskStatus::Open | RiskStatus::Mitigating)
+    }
+}
+
+/// Every risk (parallel to `program.risks`) as of `as_of`, with the patches of
+/// reports `..upto` (exclusive end index into `program.reports`).
+pub fn risks_as_of(program: &Program, upto: usize, as_of: Date) -> Vec<RiskState> {
+    let mut out: Vec<RiskState> = program
+        .risks
+        .iter()
+        .map(|r| RiskState {
+            in_register: r.raised.is_none_or(|d| d <= as_of),
+            status: r.status,
+            probability: r.probability,
+            impact: r.impact,
+            note: None,
+        })
+        .collect();
+    for report in &program.reports[..upto.min(program.reports.len())] {
+        for u in &report.risk_updates {
+            let s = &mut out[u.risk];
+            s.in_register = true;
+            if let Some(v) = u.status {
+                s.status = v;
+            }
+            if let Some(v) = u.probability {
+                s.probability = v;
+            }
+            if let Some(v) = u.impact {
+                s.impact = v;
+            }
+            if u.note.is_some() {
+                s.note = u.note.clone();
+            }
+        }
+    }
+    out
+}
+
+/// Where a decision stands on a date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionState {
+    /// Open and past `needed_by`.
+    Overdue,
+    Open,
+    Decided,
+}
+
+/// A decision's state on `as_of`: decided from its `decided_on` date on (a
+/// decided decision without a date counts as decided all along).
+pub fn decision_state(d: &Decision, as_of: Date) -> DecisionState {
+    let decided = d.status == DecisionStatus::Decided && d.decided_on.is_none_or(|on| on <= as_of);
+    if decided {
+        DecisionState::Decided
+    } else if d.needed_by.is_some_and(|by| by < as_of) {
+        DecisionState::Overdue
+    } else {
+        DecisionState::Open
+    }
+}
+
+/// The date of the first report among `..upto` that put the decision in front
+/// of stakeholders (how long it has been open is counted from there).
+pub fn first_escalated(program: &Program, decision: usize, upto: usize) -> Option<Date> {
+    program.reports[..upto.min(program.reports.len())]
+        .iter()
+        .find(|r| r.decisions.contains(&decision))
+        .map(|r| r.date)
+}

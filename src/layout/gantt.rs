@@ -1,0 +1,1806 @@
+//! Gantt chart geometry: where the time axis, shading, markers, team bands,
+//! rows, bars, dependency arrows and the legend go, as plain numbers.
+//!
+//! [`layout_gantt`] maps a [`Snapshot`] onto a fixed-width canvas
+//! ([`WIDTH`]; the SVG scales it through its `viewBox`):
+//!
+//! - **Columns.** A name column, a status column (icon and words), then the
+//!   plot. Labels are measured with [`text_width`] and truncated to their
+//!   column, so they are never clipped by the canvas and never overlap.
+//! - **Time.** Day numbers map linearly to x. Days are inclusive: a bar over
+//!   `start..=finish` spans from the start day's left edge to the finish day's
+//!   right edge. A milestone's diamond is centred on the right edge of its
+//!   day (the moment it is met). The as-of line sits on the right edge of the
+//!   as-of day ("status at close of business"), from `opts.as_of` only.
+//! - **Axis.** The finest of days, weeks, months and quarters whose tick
+//!   labels fit without overlapping ([`choose_scale`]); beyond that, quarters
+//!   with year labels every 1, 2, 5, 10, ... years. Non-working days and
+//!   holidays are shaded on the day and week scales.
+//! - **Rows.** Grouped in bands: milestones first (the dates directors ask
+//!   about), then one band per team in team order; within a band by forecast
+//!   start, then id. With more items in scope than `max_rows` and no team
+//!   selected, the chart rolls up: one summary row per team plus that team's
+//!   critical items (at most [`ROLLUP_CRITICAL_PER_TEAM`]) and the most
+//!   urgent milestones (at most [`ROLLUP_MILESTONES`]).
+//! - **Arrows.** Finish-to-start elbows from the provider's right edge to the
+//!   consumer's left edge, between rows shown. The vertical leg is placed in
+//!   a free column of the gap between the two bars when there is one; else
+//!   the arrow drops to the row boundary next to the consumer and runs back
+//!   along it. At most [`MAX_ARROWS`] ([`MAX_ARROWS_ROLLUP`] rolled up) are
+//!   drawn, critical first; collision checks look at no more than
+//!   [`ROUTE_SCAN_ROWS`] rows, so the layout is linear in the program size.
+//!
+//! Everything is deterministic: no hash maps, no clock.
+
+use jiff::civil::Date;
+
+use crate::analysis::{ItemSchedule, Snapshot};
+use crate::layout::text::{text_width, truncate_to_width};
+use crate::model::calendar::{date_of_day, day_number};
+use crate::model::{ItemIx, ItemKind, Program, Status, TeamIx};
+
+/// Canvas width (the `viewBox` width).
+pub const WIDTH: f64 = 1120.0;
+/// Left edge of the name column.
+pub const NAME_X: f64 = 12.0;
+/// Width of the name column.
+pub const NAME_W: f64 = 232.0;
+/// Left edge of the status column.
+pub const STATUS_X: f64 = 252.0;
+/// Width of the status column.
+pub const STATUS_W: f64 = 96.0;
+/// Left edge of the plot.
+pub const PLOT_X0: f64 = 356.0;
+/// Right edge of the plot.
+pub const PLOT_X1: f64 = WIDTH - 12.0;
+/// Gutter inside the plot on both sides, so bars never touch its edges.
+const PAD: f64 = 8.0;
+/// Height of an item row.
+pub const ROW_H: f64 = 24.0;
+/// Height of a team band's header.
+pub const BAND_H: f64 = 22.0;
+/// Forecast bar: offset from the row top and height.
+const BAR_Y: f64 = 4.0;
+const BAR_H: f64 = 12.0;
+/// Planned (baseline) ghost: offset from the row top and height. The
+/// forecast bar overlaps its top 2px, so it reads as "sitting over it".
+const GHOST_Y: f64 = 14.0;
+const GHOST_H: f64 = 5.0;
+/// Half-diagonal of a milestone diamond.
+pub const DIAMOND_R: f64 = 7.0;
+const GHOST_DIAMOND_R: f64 = 4.5;
+/// Font sizes (the renderer sets them, the layout measures with them).
+pub const FONT_LABEL: f64 = 12.0;
+pub const FONT_SMALL: f64 = 11.0;
+pub const FONT_AXIS: f64 = 10.0;
+/// Bold text is measured this much wider.
+const BOLD: f64 = 1.1;
+/// Minimum space between two labels on one line.
+const LABEL_GAP: f64 = 6.0;
+/// Marker label lanes above the axis.
+const LANE_H: f64 = 13.0;
+const TOP: f64 = 4.0;
+/// Arrows: horizontal stub out of / into a bar, and the minimum stub.
+const STUB: f64 = 6.0;
+const MIN_STUB: f64 = 4.0;
+/// Clearance kept around bars when routing arrows.
+const CLEAR: f64 = 2.0;
+
+/// Default number of rows before the program chart rolls up.
+pub const DEFAULT_MAX_ROWS: usize = 60;
+/// Arrow caps (critical arrows are kept first).
+pub const MAX_ARROWS: usize = 600;
+pub const MAX_ARROWS_ROLLUP: usize = 150;
+/// Rolled up: critical items listed per team, and milestones listed.
+pub const ROLLUP_CRITICAL_PER_TEAM: usize = 8;
+pub const ROLLUP_MILESTONES: usize = 12;
+/// Arrow routing looks at no more intermediate rows than this.
+pub const ROUTE_SCAN_ROWS: usize = 64;
+/// The time domain never reaches further than this many days beyond the
+/// program's own dates and the as-of date; bars beyond it are clipped.
+const OUTLIER_DAYS: i64 = 3 * 366;
+
+/// What to chart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GanttOptions {
+    /// The report date: where the as-of line goes.
+    pub as_of: Date,
+    /// A team page: all of the team's items (and the milestones they feed).
+    pub team: Option<TeamIx>,
+    /// Above this many items in scope, the program chart rolls up per team.
+    pub max_rows: usize,
+    /// Relative prefix from the page to the site root, e.g. `"../../"`.
+    pub link_prefix: String,
+}
+
+impl GanttOptions {
+    /// The program chart as of `as_of`, 60 rows before roll-up, links from the site root.
+    pub fn new(as_of: Date) -> GanttOptions {
+        GanttOptions {
+            as_of,
+            team: None,
+            max_rows: DEFAULT_MAX_ROWS,
+            link_prefix: String::new(),
+        }
+    }
+}
+
+/// How a label's `x` anchors the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Anchor {
+    Start,
+    Middle,
+    End,
+}
+
+/// A line of text: `x` per `anchor`, `y` the baseline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label {
+    pub text: String,
+    pub x: f64,
+    pub y: f64,
+    pub size: f64,
+    pub anchor: Anchor,
+    pub bold: bool,
+}
+
+impl Label {
+    fn new(text: impl Into<String>, x: f64, y: f64, size: f64) -> Label {
+        Label {
+            text: text.into(),
+            x,
+            y,
+            size,
+            anchor: Anchor::Start,
+            bold: false,
+        }
+    }
+    /// Estimated advance width.
+    pub fn width(&self) -> f64 {
+        text_width(&self.text, self.size) * if self.bold { BOLD } else { 1.0 }
+    }
+    /// Estimated bounding box: `(x0, y0, x1, y1)`.
+    pub fn bbox(&self) -> (f64, f64, f64, f64) {
+        let w = self.width();
+        let x0 = match self.anchor {
+            Anchor::Start => self.x,
+            Anchor::Middle => self.x - w / 2.0,
+            Anchor::End => self.x - w,
+        };
+        (
+            x0,
+            self.y - 0.8 * self.size,
+            x0 + w,
+            self.y + 0.25 * self.size,
+        )
+    }
+}
+
+/// A horizontal extent.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Span {
+    pub x0: f64,
+    pub x1: f64,
+}
+
+/// The time scale of the axis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scale {
+    Days,
+    Weeks,
+    Months,
+    Quarters,
+}
+
+impl Scale {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scale::Days => "days",
+            Scale::Weeks => "weeks",
+            Scale::Months => "months",
+            Scale::Quarters => "quarters",
+        }
+    }
+}
+
+/// A gridline, with its label if it has one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tick {
+    pub x: f64,
+    pub label: Option<Label>,
+}
+
+/// The time axis: two tiers of labels (e.g. months over weeks) and gridlines.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Axis {
+    pub scale: Scale,
+    /// Labels only every this many years (quarters scale on very long spans);
+    /// 0 when the minor tier has its own labels.
+    pub year_stride: i32,
+    /// The first day shown and the day after the last (day numbers).
+    pub first_day: i64,
+    pub end_day: i64,
+    pub px_per_day: f64,
+    /// Top of the axis (where major gridlines start) and its bottom (where rows start).
+    pub y0: f64,
+    pub y1: f64,
+    /// Fine ticks (days, Mondays, month or quarter starts).
+    pub minor: Vec<Tick>,
+    /// Coarse ticks (month starts, or year starts).
+    pub major: Vec<Tick>,
+    /// Column headings over the name and status columns.
+    pub headings: Vec<Label>,
+}
+
+/// Shaded non-working days (day and week scales only).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shade {
+    pub x0: f64,
+    pub x1: f64,
+    /// A holiday rather than a non-working weekday.
+    pub holiday: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MarkerKind {
+    Start,
+    CommittedEnd,
+    ForecastEnd,
+    AsOf,
+}
+
+impl MarkerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MarkerKind::Start => "start",
+            MarkerKind::CommittedEnd => "end",
+            MarkerKind::ForecastEnd => "forecast",
+            MarkerKind::AsOf => "asof",
+        }
+    }
+}
+
+/// A vertical line across the plot with a label above the axis.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Marker {
+    pub kind: MarkerKind,
+    pub x: f64,
+    pub y0: f64,
+    pub y1: f64,
+    pub label: Label,
+    /// The forecast end is after the committed end.
+    pub late: bool,
+}
+
+/// A group of rows: a team (with its colour) or the milestones.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Band {
+    pub team: Option<TeamIx>,
+    /// `#rrggbb` (validated), for the colour strip.
+    pub color: Option<String>,
+    pub y: f64,
+    /// Header plus rows.
+    pub height: f64,
+    pub header_height: f64,
+    /// The band's name in its header (None when a summary row carries it).
+    pub label: Option<Label>,
+}
+
+/// What a row shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowKind {
+    Item(ItemIx),
+    /// A rolled-up team: the span of its items.
+    Team(TeamIx),
+}
+
+/// One row: label, status, bars, link and tooltip.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub kind: RowKind,
+    pub milestone: bool,
+    pub y: f64,
+    pub height: f64,
+    pub label: Label,
+    pub status_label: Label,
+    /// Top-left of the status swatch (10×10).
+    pub icon_x: f64,
+    pub icon_y: f64,
+    pub bar_y: f64,
+    pub bar_h: f64,
+    pub ghost_y: f64,
+    pub ghost_h: f64,
+    /// Vertical centre of the bar (arrows attach here).
+    pub cy: f64,
+    /// Planned (baseline): a bar, or for a milestone the ghost diamond's extent.
+    pub planned: Span,
+    /// Forecast: a bar, or for a milestone the diamond's extent.
+    pub forecast: Span,
+    /// The progress fill runs from `forecast.x0` to here.
+    pub progress_x: f64,
+    /// Milestone diamonds: forecast and planned centres.
+    pub diamond_cx: Option<f64>,
+    pub planned_cx: Option<f64>,
+    pub status: Status,
+    pub progress: u8,
+    pub critical: bool,
+    /// The due date's right edge, when the forecast finish is later than it.
+    pub deadline_x: Option<f64>,
+    /// The bar runs past the left / right end of the time domain.
+    pub clipped_start: bool,
+    pub clipped_end: bool,
+    pub href: String,
+    pub tooltip: String,
+}
+
+impl Row {
+    /// Everything drawn in the plot for this row (for arrow routing).
+    fn hull(&self) -> (f64, f64) {
+        let mut lo = self.forecast.x0.min(self.planned.x0);
+        let mut hi = self.forecast.x1.max(self.planned.x1);
+        if let Some(d) = self.deadline_x {
+            lo = lo.min(d - 4.0);
+            hi = hi.max(d + 4.0);
+        }
+        (lo, hi)
+    }
+}
+
+/// A finish-to-start dependency arrow.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arrow {
+    pub from: ItemIx,
+    pub to: ItemIx,
+    /// Row indices of the provider and the consumer.
+    pub from_row: usize,
+    pub to_row: usize,
+    /// Polyline from the provider's right edge to the consumer's left edge.
+    pub points: Vec<(f64, f64)>,
+    /// Both ends are critical.
+    pub critical: bool,
+}
+
+/// What a legend entry shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LegendKind {
+    Status(Status),
+    Planned,
+    Progress,
+    Milestone,
+    Critical,
+    Deadline,
+    AsOf,
+    Dependency,
+    CriticalDependency,
+    NonWorking,
+}
+
+/// A legend entry: a 14×10 swatch at (x, y) and its label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LegendEntry {
+    pub kind: LegendKind,
+    pub x: f64,
+    pub y: f64,
+    pub label: Label,
+}
+
+/// The whole chart as plain numbers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GanttLayout {
+    pub width: f64,
+    pub height: f64,
+    /// For the SVG `<title>`.
+    pub title: String,
+    /// One paragraph in words (the SVG `<desc>` and the page's text summary).
+    pub summary: String,
+    pub rolled_up: bool,
+    /// The plot: x from `plot_x0` to `plot_x1`, rows from `rows_y0` to `rows_y1`.
+    pub plot_x0: f64,
+    pub plot_x1: f64,
+    pub rows_y0: f64,
+    pub rows_y1: f64,
+    pub axis: Axis,
+    pub shading: Vec<Shade>,
+    pub markers: Vec<Marker>,
+    pub bands: Vec<Band>,
+    pub rows: Vec<Row>,
+    pub arrows: Vec<Arrow>,
+    /// Dependencies between rows shown that were not drawn (cap).
+    pub arrows_omitted: usize,
+    pub legend: Vec<LegendEntry>,
+    /// Shown when there are no rows.
+    pub empty: Option<Label>,
+}
+
+impl GanttLayout {
+    /// Every label of the chart (for overlap checks).
+    pub fn labels(&self) -> Vec<&Label> {
+        let mut out: Vec<&Label> = Vec::new();
+        out.extend(self.axis.headings.iter());
+        out.extend(self.axis.minor.iter().filter_map(|t| t.label.as_ref()));
+        out.extend(self.axis.major.iter().filter_map(|t| t.label.as_ref()));
+        out.extend(self.markers.iter().map(|m| &m.label));
+        out.extend(self.bands.iter().filter_map(|b| b.label.as_ref()));
+        for r in &self.rows {
+            out.push(&r.label);
+            out.push(&r.status_label);
+        }
+        out.extend(self.legend.iter().map(|e| &e.label));
+        out.extend(self.empty.iter());
+        out
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Time mapping and the axis
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// Day numbers of the dates jiff can represent with room to spare.
+fn min_day() -> i64 {
+    day_number(jiff::civil::date(2, 1, 1))
+}
+fn max_day() -> i64 {
+    day_number(jiff::civil::date(9998, 1, 1))
+}
+
+/// Linear day → x.
+#[derive(Clone, Copy, Debug)]
+struct TimeMap {
+    d0: i64,
+    d1: i64,
+    x0: f64,
+    ppd: f64,
+}
+
+impl TimeMap {
+    /// Left edge of day `d`, clamped to the plot.
+    fn left(&self, d: i64) -> f64 {
+        self.raw(d).clamp(PLOT_X0, PLOT_X1)
+    }
+    /// Right edge of day `d`, clamped to the plot.
+    fn right(&self, d: i64) -> f64 {
+        self.raw(d.saturating_add(1)).clamp(PLOT_X0, PLOT_X1)
+    }
+    fn raw(&self, d: i64) -> f64 {
+        self.x0 + (d.saturating_sub(self.d0)) as f64 * self.ppd
+    }
+    fn contains_edge(&self, d: i64) -> bool {
+        d >= self.d0 && d <= self.d1
+    }
+}
+
+fn ymd(day: i64) -> (i32, i8, i8) {
+    let d = date_of_day(day);
+    (i32::from(d.year()), d.month(), d.day())
+}
+
+fn first_of_month(y: i32, m: i8) -> i64 {
+    let y = y.clamp(-9999, 9999) as i16;
+    jiff::civil::Date::new(y, m.clamp(1, 12), 1)
+        .map(day_number)
+        .unwrap_or_else(|_| if y < 0 { min_day() } else { max_day() })
+}
+
+/// The start of the period (of `scale`) containing `day`.
+fn floor_period(day: i64, scale: Scale) -> i64 {
+    match scale {
+        Scale::Days => day,
+        // Day numbers count from a Monday.
+        Scale::Weeks => day.div_euclid(7) * 7,
+        Scale::Months => {
+            let (y, m, _) = ymd(day);
+            first_of_month(y, m)
+        }
+        Scale::Quarters => {
+            let (y, m, _) = ymd(day);
+            first_of_month(y, (m - 1) / 3 * 3 + 1)
+        }
+    }
+}
+
+/// The start of the period after the one containing `day`.
+fn next_period(day: i64, scale: Scale) -> i64 {
+    match scale {
+        Scale::Days => day + 1,
+        Scale::Weeks => day.div_euclid(7) * 7 + 7,
+        Scale::Months | Scale::Quarters => {
+            let (y, m, _) = ymd(day);
+            let q = if scale == Scale::Months { 1 } else { 3 };
+            let m0 = (m - 1) / q * q + q; // months since January, of the next period
+            if m0 >= 12 {
+                first_of_month(y + 1, m0 - 11)
+            } else {
+                first_of_month(y, m0 + 1)
+            }
+        }
+    }
+}
+
+fn year_start(y: i32) -> i64 {
+    first_of_month(y, 1)
+}
+
+/// Shortest period of a scale in days, and its widest minor label.
+fn minor_need(scale: Scale) -> (f64, f64) {
+    let widest = |labels: &mut dyn Iterator<Item = String>| {
+        labels
+            .map(|s| text_width(&s, FONT_AXIS))
+            .fold(0.0, f64::max)
+    };
+    match scale {
+        Scale::Days => (1.0, widest(&mut (1..=31).map(|d| d.to_string()))),
+        Scale::Weeks => (7.0, widest(&mut (1..=31).map(|d| d.to_string()))),
+        Scale::Months => (28.0, widest(&mut MONTHS.iter().map(|m| m.to_string()))),
+        Scale::Quarters => (90.0, widest(&mut (1..=4).map(|q| format!("Q{q}")))),
+    }
+}
+
+/// Whether minor labels of `scale` fit at `ppd` pixels per day.
+fn minor_fits(scale: Scale, ppd: f64) -> bool {
+    let (days, w) = minor_need(scale);
+    days * ppd >= w + LABEL_GAP + if scale == Scale::Days { 0.0 } else { 3.0 }
+}
+
+/// Width of the plot between its gutters.
+pub fn plot_width() -> f64 {
+    PLOT_X1 - PLOT_X0 - 2.0 * PAD
+}
+
+/// The axis scale for the days `lo..=hi` on a plot `plot_w` wide, and the
+/// domain snapped to whole periods of it (`first_day`, `end_day` exclusive):
+/// the finest scale whose labels fit. Quarters are the last resort (with
+/// year labels thinned out when even quarter labels do not fit).
+pub fn choose_scale(lo: i64, hi: i64, plot_w: f64) -> (Scale, i64, i64) {
+    let (lo, hi) = (lo.min(hi), lo.max(hi));
+    for scale in [Scale::Days, Scale::Weeks, Scale::Months, Scale::Quarters] {
+        let (a, b) = snap_domain(lo, hi, scale);
+        let ppd = plot_w / (b - a).max(1) as f64;
+        if minor_fits(scale, ppd) || scale == Scale::Quarters {
+            return (scale, a, b);
+        }
+    }
+    unreachable!("quarters always qualify")
+}
+
+/// `lo..=hi` widened by a day each side and snapped to whole periods.
+fn snap_domain(lo: i64, hi: i64, scale: Scale) -> (i64, i64) {
+    let a = floor_period(lo - 1, scale);
+    let b = next_period(hi + 1, scale);
+    (a, b.max(a + 1))
+}
+
+/// The axis for the domain of `map` at `scale`, its top at `header_y`.
+fn build_axis(scale: Scale, map: &TimeMap, header_y: f64) -> Axis {
+    let (d0, d1, ppd) = (map.d0, map.d1, map.ppd);
+    let y0 = header_y;
+    let major_y = y0 + 12.0;
+    let minor_y = major_y + 14.0;
+    let y1 = minor_y + 6.0;
+    let fits = minor_fits(scale, ppd);
+
+    // Minor ticks.
+    let mut minor = Vec::new();
+    let mut year_stride = 0;
+    if fits {
+        let mut t = d0;
+        while t < d1 {
+            let (_, m, d) = ymd(t);
+            let text = match scale {
+                Scale::Days | Scale::Weeks => d.to_string(),
+                Scale::Months => MONTHS[(m - 1) as usize].to_string(),
+                Scale::Quarters => format!("Q{}", (m - 1) / 3 + 1),
+            };
+            let x = map.raw(t);
+            let mut label = Label::new(text, x + 3.0, minor_y, FONT_AXIS);
+            if scale == Scale::Days {
+                label.anchor = Anchor::Middle;
+                label.x = x + ppd / 2.0;
+            }
+            let (_, _, right, _) = label.bbox();
+            let label = (right <= PLOT_X1).then_some(label);
+            minor.push(Tick { x, label });
+            t = next_period(t, scale);
+        }
+    } else {
+        // Very long spans: quarter gridlines (when not too dense), year labels every `stride`.
+        let w = text_width("-0000", FONT_AXIS) * BOLD + LABEL_GAP + 3.0;
+        year_stride = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]
+            .into_iter()
+            .find(|s| f64::from(*s) * 365.0 * ppd >= w)
+            .unwrap_or(10000);
+        if 90.0 * ppd >= 6.0 {
+            let mut t = d0;
+            while t < d1 {
+                minor.push(Tick {
+                    x: map.raw(t),
+                    label: None,
+                });
+                t = next_period(t, Scale::Quarters);
+            }
+        }
+    }
+
+    // Major ticks: months over days and weeks, years over months and quarters.
+    // (day, text, whether it is a period boundary rather than a context label)
+    let mut candidates: Vec<(i64, String, bool)> = Vec::new();
+    let (y_first, ..) = ymd(d0);
+    if !fits {
+        let mut y = y_first.div_euclid(year_stride) * year_stride;
+        loop {
+            let t = year_start(y);
+            if t >= d1 {
+                break;
+            }
+            if t >= d0 {
+                candidates.push((t, y.to_string(), true));
+            }
+            y += year_stride;
+        }
+    } else {
+        let months = matches!(scale, Scale::Days | Scale::Weeks);
+        let mut t = d0;
+        while t < d1 {
+            let (y, m, _) = ymd(t);
+            let boundary = if months {
+                first_of_month(y, m) == t
+            } else {
+                year_start(y) == t
+            };
+            let text = if months {
+                format!("{} {}", MONTHS[(m - 1) as usize], y)
+            } else {
+                y.to_string()
+            };
+            candidates.push((t, text, boundary));
+            t = if months {
+                next_period(t, Scale::Months)
+            } else {
+                year_start(y + 1)
+            };
+        }
+    }
+    let mut major: Vec<Tick> = Vec::new();
+    let mut last_right = f64::NEG_INFINITY;
+    for (i, (t, text, boundary)) in candidates.iter().enumerate() {
+        let x = map.raw(*t);
+        let mut label = Label::new(text.clone(), x + 3.0, major_y, FONT_AXIS);
+        label.bold = true;
+        let (l, _, r, _) = label.bbox();
+        let mut keep = r <= PLOT_X1 && l >= last_right + LABEL_GAP;
+        if keep
+            && !boundary
+            && let Some((t2, ..)) = candidates.get(i + 1)
+        {
+            // A context label (the domain starts mid-period) yields to the next one.
+            keep = r + LABEL_GAP <= map.raw(*t2) + 3.0;
+        }
+        if keep {
+            last_right = r;
+        }
+        if *boundary || keep {
+            major.push(Tick {
+                x,
+                label: keep.then_some(label),
+            });
+        }
+    }
+
+    let mut heading_name = Label::new("Item", NAME_X, minor_y, FONT_AXIS);
+    heading_name.bold = true;
+    let mut heading_status = Label::new("Status", STATUS_X, minor_y, FONT_AXIS);
+    heading_status.bold = true;
+    Axis {
+        scale,
+        year_stride,
+        first_day: d0,
+        end_day: d1,
+        px_per_day: ppd,
+        y0,
+        y1,
+        minor,
+        major,
+        headings: vec![heading_name, heading_status],
+    }
+}
+
+/// Non-working days and holidays as merged spans (day and week scales only).
+fn shading(program: &Program, axis: &Axis, map: &TimeMap) -> Vec<Shade> {
+    let mut out: Vec<Shade> = Vec::new();
+    if !matches!(axis.scale, Scale::Days | Scale::Weeks) || axis.year_stride != 0 {
+        return out;
+    }
+    let cal = &program.meta.calendar;
+    let mut prev: Option<(i64, bool)> = None;
+    for day in axis.first_day..axis.end_day {
+        let date = date_of_day(day);
+        if cal.is_working(date) {
+            continue;
+        }
+        let holiday = cal.is_holiday(date);
+        let (x0, x1) = (map.raw(day), map.raw(day + 1));
+        match (prev, out.last_mut()) {
+            (Some((p, h)), Some(last)) if p + 1 == day && h == holiday => last.x1 = x1,
+            _ => out.push(Shade { x0, x1, holiday }),
+        }
+        prev = Some((day, holiday));
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Rows
+
+/// Control characters are not allowed in XML; everything else is escaped by the renderer.
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+fn valid_color(c: &str) -> Option<String> {
+    let b = c.as_bytes();
+    (b.len() == 7 && b[0] == b'#' && b[1..].iter().all(u8::is_ascii_hexdigit))
+        .then(|| c.to_ascii_lowercase())
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn days_text(n: i64) -> String {
+    if n.abs() == 1 {
+        format!("{n} working day")
+    } else {
+        format!("{n} working days")
+    }
+}
+
+/// Status severity for "worst status" (higher is worse).
+fn severity(s: Status) -> u8 {
+    match s {
+        Status::Done => 0,
+        Status::NotStarted => 1,
+        Status::OnTrack => 2,
+        Status::AtRisk => 3,
+        Status::Blocked => 4,
+    }
+}
+
+struct Ctx<'a> {
+    program: &'a Program,
+    map: TimeMap,
+    prefix: &'a str,
+}
+
+impl Ctx<'_> {
+    fn team_name(&self, t: Option<TeamIx>) -> String {
+        t.and_then(|t| self.program.teams.get(t))
+            .map(|t| clean(&t.name))
+            .unwrap_or_default()
+    }
+
+    /// Bar extent for inclusive days `a..=b`, with clip flags.
+    fn bar(&self, a: Date, b: Date) -> (Span, bool, bool) {
+        let (a, b) = (day_number(a), day_number(b));
+        let (a, b) = (a.min(b), a.max(b));
+        let x0 = self.map.left(a);
+        let mut x1 = self.map.right(b);
+        if x1 - x0 < 1.0 {
+            // Keep even an off-scale bar visible as a sliver at the edge.
+            x1 = (x0 + 1.0).min(PLOT_X1);
+        }
+        let x0 = x0.min(x1 - 1.0);
+        (Span { x0, x1 }, a < self.map.d0, b >= self.map.d1)
+    }
+
+    fn item_row(&self, ix: ItemIx, s: &ItemSchedule, y: f64, indent: f64) -> Row {
+        let item = &self.program.items[ix];
+        let milestone = item.kind == ItemKind::Milestone;
+        let name = clean(&item.name);
+        let name = if name.is_empty() {
+            item.id.clone()
+        } else {
+            name
+        };
+        let mut label = Label::new(
+            truncate_to_width(&name, FONT_LABEL, NAME_W - indent - 4.0),
+            NAME_X + indent,
+            y + 15.0,
+            FONT_LABEL,
+        );
+        label.bold = s.critical;
+        if label.bold && label.width() > NAME_W - indent - 4.0 {
+            label.text = truncate_to_width(&name, FONT_LABEL * BOLD, NAME_W - indent - 4.0);
+        }
+        let status_label = Label::new(s.status.label(), STATUS_X + 15.0, y + 15.0, FONT_SMALL);
+        let cy = y + BAR_Y + BAR_H / 2.0;
+        let (planned, forecast, diamond_cx, planned_cx, clipped_start, clipped_end);
+        if milestone {
+            let fd = day_number(s.forecast_finish);
+            let pd = day_number(s.planned_finish);
+            let cx = self.map.right(fd);
+            let pcx = self.map.right(pd);
+            forecast = Span {
+                x0: cx - DIAMOND_R,
+                x1: cx + DIAMOND_R,
+            };
+            planned = Span {
+                x0: pcx - GHOST_DIAMOND_R,
+                x1: pcx + GHOST_DIAMOND_R,
+            };
+            diamond_cx = Some(cx);
+            planned_cx = Some(pcx);
+            clipped_start = fd < self.map.d0;
+            clipped_end = fd >= self.map.d1;
+        } else {
+            let (f, cs, ce) = self.bar(s.forecast_start, s.forecast_finish);
+            let (p, _, _) = self.bar(s.planned_start, s.planned_finish);
+            forecast = f;
+            planned = p;
+            diamond_cx = None;
+            planned_cx = None;
+            clipped_start = cs;
+            clipped_end = ce;
+        }
+        let progress = if s.status == Status::Done {
+            100
+        } else {
+            s.progress.min(100)
+        };
+        let progress_x = if milestone {
+            forecast.x0
+        } else {
+            forecast.x0 + (forecast.x1 - forecast.x0) * f64::from(progress) / 100.0
+        };
+        let late = s.forecast_finish > s.planned_finish;
+        let deadline_x = late.then(|| self.map.right(day_number(s.planned_finish)));
+        let kind_dir = if milestone {
+            "milestones"
+        } else {
+            "deliverables"
+        };
+        let href = format!("{}{}/{}/index.html", self.prefix, kind_dir, item.id);
+
+        let mut tip = if milestone {
+            format!(
+                "{name} — milestone; planned {}; forecast {}",
+                s.planned_finish, s.forecast_finish
+            )
+        } else {
+            format!(
+                "{name} — {}; planned {} → {}; forecast {} → {}",
+                self.team_name(item.owner),
+                s.planned_start,
+                s.planned_finish,
+                s.forecast_start,
+                s.forecast_finish
+            )
+        };
+        tip.push_str(&format!(
+            "; float {}; status {}",
+            s.total_float,
+            s.status.label()
+        ));
+        if !milestone {
+            tip.push_str(&format!("; {progress}% complete"));
+        }
+        if s.deadline_slack < 0 {
+            tip.push_str(&format!(
+                "; misses its due date {} by {}",
+                s.planned_finish,
+                days_text(-s.deadline_slack)
+            ));
+        }
+        if let Some(p) = s.pushed_by.and_then(|p| self.program.items.get(p)) {
+            tip.push_str(&format!("; pushed by {}", p.id));
+        }
+        if s.critical {
+            tip.push_str("; critical");
+        }
+        Row {
+            kind: RowKind::Item(ix),
+            milestone,
+            y,
+            height: ROW_H,
+            label,
+            status_label,
+            icon_x: STATUS_X,
+            icon_y: y + 6.0,
+            bar_y: y + BAR_Y,
+            bar_h: BAR_H,
+            ghost_y: y + GHOST_Y,
+            ghost_h: GHOST_H,
+            cy,
+            planned,
+            forecast,
+            progress_x,
+            diamond_cx,
+            planned_cx,
+            status: s.status,
+            progress,
+            critical: s.critical,
+            deadline_x,
+            clipped_start,
+            clipped_end,
+            href,
+            tooltip: tip,
+        }
+    }
+
+    fn team_row(&self, t: TeamIx, agg: &TeamAgg, y: f64, more_critical: usize) -> Row {
+        let team = &self.program.teams[t];
+        let name = clean(&team.name);
+        let name = if name.is_empty() {
+            team.id.clone()
+        } else {
+            name
+        };
+        let mut label = Label::new(String::new(), NAME_X, y + 15.0, FONT_LABEL);
+        label.bold = true;
+        label.text = truncate_to_width(&name, FONT_LABEL * BOLD, NAME_W - 4.0);
+        let status_label = Label::new(agg.status.label(), STATUS_X + 15.0, y + 15.0, FONT_SMALL);
+        let (forecast, cs, ce) = self.bar(date_of_day(agg.f0), date_of_day(agg.f1));
+        let (planned, _, _) = self.bar(date_of_day(agg.p0), date_of_day(agg.p1));
+        let progress = agg.progress();
+        let progress_x = forecast.x0 + (forecast.x1 - forecast.x0) * f64::from(progress) / 100.0;
+        let deadline_x = (agg.f1 > agg.p1).then(|| self.map.right(agg.p1));
+        let mut tip = format!(
+            "{name} — {}; planned {} → {}; forecast {} → {}; status {}; {progress}% complete",
+            plural(agg.count, "item", "items"),
+            date_of_day(agg.p0),
+            date_of_day(agg.p1),
+            date_of_day(agg.f0),
+            date_of_day(agg.f1),
+            agg.status.label(),
+        );
+        if agg.late > 0 {
+            tip.push_str(&format!(
+                "; {} past due",
+                plural(agg.late, "open item", "open items")
+            ));
+        }
+        if agg.critical > 0 {
+            tip.push_str(&format!("; {} critical", agg.critical));
+        }
+        if more_critical > 0 {
+            tip.push_str(&format!("; {more_critical} more critical on the team page"));
+        }
+        tip.push_str("; the team page shows every item");
+        Row {
+            kind: RowKind::Team(t),
+            milestone: false,
+            y,
+            height: ROW_H,
+            label,
+            status_label,
+            icon_x: STATUS_X,
+            icon_y: y + 6.0,
+            bar_y: y + BAR_Y,
+            bar_h: BAR_H,
+            ghost_y: y + GHOST_Y,
+            ghost_h: GHOST_H,
+            cy: y + BAR_Y + BAR_H / 2.0,
+            planned,
+            forecast,
+            progress_x,
+            diamond_cx: None,
+            planned_cx: None,
+            status: agg.status,
+            progress,
+            critical: agg.critical > 0,
+            deadline_x,
+            clipped_start: cs,
+            clipped_end: ce,
+            href: format!("{}teams/{}/index.html", self.prefix, team.id),
+            tooltip: tip,
+        }
+    }
+}
+
+/// A team's items folded into one summary bar.
+#[derive(Clone, Debug)]
+struct TeamAgg {
+    count: usize,
+    f0: i64,
+    f1: i64,
+    p0: i64,
+    p1: i64,
+    status: Status,
+    any: [bool; 5],
+    weight: i64,
+    weighted: i64,
+    late: usize,
+    critical: usize,
+}
+
+impl TeamAgg {
+    fn new() -> TeamAgg {
+        TeamAgg {
+            count: 0,
+            f0: i64::MAX,
+            f1: i64::MIN,
+            p0: i64::MAX,
+            p1: i64::MIN,
+            status: Status::Done,
+            any: [false; 5],
+            weight: 0,
+            weighted: 0,
+            late: 0,
+            critical: 0,
+        }
+    }
+    fn add(&mut self, s: &ItemSchedule) {
+        self.count += 1;
+        self.f0 = self.f0.min(day_number(s.forecast_start));
+        self.f1 = self.f1.max(day_number(s.forecast_finish));
+        self.p0 = self.p0.min(day_number(s.planned_start));
+        self.p1 = self.p1.max(day_number(s.planned_finish));
+        self.any[severity(s.status) as usize] = true;
+        let w = s.duration.clamp(1, 100_000);
+        let p = if s.status == Status::Done {
+            100
+        } else {
+            i64::from(s.progress.min(100))
+        };
+        self.weight += w;
+        self.weighted += w * p;
+        if s.deadline_slack < 0 && s.status != Status::Done {
+            self.late += 1;
+        }
+        if s.critical {
+            self.critical += 1;
+        }
+    }
+    fn finish(&mut self) {
+        let [done, not_started, on_track, at_risk, blocked] = self.any;
+        self.status = if blocked {
+            Status::Blocked
+        } else if at_risk {
+            Status::AtRisk
+        } else if on_track || (done && not_started) {
+            Status::OnTrack
+        } else if not_started {
+            Status::NotStarted
+        } else {
+            Status::Done
+        };
+    }
+    fn progress(&self) -> u8 {
+        if self.weight == 0 {
+            0
+        } else {
+            (self.weighted / self.weight).clamp(0, 100) as u8
+        }
+    }
+}
+
+/// A group of rows before placement.
+enum Group {
+    Milestones(Vec<ItemIx>),
+    Team {
+        team: TeamIx,
+        items: Vec<ItemIx>,
+    },
+    RolledTeam {
+        team: TeamIx,
+        agg: Box<TeamAgg>,
+        critical: Vec<ItemIx>,
+        more: usize,
+    },
+}
+
+// ---------------------------------------------------------------------------
+// The layout
+
+/// Lays out the Gantt chart of `snap` (the whole program, or `opts.team`).
+pub fn layout_gantt(program: &Program, snap: &Snapshot, opts: &GanttOptions) -> GanttLayout {
+    let n = program.items.len().min(snap.items.len());
+    let sched = |ix: ItemIx| snap.items.get(ix);
+    let team = opts.team;
+    let team_valid = team.is_some_and(|t| t < program.teams.len());
+
+    // Items in scope.
+    let mut scope: Vec<ItemIx> = Vec::new();
+    if let Some(t) = team {
+        let mut fed = vec![false; n];
+        for ix in 0..n {
+            if program.items[ix].owner == Some(t) && program.items[ix].kind == ItemKind::Deliverable
+            {
+                scope.push(ix);
+            }
+        }
+        for ix in 0..n {
+            let item = &program.items[ix];
+            if item.kind == ItemKind::Milestone
+                && item
+                    .depends_on
+                    .iter()
+                    .any(|&p| p < n && program.items[p].owner == Some(t))
+            {
+                fed[ix] = true;
+            }
+        }
+        scope.extend((0..n).filter(|&i| fed[i]));
+    } else {
+        scope.extend(0..n);
+    }
+    let rolled_up = team.is_none() && scope.len() > opts.max_rows;
+
+    // Groups of rows.
+    let by_start = |a: &ItemIx, b: &ItemIx| {
+        let (sa, sb) = (&snap.items[*a], &snap.items[*b]);
+        (sa.forecast_start, sa.forecast_finish, &program.items[*a].id).cmp(&(
+            sb.forecast_start,
+            sb.forecast_finish,
+            &program.items[*b].id,
+        ))
+    };
+    let mut groups: Vec<Group> = Vec::new();
+    let mut milestones: Vec<ItemIx> = scope
+        .iter()
+        .copied()
+        .filter(|&i| {
+            program.items[i].kind == ItemKind::Milestone
+                || program.items[i]
+                    .owner
+                    .is_none_or(|t| t >= program.teams.len())
+        })
+        .collect();
+    if rolled_up {
+        // The most urgent milestones: critical, open, latest against their date, soonest.
+        milestones.retain(|&i| program.items[i].kind == ItemKind::Milestone);
+        milestones.sort_by(|a, b| {
+            let (sa, sb) = (&snap.items[*a], &snap.items[*b]);
+            let (da, db) = (sa.status == Status::Done, sb.status == Status::Done);
+            (
+                !sa.critical,
+                da,
+                sa.deadline_slack,
+                sa.forecast_finish,
+                &program.items[*a].id,
+            )
+                .cmp(&(
+                    !sb.critical,
+                    db,
+                    sb.deadline_slack,
+                    sb.forecast_finish,
+                    &program.items[*b].id,
+                ))
+        });
+        milestones.truncate(ROLLUP_MILESTONES);
+    }
+    milestones.sort_by(by_start);
+    if !milestones.is_empty() {
+        groups.push(Group::Milestones(milestones));
+    }
+    if rolled_up {
+        let mut aggs: Vec<TeamAgg> = (0..program.teams.len()).map(|_| TeamAgg::new()).collect();
+        let mut crit: Vec<Vec<ItemIx>> = vec![Vec::new(); program.teams.len()];
+        let mut on_path = vec![false; n];
+        for &p in &snap.critical_path {
+            if p < n {
+                on_path[p] = true;
+            }
+        }
+        for &ix in &scope {
+            let item = &program.items[ix];
+            let Some(t) = item.owner.filter(|&t| t < aggs.len()) else {
+                continue;
+            };
+            if item.kind != ItemKind::Deliverable {
+                continue;
+            }
+            let s = &snap.items[ix];
+            aggs[t].add(s);
+            if s.critical || on_path[ix] {
+                crit[t].push(ix);
+            }
+        }
+        for (t, (mut agg, mut critical)) in aggs.into_iter().zip(crit).enumerate() {
+            if agg.count == 0 {
+                continue;
+            }
+            agg.finish();
+            critical.sort_by(|a, b| {
+                (!on_path[*a], snap.items[*a].total_float)
+                    .cmp(&(!on_path[*b], snap.items[*b].total_float))
+                    .then_with(|| by_start(a, b))
+            });
+            let more = critical.len().saturating_sub(ROLLUP_CRITICAL_PER_TEAM);
+            critical.truncate(ROLLUP_CRITICAL_PER_TEAM);
+            critical.sort_by(by_start);
+            groups.push(Group::RolledTeam {
+                team: t,
+                agg: Box::new(agg),
+                critical,
+                more,
+            });
+        }
+    } else {
+        let mut per_team: Vec<Vec<ItemIx>> = vec![Vec::new(); program.teams.len()];
+        for &ix in &scope {
+            let item = &program.items[ix];
+            if item.kind == ItemKind::Deliverable
+                && let Some(t) = item.owner.filter(|&t| t < per_team.len())
+            {
+                per_team[t].push(ix);
+            }
+        }
+        for (t, mut items) in per_team.into_iter().enumerate() {
+            if items.is_empty() {
+                continue;
+            }
+            items.sort_by(by_start);
+            groups.push(Group::Team { team: t, items });
+        }
+        // A team page puts its own team first.
+        if let Some(t) = team {
+            groups.sort_by_key(|g| match g {
+                Group::Team { team: gt, .. } if *gt == t => 0,
+                Group::Team { .. } => 1,
+                _ => 2,
+            });
+        }
+    }
+
+    // The time domain: program dates, as-of, forecast end and every bar shown.
+    let mut lo = day_number(program.meta.start).min(day_number(opts.as_of));
+    let mut hi = day_number(program.meta.end).max(day_number(opts.as_of));
+    let (anchor_lo, anchor_hi) = (lo, hi);
+    hi = hi.max(day_number(snap.forecast_end));
+    for g in &groups {
+        let (items, extra) = match g {
+            Group::Milestones(items) | Group::Team { items, .. } => (items, None),
+            Group::RolledTeam { agg, critical, .. } => {
+                (critical, Some((agg.f0.min(agg.p0), agg.f1.max(agg.p1))))
+            }
+        };
+        for s in items.iter().filter_map(|&i| sched(i)) {
+            lo = lo
+                .min(day_number(s.planned_start))
+                .min(day_number(s.forecast_start));
+            hi = hi
+                .max(day_number(s.planned_finish))
+                .max(day_number(s.forecast_finish));
+        }
+        if let Some((a, b)) = extra {
+            lo = lo.min(a);
+            hi = hi.max(b);
+        }
+    }
+    let lo = lo.max(anchor_lo - OUTLIER_DAYS).max(min_day());
+    let hi = hi.min(anchor_hi + OUTLIER_DAYS).min(max_day()).max(lo);
+
+    // Markers and their label lanes above the axis.
+    let fe_late = snap.forecast_end > program.meta.end;
+    let mut marker_specs = vec![
+        (
+            MarkerKind::Start,
+            day_number(program.meta.start),
+            false,
+            format!("start {}", program.meta.start),
+        ),
+        (
+            MarkerKind::CommittedEnd,
+            day_number(program.meta.end) + 1,
+            false,
+            format!("committed end {}", program.meta.end),
+        ),
+        (
+            MarkerKind::ForecastEnd,
+            day_number(snap.forecast_end) + 1,
+            fe_late,
+            format!("forecast end {}", snap.forecast_end),
+        ),
+        (
+            MarkerKind::AsOf,
+            day_number(opts.as_of) + 1,
+            false,
+            format!("as of {}", opts.as_of),
+        ),
+    ];
+    if n == 0 {
+        marker_specs.retain(|m| m.0 != MarkerKind::ForecastEnd);
+    }
+
+    // The time map, then marker labels in lanes, then the axis under them.
+    let (scale, d0, d1) = choose_scale(lo, hi, plot_width());
+    let map = TimeMap {
+        d0,
+        d1,
+        x0: PLOT_X0 + PAD,
+        ppd: plot_width() / (d1 - d0).max(1) as f64,
+    };
+    // Each label goes right of its line (left of it near the chart's right
+    // edge) in the first lane where it overlaps no label and no other
+    // marker's line (a line runs from its own lane down to the rows).
+    let mut placed: Vec<(MarkerKind, f64, bool, Label, usize)> = Vec::new();
+    let mut specs: Vec<_> = marker_specs
+        .into_iter()
+        .filter(|m| map.contains_edge(m.1))
+        .map(|(k, d, late, text)| (map.raw(d), k, late, text))
+        .collect();
+    specs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    for (x, kind, late, text) in specs {
+        let mut label = Label::new(text, x + 3.0, 0.0, FONT_AXIS);
+        label.bold = kind == MarkerKind::AsOf || late;
+        let w = label.width();
+        let right_side = x + 3.0 + w <= WIDTH - 2.0;
+        let left_side = x - 3.0 - w >= 2.0;
+        let mut sides: Vec<f64> = Vec::new();
+        if right_side {
+            sides.push(x + 3.0);
+        }
+        if left_side {
+            sides.push(x - 3.0 - w);
+        }
+        if sides.is_empty() {
+            sides.push((WIDTH - 2.0 - w).max(2.0));
+        }
+        let fits = |left: f64, lane: usize| {
+            placed.iter().all(|(_, px, _, pl, plane)| {
+                let (pl0, _, pl1, _) = pl.bbox();
+                if *plane == lane {
+                    left + w + LABEL_GAP <= pl0 || pl1 + LABEL_GAP <= left
+                } else if *plane < lane {
+                    *px < left - 2.0 || *px > left + w + 2.0
+                } else {
+                    x < pl0 - 2.0 || x > pl1 + 2.0
+                }
+            })
+        };
+        let max_lane = placed.len();
+        let choice = (0..=max_lane)
+            .find_map(|lane| {
+                sides
+                    .iter()
+                    .find(|&&left| fits(left, lane))
+                    .map(|&left| (left, lane))
+            })
+            .unwrap_or((sides[0], max_lane));
+        label.x = choice.0;
+        placed.push((kind, x, late, label, choice.1));
+    }
+    let lanes = placed.iter().map(|p| p.4 + 1).max().unwrap_or(1) as f64;
+    let header_y = TOP + lanes * LANE_H;
+    let axis = build_axis(scale, &map, header_y);
+    let rows_y0 = axis.y1;
+
+    let ctx = Ctx {
+        program,
+        map,
+        prefix: &opts.link_prefix,
+    };
+
+    // Place bands and rows.
+    let mut bands: Vec<Band> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
+    let mut y = rows_y0;
+    for g in &groups {
+        match g {
+            Group::Milestones(items) | Group::Team { items, .. } => {
+                let t = match g {
+                    Group::Team { team, .. } => Some(*team),
+                    _ => None,
+                };
+                let name = match t {
+                    Some(t) => {
+                        let n = clean(&program.teams[t].name);
+                        if n.is_empty() {
+                            program.teams[t].id.clone()
+                        } else {
+                            n
+                        }
+                    }
+                    None => "Milestones".to_string(),
+                };
+                let mut label = Label::new(String::new(), NAME_X, y + 15.0, FONT_LABEL);
+                label.bold = true;
+                label.text = truncate_to_width(&name, FONT_LABEL * BOLD, WIDTH - NAME_X - 8.0);
+                let band_y = y;
+                y += BAND_H;
+                for &ix in items {
+                    if let Some(s) = sched(ix) {
+                        rows.push(ctx.item_row(ix, s, y, 12.0));
+                        y += ROW_H;
+                    }
+                }
+                bands.push(Band {
+                    team: t,
+                    color: t.and_then(|t| valid_color(&program.teams[t].color)),
+                    y: band_y,
+                    height: y - band_y,
+                    header_height: BAND_H,
+                    label: Some(label),
+                });
+            }
+            Group::RolledTeam {
+                team: t,
+                agg,
+                critical,
+                more,
+            } => {
+                let band_y = y;
+                rows.push(ctx.team_row(*t, agg, y, *more));
+                y += ROW_H;
+                for &ix in critical {
+                    if let Some(s) = sched(ix) {
+                        rows.push(ctx.item_row(ix, s, y, 12.0));
+                        y += ROW_H;
+                    }
+                }
+                bands.push(Band {
+                    team: Some(*t),
+                    color: valid_color(&program.teams[*t].color),
+                    y: band_y,
+                    height: y - band_y,
+                    header_height: ROW_H,
+                    label: None,
+                });
+            }
+        }
+    }
+    let empty = rows.is_empty().then(|| {
+        let text = if team.is_some() && !team_valid {
+            "No such team."
+        } else if team.is_some() {
+            "This team has no deliverables."
+        } else {
+            "No deliverables or milestones yet."
+        };
+        let l = Label::new(text, PLOT_X0 + PAD, y + 22.0, FONT_LABEL);
+        y += 36.0;
+        l
+    });
+    let rows_y1 = y;
+
+    let markers: Vec<Marker> = placed
+        .into_iter()
+        .map(|(kind, x, late, mut label, lane)| {
+            label.y = TOP + LANE_H * (lane as f64 + 1.0) - 3.0;
+            Marker {
+                kind,
+                x,
+                y0: label.y + 3.0,
+                y1: rows_y1,
+                label,
+                late,
+            }
+        })
+        .collect();
+
+    let (arrows, arrows_omitted) = arrows(program, snap, &rows, rolled_up);
+    let shading = shading(program, &axis, &map);
+    let (legend, legend_bottom) = legend(rows_y1 + 14.0, !shading.is_empty());
+    let (title, summary) = describe(program, snap, opts, &scope, rolled_up, &groups);
+
+    GanttLayout {
+        width: WIDTH,
+        height: (legend_bottom + 8.0).ceil(),
+        title,
+        summary,
+        rolled_up,
+        plot_x0: PLOT_X0,
+        plot_x1: PLOT_X1,
+        rows_y0,
+        rows_y1,
+        axis,
+        shading,
+        markers,
+        bands,
+        rows,
+        arrows,
+        arrows_omitted,
+        legend,
+        empty,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Arrows
+
+/// The x in `lo..=hi` whose vertical line crosses the fewest rows' bars
+/// among `range` (closest to `lo` on ties), and how many it crosses.
+fn best_x(rows: &[Row], range: std::ops::RangeInclusive<usize>, lo: f64, hi: f64) -> (f64, usize) {
+    if lo > hi || range.is_empty() {
+        return (lo, 0);
+    }
+    let (a, b) = (
+        *range.start(),
+        (*range.end()).min(rows.len().saturating_sub(1)),
+    );
+    let scan: Vec<usize> = if b + 1 - a <= ROUTE_SCAN_ROWS {
+        (a..=b).collect()
+    } else {
+        // Only the rows nearest both ends: bounded work per arrow.
+        let half = ROUTE_SCAN_ROWS / 2;
+        (a..a + half).chain(b + 1 - half..=b).collect()
+    };
+    // Sweep over interval edges: +1 entering a bar's hull, -1 leaving it.
+    let mut events: Vec<(f64, i32)> = Vec::new();
+    let mut count: i64 = 0;
+    for r in scan.into_iter().filter_map(|r| rows.get(r)) {
+        let (h0, h1) = r.hull();
+        let (h0, h1) = (h0 - CLEAR, h1 + CLEAR);
+        if h1 < lo || h0 > hi {
+            continue;
+        }
+        if h0 <= lo {
+            count += 1;
+        } else {
+            events.push((h0, 1));
+        }
+        events.push((h1, -1));
+    }
+    events.sort_by(|p, q| p.0.total_cmp(&q.0).then(p.1.cmp(&q.1)));
+    let (mut best, mut best_count) = (lo, count);
+    for (x, delta) in events {
+        if x > hi || best_count == 0 {
+            break;
+        }
+        count += i64::from(delta);
+        // Just past a closing edge is free of that bar.
+        if delta < 0 && count < best_count && x <= hi {
+            best = x;
+            best_count = count;
+        }
+    }
+    (best, best_count.max(0) as usize)
+}
+
+/// An elbow from row `p`'s right edge to row `c`'s left edge.
+fn route(rows: &[Row], p: usize, c: usize) -> Vec<(f64, f64)> {
+    let (rp, rc) = (&rows[p], &rows[c]);
+    let (x1, yp) = (rp.forecast.x1, rp.cy);
+    let (x0, yc) = (rc.forecast.x0, rc.cy);
+    // 1. The consumer starts right of the provider: one vertical leg in the
+    //    gap, at the column that crosses the fewest bars.
+    if x0 - x1 >= 2.0 * MIN_STUB {
+        let lo = x1 + STUB.min((x0 - x1) / 2.0);
+        let (xv, _) = best_x(rows, p.min(c)..=p.max(c), lo, x0 - MIN_STUB);
+        return vec![(x1, yp), (xv, yp), (xv, yc), (x0, yc)];
+    }
+    // 2. It starts at or before the provider's end: out to the right, along
+    //    the row boundary next to the consumer, and into it from the left.
+    let down = c > p;
+    let gap_y = if down { rc.y } else { rc.y + rc.height };
+    let provider_side = if down {
+        p..=c.saturating_sub(1)
+    } else {
+        c + 1..=p
+    };
+    let (xa, _) = best_x(
+        rows,
+        provider_side,
+        x1 + STUB,
+        (x1 + 4.0 * STUB).min(PLOT_X1 + PAD),
+    );
+    let xb = (x0 - STUB).max(PLOT_X0 + 1.0).min(x0);
+    vec![
+        (x1, yp),
+        (xa, yp),
+        (xa, gap_y),
+        (xb, gap_y),
+        (xb, yc),
+        (x0, yc),
+    ]
+}
+
+fn arrows(
+    program: &Program,
+    snap: &Snapshot,
+    rows: &[Row],
+    rolled_up: bool,
+) -> (Vec<Arrow>, usize) {
+    let n = program.items.len();
+    let mut row_of: Vec<Option<usize>> = vec![None; n];
+    for (r, row) in rows.iter().enumerate() {
+        if let RowKind::Item(ix) = row.kind
+            && ix < n
+        {
+            row_of[ix] = Some(r);
+        }
+    }
+    let critical = |ix: ItemIx| snap.items.get(ix).is_some_and(|s| s.critical);
+    let mut edges: Vec<(bool, usize, usize, ItemIx, ItemIx)> = Vec::new();
+    for (c_row, row) in rows.iter().enumerate() {
+        let RowKind::Item(c) = row.kind else { continue };
+        for &p in &program.items[c].depends_on {
+            if let Some(p_row) = row_of.get(p).copied().flatten() {
+                edges.push((critical(p) && critical(c), c_row, p_row, p, c));
+            }
+        }
+    }
+    let cap = if rolled_up {
+        MAX_ARROWS_ROLLUP
+    } else {
+        MAX_ARROWS
+    };
+    edges.sort_by_key(|&(crit, c_row, p_row, ..)| (!crit, c_row, p_row));
+    let omitted = edges.len().saturating_sub(cap);
+    edges.truncate(cap);
+    // Draw order: plain arrows first, critical ones on top.
+    edges.sort_by_key(|&(crit, c_row, p_row, ..)| (crit, c_row, p_row));
+    let arrows = edges
+        .into_iter()
+        .map(|(crit, c_row, p_row, p, c)| Arrow {
+            from: p,
+            to: c,
+            from_row: p_row,
+            to_row: c_row,
+            points: route(rows, p_row, c_row),
+            critical: crit,
+        })
+        .collect();
+    (arrows, omitted)
+}
+
+// ---------------------------------------------------------------------------
+// Legend and words
+
+fn legend(top: f64, shaded: bool) -> (Vec<LegendEntry>, f64) {
+    let mut kinds: Vec<(LegendKind, &str)> = Status::ALL
+        .iter()
+        .map(|&(_, s)| (LegendKind::Status(s), s.label()))
+        .collect();
+    kinds.extend([
+        (LegendKind::Planned, "planned (baseline)"),
+        (LegendKind::Progress, "progress"),
+        (LegendKind::Milestone, "milestone"),
+        (LegendKind::Critical, "critical"),
+        (LegendKind::Deadline, "due date missed"),
+        (LegendKind::Dependency, "dependency"),
+        (LegendKind::CriticalDependency, "critical dependency"),
+        (LegendKind::AsOf, "as-of date"),
+    ]);
+    if shaded {
+        kinds.push((LegendKind::NonWorking, "non-working day"));
+    }
+    let line_h = 18.0;
+    let (mut x, mut y) = (NAME_X, top);
+    let mut out = Vec::new();
+    for (kind, text) in kinds {
+        let w = 14.0 + 5.0 + text_width(text, FONT_SMALL);
+        if x + w > WIDTH - 8.0 && x > NAME_X {
+            x = NAME_X;
+            y += line_h;
+        }
+        out.push(LegendEntry {
+            kind,
+            x,
+            y,
+            label: Label::new(text, x + 19.0, y + 9.0, FONT_SMALL),
+        });
+        x += w + 16.0;
+    }
+    (out, y + line_h)
+}
+
+/// The chart's title and one-paragraph summary.
+fn describe(
+    program: &Program,
+    snap: &Snapshot,
+    opts: &GanttOptions,
+    scope: &[ItemIx],
+    rolled_up: bool,
+    groups: &[Group],
+) -> (String, String) {
+    let who = match opts.team.and_then(|t| program.teams.get(t)) {
+        Some(t) => clean(&t.name),
+        None => clean(&program.meta.name),
+    };
+    let title = format!("{who}: schedule as of {}", opts.as_of);
+    let s = |ix: ItemIx| &snap.items[ix];
+    let deliverables = scope
+        .iter()
+        .filter(|&&i| program.items[i].kind == ItemKind::Deliverable)
+        .count();
+    let milestones = scope.len() - deliverables;
+    let done = scope
+        .iter()
+        .filter(|&&i| s(i).status == Status::Done)
+        .count();
+    let mut late: Vec<ItemIx> = scope
+        .iter()
+        .copied()
+        .filter(|&i| s(i).deadline_slack < 0 && s(i).status != Status::Done)
+        .collect();
+    let mut parts: Vec<String> = Vec::new();
+    let mut counts = plural(deliverables, "deliverable", "deliverables");
+    if milestones > 0 {
+        counts.push_str(&format!(
+            " and {}",
+            plural(milestones, "milestone", "milestones")
+        ));
+    }
+    parts.push(format!("{who}, as of {}: {counts}", opts.as_of));
+    if scope.is_empty() {
+        return (
+            title,
+            format!("{}; nothing scheduled yet.", parts.join("; ")),
+        );
+    }
+    parts.push(format!("{done} done"));
+    parts.push(format!(
+        "{} late against {}",
+        late.len(),
+        if late.len() == 1 {
+            "its due date"
+        } else {
+            "their due dates"
+        }
+    ));
+    if opts.team.is_none() {
+        let slack = snap.end_slack;
+        parts.push(match slack.cmp(&0) {
+            std::cmp::Ordering::Less => format!(
+                "forecast end {}, {} after the committed end {}",
+                snap.forecast_end,
+                days_text(-slack),
+                program.meta.end
+            ),
+            std::cmp::Ordering::Equal => {
+                format!("forecast end {}, on the committed end", snap.forecast_end)
+            }
+            std::cmp::Ordering::Greater => format!(
+                "forecast end {}, {} before the committed end {}",
+                snap.forecast_end,
+                days_text(slack),
+                program.meta.end
+            ),
+        });
+        if let Some(&last) = snap.critical_path.last()
+            && let (Some(item), Some(ls)) = (program.items.get(last), snap.items.get(last))
+        {
+            parts.push(format!(
+                "critical path ends {} ({})",
+                ls.forecast_finish, item.id
+            ));
+        }
+    } else {
+        let finish = scope.iter().map(|&i| s(i).forecast_finish).max();
+        if let Some(f) = finish {
+            parts.push(format!("last forecast finish {f}"));
+        }
+        let crit = scope.iter().filter(|&&i| s(i).critical).count();
+        if crit > 0 {
+            parts.push(format!("{crit} critical"));
+        }
+    }
+    late.sort_by(|a, b| {
+        (s(*a).deadline_slack, &program.items[*a].id)
+            .cmp(&(s(*b).deadline_slack, &program.items[*b].id))
+    });
+    if !late.is_empty() {
+        let worst: Vec<String> = late
+            .iter()
+            .take(3)
+            .map(|&i| {
+                format!(
+                    "{} \u{2212}{}",
+                    program.items[i].id,
+                    days_text(-s(i).deadline_slack)
+                )
+            })
+            .collect();
+        parts.push(format!("worst slips: {}", worst.join(", ")));
+    }
+    let mut text = parts.join("; ");
+    text.push('.');
+    if rolled_up {
+        let teams = groups
+            .iter()
+            .filter(|g| matches!(g, Group::RolledTeam { .. }))
+            .count();
+        text.push_str(&format!(
+            " The chart rolls up to one bar per team ({}) with each team's critical items; team pages show every item.",
+            plural(teams, "team", "teams")
+        ));
+    }
+    (title, text)
+}

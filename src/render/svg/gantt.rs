@@ -1,0 +1,591 @@
+//! Draws a [`GanttLayout`] as SVG.
+//!
+//! Colours come from CSS classes (`themes/default/charts.css`, the `gantt`
+//! block); the only colour written inline is a team's validated `#rrggbb`
+//! on its band strip. Status reads without colour too: solid for on track,
+//! hatched for at risk, cross-hatched for blocked, outline for not started,
+//! a check glyph for done, and the status in words in its own column.
+//! Critical bars carry a thicker outline and a bold label; critical arrows
+//! are thicker. Every row is a link with a `<title>` tooltip. Text goes
+//! through the `svg` crate, which escapes it.
+
+use svg::Document;
+use svg::node::Text as TextNode;
+use svg::node::element::{
+    Anchor as Link, Definitions, Description, Group, Line, Marker, Path, Pattern, Polygon,
+    Polyline, Rectangle, Text, Title,
+};
+
+use super::{Chart, num};
+use crate::analysis::Snapshot;
+use crate::layout::gantt::{
+    Anchor, GanttLayout, GanttOptions, Label, LegendEntry, LegendKind, Row, RowKind, layout_gantt,
+};
+use crate::model::{Program, Status};
+
+/// The Gantt chart of `snap` with its summary in words.
+pub fn gantt_chart(program: &Program, snap: &Snapshot, opts: &GanttOptions) -> Chart {
+    let layout = layout_gantt(program, snap, opts);
+    Chart {
+        svg: render_gantt(&layout),
+        summary: layout.summary.clone(),
+        width: layout.width,
+        height: layout.height,
+    }
+}
+
+/// The `<svg>` element for `layout`.
+pub fn render_gantt(layout: &GanttLayout) -> String {
+    let mut doc = Document::new()
+        .set(
+            "viewBox",
+            format!("0 0 {} {}", num(layout.width), num(layout.height)),
+        )
+        .set("width", "100%")
+        .set("class", "chart gantt")
+        .set("role", "img")
+        .add(Title::new(layout.title.as_str()))
+        .add(Description::new().add(TextNode::new(layout.summary.as_str())))
+        .add(defs());
+
+    // Background layers: shading, gridlines, bands.
+    let mut back = Group::new().set("class", "gantt-back");
+    for s in &layout.shading {
+        let class = if s.holiday {
+            "gantt-shade gantt-holiday"
+        } else {
+            "gantt-shade"
+        };
+        back = back.add(rect(
+            s.x0,
+            layout.rows_y0,
+            s.x1 - s.x0,
+            layout.rows_y1 - layout.rows_y0,
+            class,
+        ));
+    }
+    for b in &layout.bands {
+        let class = if b.team.is_some() {
+            "gantt-band"
+        } else {
+            "gantt-band gantt-band-milestones"
+        };
+        back = back.add(rect(0.0, b.y, layout.width, b.header_height, class));
+        let strip = rect(0.0, b.y, 6.0, b.height, "gantt-band-strip");
+        back = back.add(match &b.color {
+            Some(c) => strip.set("fill", c.as_str()),
+            None => strip,
+        });
+        if let Some(l) = &b.label {
+            back = back.add(text(l, "gantt-band-label"));
+        }
+        // A rule under each band, across the chart.
+        back = back.add(hline(0.0, layout.width, b.y + b.height, "gantt-band-rule"));
+    }
+    let minor_top = layout.axis.y0 + 14.0;
+    for t in &layout.axis.minor {
+        back = back.add(vline(t.x, minor_top, layout.rows_y1, "gantt-grid"));
+    }
+    for t in &layout.axis.major {
+        back = back.add(vline(
+            t.x,
+            layout.axis.y0,
+            layout.rows_y1,
+            "gantt-grid gantt-grid-major",
+        ));
+    }
+    back = back.add(hline(0.0, layout.width, layout.rows_y0, "gantt-axis-rule"));
+    doc = doc.add(back);
+
+    // The axis labels and column headings.
+    let mut axis = Group::new().set("class", "gantt-axis");
+    for l in &layout.axis.headings {
+        axis = axis.add(text(l, "gantt-heading"));
+    }
+    for t in &layout.axis.major {
+        if let Some(l) = &t.label {
+            axis = axis.add(text(l, "gantt-axis-label gantt-axis-major"));
+        }
+    }
+    for t in &layout.axis.minor {
+        if let Some(l) = &t.label {
+            axis = axis.add(text(l, "gantt-axis-label"));
+        }
+    }
+    doc = doc.add(axis);
+
+    // Dependency arrows under the bars.
+    let mut arrows = Group::new().set("class", "gantt-arrows");
+    for a in &layout.arrows {
+        let points: Vec<String> = a
+            .points
+            .iter()
+            .map(|(x, y)| format!("{},{}", num(*x), num(*y)))
+            .collect();
+        let (class, head) = if a.critical {
+            (
+                "gantt-arrow gantt-arrow-critical",
+                "url(#gantt-arrowhead-critical)",
+            )
+        } else {
+            ("gantt-arrow", "url(#gantt-arrowhead)")
+        };
+        arrows = arrows.add(
+            Polyline::new()
+                .set("points", points.join(" "))
+                .set("class", class)
+                .set("fill", "none")
+                .set("marker-end", head),
+        );
+    }
+    doc = doc.add(arrows);
+
+    // Rows.
+    let mut rows = Group::new().set("class", "gantt-rows");
+    for r in &layout.rows {
+        rows = rows.add(row(r, layout.width));
+    }
+    if let Some(l) = &layout.empty {
+        rows = rows.add(text(l, "gantt-empty"));
+    }
+    doc = doc.add(rows);
+
+    // Markers on top of the bars, labels above the axis.
+    let mut markers = Group::new().set("class", "gantt-markers");
+    for m in &layout.markers {
+        let mut class = format!("gantt-marker gantt-marker-{}", m.kind.as_str());
+        if m.late {
+            class.push_str(" gantt-marker-late");
+        }
+        markers = markers.add(vline(m.x, m.y0, m.y1, &class)).add(text(
+            &m.label,
+            &format!("gantt-marker-label gantt-marker-label-{}", m.kind.as_str()),
+        ));
+    }
+    doc = doc.add(markers);
+
+    let mut legend = Group::new().set("class", "gantt-legend");
+    for e in &layout.legend {
+        legend = legend.add(legend_entry(e));
+    }
+    doc = doc.add(legend);
+    doc.to_string()
+}
+
+fn status_class(s: Status) -> &'static str {
+    match s {
+        Status::NotStarted => "gantt-not-started",
+        Status::OnTrack => "gantt-on-track",
+        Status::AtRisk => "gantt-at-risk",
+        Status::Blocked => "gantt-blocked",
+        Status::Done => "gantt-done",
+    }
+}
+
+/// The pattern fill of a status, if it has one (also set in CSS; the
+/// attribute keeps the pattern when the stylesheet is missing).
+fn status_pattern(s: Status) -> Option<&'static str> {
+    match s {
+        Status::AtRisk => Some("url(#gantt-pat-at-risk)"),
+        Status::Blocked => Some("url(#gantt-pat-blocked)"),
+        _ => None,
+    }
+}
+
+fn with_status_fill<T: svg::Node>(mut node: T, s: Status) -> T {
+    if let Some(p) = status_pattern(s) {
+        node.assign("fill", p);
+    }
+    node
+}
+
+fn defs() -> Definitions {
+    let hatch = Pattern::new()
+        .set("id", "gantt-pat-at-risk")
+        .set("patternUnits", "userSpaceOnUse")
+        .set("width", 6)
+        .set("height", 6)
+        .set("patternTransform", "rotate(45)")
+        .add(rect(0.0, 0.0, 6.0, 6.0, "gantt-pat-bg gantt-at-risk"))
+        .add(
+            Line::new()
+                .set("x1", 1.5)
+                .set("y1", 0)
+                .set("x2", 1.5)
+                .set("y2", 6)
+                .set("class", "gantt-pat-line gantt-at-risk"),
+        );
+    let cross = Pattern::new()
+        .set("id", "gantt-pat-blocked")
+        .set("patternUnits", "userSpaceOnUse")
+        .set("width", 6)
+        .set("height", 6)
+        .set("patternTransform", "rotate(45)")
+        .add(rect(0.0, 0.0, 6.0, 6.0, "gantt-pat-bg gantt-blocked"))
+        .add(
+            Line::new()
+                .set("x1", 1.5)
+                .set("y1", 0)
+                .set("x2", 1.5)
+                .set("y2", 6)
+                .set("class", "gantt-pat-line gantt-blocked"),
+        )
+        .add(
+            Line::new()
+                .set("x1", 0)
+                .set("y1", 1.5)
+                .set("x2", 6)
+                .set("y2", 1.5)
+                .set("class", "gantt-pat-line gantt-blocked"),
+        );
+    let head = |id: &str, class: &str| {
+        Marker::new()
+            .set("id", id)
+            .set("viewBox", "0 0 10 10")
+            .set("refX", 10)
+            .set("refY", 5)
+            .set("markerWidth", 7)
+            .set("markerHeight", 7)
+            .set("markerUnits", "userSpaceOnUse")
+            .set("orient", "auto")
+            .add(
+                Path::new()
+                    .set("d", "M0,0 L10,5 L0,10 z")
+                    .set("class", class),
+            )
+    };
+    Definitions::new()
+        .add(hatch)
+        .add(cross)
+        .add(head("gantt-arrowhead", "gantt-arrowhead"))
+        .add(head(
+            "gantt-arrowhead-critical",
+            "gantt-arrowhead gantt-arrowhead-critical",
+        ))
+}
+
+fn rect(x: f64, y: f64, w: f64, h: f64, class: &str) -> Rectangle {
+    Rectangle::new()
+        .set("x", num(x))
+        .set("y", num(y))
+        .set("width", num(w.max(0.0)))
+        .set("height", num(h.max(0.0)))
+        .set("class", class)
+}
+
+fn vline(x: f64, y0: f64, y1: f64, class: &str) -> Line {
+    Line::new()
+        .set("x1", num(x))
+        .set("y1", num(y0))
+        .set("x2", num(x))
+        .set("y2", num(y1))
+        .set("class", class)
+}
+
+fn hline(x0: f64, x1: f64, y: f64, class: &str) -> Line {
+    Line::new()
+        .set("x1", num(x0))
+        .set("y1", num(y))
+        .set("x2", num(x1))
+        .set("y2", num(y))
+        .set("class", class)
+}
+
+fn text(l: &Label, class: &str) -> Text {
+    let mut t = Text::new(l.text.as_str())
+        .set("x", num(l.x))
+        .set("y", num(l.y))
+        .set("font-size", num(l.size))
+        .set("class", class);
+    match l.anchor {
+        Anchor::Start => {}
+        Anchor::Middle => t = t.set("text-anchor", "middle"),
+        Anchor::End => t = t.set("text-anchor", "end"),
+    }
+    if l.bold {
+        t = t.set("font-weight", "bold");
+    }
+    t
+}
+
+fn diamond(cx: f64, cy: f64, r: f64, class: &str) -> Polygon {
+    Polygon::new()
+        .set(
+            "points",
+            format!(
+                "{},{} {},{} {},{} {},{}",
+                num(cx),
+                num(cy - r),
+                num(cx + r),
+                num(cy),
+                num(cx),
+                num(cy + r),
+                num(cx - r),
+                num(cy)
+            ),
+        )
+        .set("class", class)
+}
+
+/// A check mark in a box whose top-left is (x, y) and height `h`.
+fn check(x: f64, y: f64, h: f64) -> Path {
+    let s = h / 10.0;
+    Path::new()
+        .set(
+            "d",
+            format!(
+                "M{},{} l{},{} l{},{}",
+                num(x + 2.0 * s),
+                num(y + 5.0 * s),
+                num(2.5 * s),
+                num(2.5 * s),
+                num(4.0 * s),
+                num(-5.5 * s)
+            ),
+        )
+        .set("class", "gantt-check")
+        .set("fill", "none")
+}
+
+/// A status swatch: the bar's fill, pattern and (for done) the check glyph.
+fn swatch(x: f64, y: f64, w: f64, h: f64, s: Status) -> Group {
+    let mut g = Group::new().add(with_status_fill(
+        rect(
+            x,
+            y,
+            w,
+            h,
+            &format!("gantt-bar gantt-swatch {}", status_class(s)),
+        ),
+        s,
+    ));
+    if s == Status::Done {
+        g = g.add(check(x + (w - h) / 2.0, y, h));
+    }
+    g
+}
+
+fn row(r: &Row, width: f64) -> Link {
+    let mut class = format!("gantt-row {}", status_class(r.status));
+    if r.critical {
+        class.push_str(" gantt-critical");
+    }
+    if matches!(r.kind, RowKind::Team(_)) {
+        class.push_str(" gantt-summary");
+    }
+    if r.milestone {
+        class.push_str(" gantt-is-milestone");
+    }
+    let mut a = Link::new()
+        .set("href", r.href.as_str())
+        .set("class", class)
+        .add(Title::new(r.tooltip.as_str()))
+        // The whole row is the hover and click target.
+        .add(
+            rect(0.0, r.y, width, r.height, "gantt-hit")
+                .set("fill", "none")
+                .set("pointer-events", "all"),
+        );
+    let label_class = if r.critical {
+        "gantt-label gantt-label-critical"
+    } else {
+        "gantt-label"
+    };
+    a = a
+        .add(text(&r.label, label_class))
+        .add(swatch(r.icon_x, r.icon_y, 10.0, 10.0, r.status))
+        .add(text(&r.status_label, "gantt-status-label"));
+
+    let sc = status_class(r.status);
+    if let (Some(cx), Some(pcx)) = (r.diamond_cx, r.planned_cx) {
+        let pr = (r.planned.x1 - r.planned.x0) / 2.0;
+        let fr = (r.forecast.x1 - r.forecast.x0) / 2.0;
+        a = a.add(diamond(pcx, r.cy, pr, "gantt-ghost gantt-ghost-milestone"));
+        a = a.add(with_status_fill(
+            diamond(cx, r.cy, fr, &format!("gantt-bar gantt-milestone {sc}")),
+            r.status,
+        ));
+        if r.status == Status::Done {
+            a = a.add(check(cx - 5.0, r.cy - 5.0, 10.0));
+        }
+    } else {
+        a = a.add(
+            rect(
+                r.planned.x0,
+                r.ghost_y,
+                r.planned.x1 - r.planned.x0,
+                r.ghost_h,
+                "gantt-ghost",
+            )
+            .set("rx", 1),
+        );
+        let bar_class = if matches!(r.kind, RowKind::Team(_)) {
+            format!("gantt-bar gantt-summary-bar {sc}")
+        } else {
+            format!("gantt-bar {sc}")
+        };
+        a = a.add(with_status_fill(
+            rect(
+                r.forecast.x0,
+                r.bar_y,
+                r.forecast.x1 - r.forecast.x0,
+                r.bar_h,
+                &bar_class,
+            )
+            .set("rx", 2),
+            r.status,
+        ));
+        if r.status != Status::Done && r.progress_x > r.forecast.x0 + 0.5 {
+            a = a.add(rect(
+                r.forecast.x0,
+                r.bar_y + 4.0,
+                r.progress_x - r.forecast.x0,
+                r.bar_h - 8.0,
+                "gantt-progress",
+            ));
+        }
+        if r.status == Status::Done && r.forecast.x1 - r.forecast.x0 >= 14.0 {
+            a = a.add(check(r.forecast.x1 - 12.0, r.bar_y + 1.0, r.bar_h - 2.0));
+        }
+    }
+    if r.clipped_start {
+        let (x, y) = (r.forecast.x0, r.cy);
+        a = a.add(chevron(x - 2.0, y, -1.0));
+    }
+    if r.clipped_end {
+        let (x, y) = (r.forecast.x1, r.cy);
+        a = a.add(chevron(x + 2.0, y, 1.0));
+    }
+    if let Some(dx) = r.deadline_x {
+        a = a.add(deadline(dx, r.bar_y, r.bar_h));
+    }
+    a
+}
+
+/// A "continues" chevron pointing left (`dir` -1) or right (+1).
+fn chevron(x: f64, y: f64, dir: f64) -> Path {
+    Path::new()
+        .set(
+            "d",
+            format!(
+                "M{},{} l{},4 l{},4",
+                num(x),
+                num(y - 4.0),
+                num(4.0 * dir),
+                num(-4.0 * dir)
+            ),
+        )
+        .set("class", "gantt-clip")
+        .set("fill", "none")
+}
+
+/// The missed due date: a flag over a line across the bar.
+fn deadline(x: f64, bar_y: f64, bar_h: f64) -> Group {
+    Group::new()
+        .set("class", "gantt-deadline")
+        .add(vline(
+            x,
+            bar_y - 3.0,
+            bar_y + bar_h + 3.0,
+            "gantt-deadline-line",
+        ))
+        .add(
+            Path::new()
+                .set(
+                    "d",
+                    format!("M{},{} h7 l-3.5,4 z", num(x - 3.5), num(bar_y - 4.0)),
+                )
+                .set("class", "gantt-deadline-flag"),
+        )
+}
+
+fn legend_entry(e: &LegendEntry) -> Group {
+    let (x, y) = (e.x, e.y);
+    let mut g = Group::new().set("class", "gantt-legend-entry");
+    g = match e.kind {
+        LegendKind::Status(s) => g.add(swatch(x, y, 14.0, 10.0, s)),
+        LegendKind::Planned => g.add(rect(x, y + 3.0, 14.0, 5.0, "gantt-ghost")),
+        LegendKind::Progress => g
+            .add(rect(x, y, 14.0, 10.0, "gantt-bar gantt-not-started"))
+            .add(rect(x, y + 3.0, 9.0, 4.0, "gantt-progress")),
+        LegendKind::Milestone => g.add(diamond(
+            x + 7.0,
+            y + 5.0,
+            6.0,
+            "gantt-bar gantt-milestone gantt-on-track",
+        )),
+        LegendKind::Critical => g.add(Group::new().set("class", "gantt-critical").add(rect(
+            x + 1.0,
+            y + 1.0,
+            12.0,
+            8.0,
+            "gantt-bar gantt-not-started",
+        ))),
+        LegendKind::Deadline => g.add(deadline(x + 7.0, y + 2.0, 7.0)),
+        LegendKind::Dependency | LegendKind::CriticalDependency => {
+            let crit = e.kind == LegendKind::CriticalDependency;
+            g.add(
+                Polyline::new()
+                    .set(
+                        "points",
+                        format!(
+                            "{},{} {},{} {},{}",
+                            num(x),
+                            num(y + 1.0),
+                            num(x + 4.0),
+                            num(y + 1.0),
+                            num(x + 4.0),
+                            num(y + 8.0)
+                        ),
+                    )
+                    .set(
+                        "class",
+                        if crit {
+                            "gantt-arrow gantt-arrow-critical"
+                        } else {
+                            "gantt-arrow"
+                        },
+                    )
+                    .set("fill", "none"),
+            )
+            .add(
+                Polyline::new()
+                    .set(
+                        "points",
+                        format!(
+                            "{},{} {},{}",
+                            num(x + 4.0),
+                            num(y + 8.0),
+                            num(x + 14.0),
+                            num(y + 8.0)
+                        ),
+                    )
+                    .set(
+                        "class",
+                        if crit {
+                            "gantt-arrow gantt-arrow-critical"
+                        } else {
+                            "gantt-arrow"
+                        },
+                    )
+                    .set("fill", "none")
+                    .set(
+                        "marker-end",
+                        if crit {
+                            "url(#gantt-arrowhead-critical)"
+                        } else {
+                            "url(#gantt-arrowhead)"
+                        },
+                    ),
+            )
+        }
+        LegendKind::AsOf => g.add(vline(
+            x + 7.0,
+            y - 2.0,
+            y + 12.0,
+            "gantt-marker gantt-marker-asof",
+        )),
+        LegendKind::NonWorking => g.add(rect(x, y - 2.0, 14.0, 14.0, "gantt-shade")),
+    };
+    g.add(text(&e.label, "gantt-legend-label"))
+}

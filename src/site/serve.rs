@@ -1,0 +1,498 @@
+//! `serve`: build in memory, serve on loopback, rebuild on change, reload the
+//! open pages.
+//!
+//! The site is rendered into memory (never into the output folder), with
+//! drafts included. A small script, injected only here, listens on a
+//! server-sent-events stream and reloads the page after each rebuild. When
+//! the content has errors, the last good build keeps being served and every
+//! page carries an overlay listing the diagnostics (escaped), which the next
+//! good build clears. Requests are answered only for a loopback `Host`, paths
+//! are looked up in the in-memory site (no file system access, `..` refused),
+//! and no CORS header is ever sent.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use notify_debouncer_full::new_debouncer;
+use notify_debouncer_full::notify::RecursiveMode;
+use tokio::sync::broadcast;
+
+use super::{analyze_dir, render_site, theme_root};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+
+/// Where the live-reload endpoints live (never a content path: ids cannot start with `_`).
+const LIVE_PREFIX: &str = "/__tpm_site/";
+const LIVE_JS: &str = "(function(){var s=new EventSource('/__tpm_site/events');s.onmessage=function(){location.reload();};})();\n";
+
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    pub content: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot watch {path}: {message}")]
+    Watch { path: PathBuf, message: String },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The site as served now.
+#[derive(Default)]
+pub struct Live {
+    files: Files,
+    /// The overlay shown on every page while the content has errors.
+    overlay: Option<String>,
+    /// Bumped on every rebuild.
+    pub version: u64,
+}
+
+/// Shared state of the server.
+#[derive(Clone)]
+pub struct Shared {
+    live: Arc<RwLock<Live>>,
+    reload: broadcast::Sender<u64>,
+    allowed_hosts: Arc<Vec<String>>,
+}
+
+/// An in-memory site: path to bytes.
+pub type Files = HashMap<String, Arc<Vec<u8>>>;
+
+/// Builds `content` into memory: the files (with the live script injected)
+/// and the warnings, or every diagnostic when the content has errors.
+pub fn build_in_memory(content: &Path) -> Result<(Files, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut diags = Diagnostics::new();
+    let analyzed = match analyze_dir(content, None, true, &mut diags) {
+        Ok(Some(a)) => a,
+        Ok(None) => return Err(diags.into_sorted()),
+        Err(e) => {
+            let file: Arc<str> = Arc::from("");
+            diags.file_error(&file, e.to_string());
+            return Err(diags.into_sorted());
+        }
+    };
+    let files = match render_site(&analyzed, Some(&theme_root(content))) {
+        Ok(f) => f,
+        Err(e) => {
+            let file: Arc<str> = Arc::from("");
+            diags.file_error(&file, e.to_string());
+            return Err(diags.into_sorted());
+        }
+    };
+    let map = files
+        .into_iter()
+        .map(|f| {
+            let bytes = if f.path.ends_with(".html") {
+                inject_live(&f.bytes)
+            } else {
+                f.bytes
+            };
+            (f.path, Arc::new(bytes))
+        })
+        .collect();
+    Ok((map, diags.into_sorted()))
+}
+
+/// Adds the reload script and lets the page's CSP allow it (serve only).
+fn inject_live(html: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    let csp = "http-equiv=\"Content-Security-Policy\" content=\"";
+    let text = text.replacen(
+        csp,
+        &format!("{csp}script-src 'self'; connect-src 'self'; "),
+        1,
+    );
+    let script = format!("<script src=\"{LIVE_PREFIX}live.js\"></script>");
+    match text.rfind("</body>") {
+        Some(at) => format!("{}{script}{}", &text[..at], &text[at..]).into_bytes(),
+        None => format!("{text}{script}").into_bytes(),
+    }
+}
+
+/// The error overlay: every diagnostic, escaped.
+fn overlay_html(diags: &[Diagnostic], content: &Path) -> String {
+    let mut out = String::from(
+        "<div id=\"tpm-site-overlay\" role=\"alert\" class=\"tpm-overlay\"><p><strong>The content has errors; this is the last good build.</strong> Fix the files below and the page reloads.</p><pre>",
+    );
+    for d in diags.iter().filter(|d| d.severity == Severity::Error) {
+        out.push_str(&escape(&d.display(content).to_string()));
+        out.push('\n');
+    }
+    out.push_str("</pre></div>");
+    out
+}
+
+fn escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+impl Shared {
+    pub fn new(allowed_hosts: Vec<String>) -> Shared {
+        let (reload, _) = broadcast::channel(16);
+        Shared {
+            live: Arc::new(RwLock::new(Live::default())),
+            reload,
+            allowed_hosts: Arc::new(allowed_hosts),
+        }
+    }
+
+    /// Rebuilds and swaps in the result (or the overlay); returns the diagnostics.
+    pub fn rebuild(&self, content: &Path) -> Vec<Diagnostic> {
+        let result = build_in_memory(content);
+        let mut live = self.live.write().unwrap_or_else(|e| e.into_inner());
+        let diags = match result {
+            Ok((files, diags)) => {
+                live.files = files;
+                live.overlay = None;
+                diags
+            }
+            Err(diags) => {
+                live.overlay = Some(overlay_html(&diags, content));
+                diags
+            }
+        };
+        live.version += 1;
+        let _ = self.reload.send(live.version);
+        diags
+    }
+}
+
+/// Runs the server until interrupted.
+pub fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    rt.block_on(serve_async(opts.clone(), None))
+}
+
+/// The server; `ready` receives the bound address (for tests and the port-0 case).
+pub async fn serve_async(
+    opts: ServeOptions,
+    ready: Option<tokio::sync::oneshot::Sender<SocketAddr>>,
+) -> Result<(), ServeError> {
+    let addr = SocketAddr::new(opts.bind, opts.port);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    let local = listener.local_addr()?;
+    let mut hosts = vec![
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "[::1]".to_string(),
+        opts.bind.to_string(),
+    ];
+    if let IpAddr::V6(v6) = opts.bind {
+        hosts.push(format!("[{v6}]"));
+    }
+    let shared = Shared::new(hosts);
+    let started = Instant::now();
+    let diags = shared.rebuild(&opts.content);
+    report(&diags, &opts.content, started.elapsed());
+
+    // Watch content/ and themes/, rebuild debounced.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let mut debouncer = new_debouncer(
+        Duration::from_millis(120),
+        None,
+        move |res: notify_debouncer_full::DebounceEventResult| {
+            if res.is_ok() {
+                let _ = tx.send(());
+            }
+        },
+    )
+    .map_err(|e| ServeError::Watch {
+        path: opts.content.clone(),
+        message: e.to_string(),
+    })?;
+    debouncer
+        .watch(&opts.content, RecursiveMode::Recursive)
+        .map_err(|e| ServeError::Watch {
+            path: opts.content.clone(),
+            message: e.to_string(),
+        })?;
+    let themes = theme_root(&opts.content);
+    if themes.is_dir() {
+        let _ = debouncer.watch(&themes, RecursiveMode::Recursive);
+    }
+    let rebuilder = shared.clone();
+    let content = opts.content.clone();
+    tokio::spawn(async move {
+        while rx.recv().await.is_some() {
+            while rx.try_recv().is_ok() {}
+            let s = rebuilder.clone();
+            let c = content.clone();
+            let started = Instant::now();
+            if let Ok(diags) = tokio::task::spawn_blocking(move || s.rebuild(&c)).await {
+                report(&diags, &content, started.elapsed());
+            }
+        }
+    });
+
+    let shown = if local.ip().is_unspecified() {
+        SocketAddr::new([127, 0, 0, 1].into(), local.port())
+    } else {
+        local
+    };
+    println!(
+        "Serving {} at http://{shown}/ (drafts shown; Ctrl-C to stop)",
+        opts.content.display()
+    );
+    if let Some(r) = ready {
+        let _ = r.send(local);
+    }
+    let app = axum::Router::new().fallback(handle).with_state(shared);
+    axum::serve(listener, app).await?;
+    drop(debouncer);
+    Ok(())
+}
+
+fn report(diags: &[Diagnostic], content: &Path, took: Duration) {
+    for d in diags {
+        eprintln!("{}", d.display(content));
+    }
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if errors > 0 {
+        eprintln!("rebuild failed with {errors} error(s); still serving the last good build");
+    } else {
+        println!("rebuilt in {} ms", took.as_millis());
+    }
+}
+
+async fn handle(State(shared): State<Shared>, req: Request<Body>) -> Response {
+    if !host_allowed(req.headers(), &shared.allowed_hosts) {
+        return plain(
+            StatusCode::FORBIDDEN,
+            "forbidden: this server answers only for localhost\n",
+        );
+    }
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+    }
+    let raw_path = req.uri().path();
+    if let Some(rest) = raw_path.strip_prefix(LIVE_PREFIX) {
+        return match rest {
+            "live.js" => with_type(
+                StatusCode::OK,
+                "text/javascript; charset=utf-8",
+                LIVE_JS.as_bytes().to_vec(),
+            ),
+            "events" => events(&shared).into_response(),
+            _ => plain(StatusCode::NOT_FOUND, "not found\n"),
+        };
+    }
+    let Some(path) = site_path(raw_path) else {
+        return plain(StatusCode::BAD_REQUEST, "bad path\n");
+    };
+    let live = shared.live.read().unwrap_or_else(|e| e.into_inner());
+    let (status, key) = if live.files.contains_key(&path) {
+        (StatusCode::OK, path)
+    } else if live.files.contains_key(&format!("{path}/index.html")) {
+        (StatusCode::OK, format!("{path}/index.html"))
+    } else {
+        (StatusCode::NOT_FOUND, "404.html".to_string())
+    };
+    let Some(bytes) = live.files.get(&key) else {
+        return plain(StatusCode::NOT_FOUND, "not found\n");
+    };
+    let ctype = content_type(&key);
+    let body = match (&live.overlay, key.ends_with(".html")) {
+        (Some(overlay), true) => with_overlay(bytes, overlay),
+        _ => bytes.as_ref().clone(),
+    };
+    with_type(status, ctype, body)
+}
+
+fn events(
+    shared: &Shared,
+) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>> + use<>> {
+    use tokio_stream::StreamExt;
+    let stream = tokio_stream::wrappers::BroadcastStream::new(shared.reload.subscribe())
+        .filter_map(|v| v.ok().map(|v| Ok(Event::default().data(v.to_string()))));
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// Accepts only requests whose `Host` is loopback or the bind address (DNS-rebinding defence).
+fn host_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let name = if host.starts_with('[') {
+        host.split_once(']')
+            .map(|(h, _)| format!("{h}]"))
+            .unwrap_or_default()
+    } else {
+        host.split(':').next().unwrap_or("").to_string()
+    };
+    allowed.iter().any(|a| a.eq_ignore_ascii_case(&name))
+}
+
+/// The site file for a URL path: percent-decoded, `index.html` for folders;
+/// `None` for anything that tries to leave the site.
+pub fn site_path(raw: &str) -> Option<String> {
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()?;
+    if decoded.contains('\\') || decoded.contains('\0') {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return None,
+            s if s.starts_with('.') && s != ".nojekyll" => return None,
+            s => parts.push(s),
+        }
+    }
+    let mut path = parts.join("/");
+    if path.is_empty() || decoded.ends_with('/') {
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str("index.html");
+    }
+    Some(path)
+}
+
+fn with_overlay(page: &[u8], overlay: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(page);
+    match text
+        .find("<body")
+        .and_then(|i| text[i..].find('>').map(|j| i + j + 1))
+    {
+        Some(at) => format!("{}{overlay}{}", &text[..at], &text[at..]).into_bytes(),
+        None => format!("{overlay}{text}").into_bytes(),
+    }
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "xml" => "application/xml",
+        "ics" => "text/calendar; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn with_type(status: StatusCode, ctype: &'static str, body: Vec<u8>) -> Response {
+    let mut resp = (status, body).into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    resp
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    with_type(
+        status,
+        "text/plain; charset=utf-8",
+        text.as_bytes().to_vec(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_map_to_site_files_and_traversal_is_refused() {
+        assert_eq!(site_path("/").as_deref(), Some("index.html"));
+        assert_eq!(
+            site_path("/reports/2027-01-29/").as_deref(),
+            Some("reports/2027-01-29/index.html")
+        );
+        assert_eq!(
+            site_path("/assets/style.css").as_deref(),
+            Some("assets/style.css")
+        );
+        for bad in [
+            "/../etc/passwd",
+            "/a/../../b",
+            "/%2e%2e/x",
+            "/%2E%2E%2Fsecret",
+            "/a%5c..%5cb",
+            "/.tpm-site",
+            "/x%00",
+        ] {
+            assert_eq!(site_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_loopback_hosts_are_answered() {
+        let allowed = vec![
+            "localhost".to_string(),
+            "127.0.0.1".to_string(),
+            "[::1]".to_string(),
+        ];
+        let mut h = HeaderMap::new();
+        for (host, ok) in [
+            ("localhost:1111", true),
+            ("127.0.0.1:8080", true),
+            ("[::1]:1111", true),
+            ("evil.example:1111", false),
+            ("localhost.evil.example", false),
+        ] {
+            h.insert(header::HOST, HeaderValue::from_str(host).unwrap());
+            assert_eq!(host_allowed(&h, &allowed), ok, "{host}");
+        }
+        assert!(!host_allowed(&HeaderMap::new(), &allowed));
+    }
+
+    #[test]
+    fn live_script_is_injected_and_allowed_by_the_page_policy() {
+        let page = b"<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\"></head><body><p>x</p></body></html>";
+        let out = String::from_utf8(inject_live(page)).unwrap();
+        assert!(
+            out.contains("content=\"script-src 'self'; connect-src 'self'; default-src 'none'\""),
+            "{out}"
+        );
+        assert!(
+            out.contains("<script src=\"/__tpm_site/live.js\"></script></body>"),
+            "{out}"
+        );
+        let overlaid = String::from_utf8(with_overlay(out.as_bytes(), "<div>O</div>")).unwrap();
+        assert!(overlaid.contains("<body><div>O</div><p>"), "{overlaid}");
+    }
+}

@@ -1,0 +1,335 @@
+//! The real binary: build the example, refuse dangerous outputs, keep the old
+//! site on failure, and produce byte-identical output twice.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn tpm() -> Command {
+    Command::cargo_bin("tpm-site").unwrap()
+}
+
+fn build(content: &Path, output: &Path) -> assert_cmd::assert::Assert {
+    tpm()
+        .arg("build")
+        .arg("--content")
+        .arg(content)
+        .arg("--output")
+        .arg(output)
+        .assert()
+}
+
+#[test]
+fn builds_the_example_program_and_says_where() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let assert = build(&common::root().join("content"), &out).success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("Built ") && stdout.contains("index.html"),
+        "{stdout}"
+    );
+    for page in [
+        "index.html",
+        "program.json",
+        "charter/index.html",
+        "dependencies/index.html",
+        "risks/index.html",
+        "decisions/index.html",
+        "reports/index.html",
+        "reports/2027-04-09/index.html",
+        "teams/index.html",
+        "deliverables/auth-api-v2/index.html",
+        "pages/communication-plan/index.html",
+        ".nojekyll",
+    ] {
+        assert!(out.join(page).is_file(), "{page} missing");
+    }
+    // Nothing private leaves the machine.
+    let stakeholders =
+        fs::read_to_string(common::root().join("content/stakeholders.yaml")).unwrap();
+    let emails: Vec<&str> = stakeholders
+        .split_whitespace()
+        .filter(|w| w.contains('@'))
+        .collect();
+    assert!(!emails.is_empty());
+    for (path, bytes) in common::snapshot_tree(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        for e in &emails {
+            assert!(!text.contains(e), "{e} leaked into {path}");
+        }
+    }
+}
+
+#[test]
+fn runs_from_the_repo_root_with_no_arguments() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::root().join("content"), &tmp.path().join("content"));
+    tpm()
+        .current_dir(tmp.path())
+        .arg("build")
+        .assert()
+        .success();
+    assert!(tmp.path().join("public/index.html").is_file());
+    assert!(tmp.path().join("public/.tpm-site").is_file());
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    build(&common::root().join("content"), &a).success();
+    build(&common::root().join("content"), &b).success();
+    let (ta, tb) = (common::snapshot_tree(&a), common::snapshot_tree(&b));
+    assert!(ta.len() > 50, "{} files", ta.len());
+    assert_eq!(ta.len(), tb.len());
+    for ((pa, ba), (pb, bb)) in ta.iter().zip(&tb) {
+        assert_eq!(pa, pb);
+        assert!(ba == bb, "{pa} differs between builds");
+    }
+}
+
+#[test]
+fn a_failing_build_leaves_the_previous_output_intact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    common::copy_dir(&common::root().join("content"), &content);
+    let out = tmp.path().join("public");
+    build(&content, &out).success();
+    let before = common::snapshot_tree(&out);
+    // Break a deliverable: unknown dependency.
+    let path = content.join("deliverables/identity.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        text.replacen("depends_on: [", "depends_on: [no-such-item, ", 1),
+    )
+    .unwrap();
+    let assert = build(&content, &out).code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("deliverables/identity.yaml:")
+            && stderr.contains("unknown item `no-such-item`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(
+        common::snapshot_tree(&out),
+        before,
+        "previous output must be byte-identical"
+    );
+    let leftovers: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        2,
+        "no temporary folders left: {leftovers:?}"
+    );
+}
+
+#[test]
+fn dangerous_outputs_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("site/content");
+    common::copy_dir(&common::root().join("content"), &content);
+    let foreign = tmp.path().join("docs");
+    fs::create_dir(&foreign).unwrap();
+    fs::write(foreign.join("keep.txt"), "mine").unwrap();
+    for bad in [
+        content.clone(),
+        content.join("public"),
+        tmp.path().join("site"),
+        Path::new("/").to_path_buf(),
+        foreign.clone(),
+    ] {
+        let assert = build(&content, &bad).code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains("refusing to write"),
+            "{}: {stderr}",
+            bad.display()
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(foreign.join("keep.txt")).unwrap(),
+        "mine"
+    );
+    // The current folder and the home folder.
+    tpm()
+        .current_dir(tmp.path().join("site"))
+        .args(["build", "--output", "."])
+        .assert()
+        .code(2);
+    let home = tmp.path().join("home");
+    fs::create_dir(&home).unwrap();
+    tpm()
+        .current_dir(tmp.path().join("site"))
+        .env("HOME", &home)
+        .args(["build", "--output"])
+        .arg(&home)
+        .assert()
+        .code(2);
+    assert_eq!(fs::read_dir(&home).unwrap().count(), 0);
+}
+
+#[test]
+fn check_reports_errors_with_exit_code_1_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    common::copy_dir(&common::fixture("valid/spec-example/content"), &content);
+    tpm()
+        .arg("check")
+        .arg("--content")
+        .arg(&content)
+        .assert()
+        .success();
+    fs::write(
+        content.join("risks.yaml"),
+        "- id: r1\n  title: T\n  probability: 9\n  impact: 2\n",
+    )
+    .unwrap();
+    let assert = tpm().current_dir(tmp.path()).arg("check").assert().code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.starts_with("content/risks.yaml:3:16: error: `probability` is 9, out of range"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("\n  help: use a value from 1 to 5"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_dir(tmp.path()).unwrap().count(),
+        1,
+        "check writes nothing"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_explains() {
+    tpm()
+        .args(["build", "--as-of", "2027-02-30"])
+        .assert()
+        .code(2);
+    tpm().args(["frobnicate"]).assert().code(2);
+    let assert = tpm().arg("--help").assert().success();
+    let help = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(
+        help.contains("Exit codes") && help.contains("build") && help.contains("check"),
+        "{help}"
+    );
+    tpm()
+        .args(["build", "--content", "/no/such/folder", "--output"])
+        .arg(tempfile::tempdir().unwrap().path().join("o"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn as_of_builds_the_program_at_an_earlier_date() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    tpm()
+        .arg("build")
+        .arg("--content")
+        .arg(common::root().join("content"))
+        .arg("--output")
+        .arg(&out)
+        .args(["--as-of", "2027-02-12"])
+        .assert()
+        .success();
+    let j: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("program.json")).unwrap()).unwrap();
+    assert_eq!(j["program"]["as_of"], "2027-02-12");
+    assert_eq!(
+        j["reports"].as_array().unwrap().last().unwrap()["date"],
+        "2027-02-12"
+    );
+}
+
+#[test]
+fn new_scaffolds_a_repo_that_builds_as_is_with_a_valid_pages_workflow() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("my-program");
+    tpm().arg("new").arg(&dir).assert().success();
+    tpm().current_dir(&dir).arg("build").assert().success();
+    assert!(dir.join("public/index.html").is_file());
+    // Content equals this repository's example, file for file.
+    let ours = common::snapshot_tree(&common::root().join("content"));
+    assert_eq!(
+        common::snapshot_tree(&dir.join("content")),
+        ours,
+        "scaffold lists every example file"
+    );
+    // The workflow is valid YAML with the jobs GitHub Pages needs.
+    let wf = fs::read_to_string(dir.join(".github/workflows/pages.yml")).unwrap();
+    let root = tpm_site::content::yaml::parse(&wf, 0).expect("workflow parses as YAML");
+    let text = format!("{root:?}");
+    for needle in [
+        "actions/checkout",
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+        "pages: write",
+        "id-token",
+    ] {
+        let key = needle.split(':').next().unwrap();
+        assert!(text.contains(key), "{needle} in workflow");
+    }
+    assert!(wf.contains("tpm-site build --base-url"), "{wf}");
+    // Never overwrites.
+    let assert = tpm().arg("new").arg(&dir).assert().code(2);
+    assert!(String::from_utf8_lossy(&assert.get_output().stderr).contains("not empty"));
+}
+
+#[test]
+fn check_formats_for_tools_and_github() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    common::copy_dir(&common::fixture("valid/spec-example/content"), &content);
+    fs::write(
+        content.join("risks.yaml"),
+        "- id: r1\n  title: T\n  probability: 9\n  impact: 2\n",
+    )
+    .unwrap();
+    let out = tpm()
+        .current_dir(tmp.path())
+        .args(["check", "--format", "json"])
+        .assert()
+        .code(1);
+    let j: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(j["errors"], 1);
+    assert_eq!(j["diagnostics"][0]["file"], "content/risks.yaml");
+    assert_eq!(j["diagnostics"][0]["line"], 3);
+    assert_eq!(j["diagnostics"][0]["col"], 16);
+    let out = tpm()
+        .current_dir(tmp.path())
+        .args(["check", "--format", "github"])
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        stdout.starts_with(
+            "::error file=content/risks.yaml,line=3,col=16,title=tpm-site::`probability` is 9"
+        ),
+        "{stdout}"
+    );
+    // Warnings pass unless denied.
+    fs::write(content.join("risks.yaml"), "").unwrap();
+    fs::write(content.join("notes.txt"), "stray").unwrap();
+    tpm()
+        .current_dir(tmp.path())
+        .arg("check")
+        .assert()
+        .success();
+    tpm()
+        .current_dir(tmp.path())
+        .args(["check", "--deny-warnings"])
+        .assert()
+        .code(1);
+}
