@@ -8,13 +8,15 @@
 //! nothing. Day arithmetic is done in working-day ordinals ([`WorkDay`]) of the
 //! program calendar; dates appear only at the edges.
 //!
-//! The flow is: [`plan`] once per program (dependency order, cycles, planned
+//! The flow is: [`plan()`] once per program (dependency order, cycles, planned
 //! dates), then [`states`] (the merged report updates as of every report,
 //! computed incrementally), then [`analyze`] for any one state.
 
+pub mod changes;
 mod dates;
 mod graph;
 mod plan;
+pub mod register;
 mod risks;
 mod schedule;
 mod state;

@@ -1,7 +1,7 @@
 //! The planned schedule: dependency order, cycle errors and planned dates.
 //!
 //! Planned dates follow the spec's date forms (dates were already snapped to
-//! working days by the resolver; this module works in [`WorkDay`] ordinals):
+//! working days by the resolver; this module works in [`WorkDay`](crate::model::WorkDay) ordinals):
 //!
 //! | given            | planned start                 | planned finish          |
 //! |------------------|-------------------------------|-------------------------|

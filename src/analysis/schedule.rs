@@ -21,7 +21,7 @@ use crate::model::{ItemIx, ItemKind, Program, Status, WorkDay};
 
 /// Every derived fact of the program as of `state`.
 ///
-/// `plan` must come from [`super::plan`] on the same program; `state` from
+/// `plan` must come from [`super::plan()`] on the same program; `state` from
 /// [`super::states`] or [`super::state_as_of`] on it.
 pub fn analyze(program: &Program, plan: &Plan, state: &State) -> Snapshot {
     let cal = &program.meta.calendar;
@@ -348,6 +348,38 @@ mod tests {
         );
         assert!(snap.items.iter().all(|r| r.deadline_slack == -2));
         assert_eq!(ids(&p, &snap.critical_path), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn forecasts_and_late_dates_cross_weekends_and_holidays() {
+        // Mon 2027-01-18 is a holiday; a's forecast on Sunday means Friday.
+        let p = Kit::new(d(2027, 1, 4), d(2027, 1, 22))
+            .holidays(&[d(2027, 1, 18)])
+            .teams(&["x"])
+            .dur("a", "x", &[], 5)
+            .dur("b", "x", &["a"], 2)
+            .report(d(2027, 1, 6), vec![("a", upd().forecast(d(2027, 1, 17)))])
+            .build();
+        let (_, snap) = run(&p);
+        assert_eq!(
+            forecast(&p, &snap, "a"),
+            (d(2027, 1, 4), d(2027, 1, 15), None, 5)
+        );
+        assert_eq!(
+            forecast(&p, &snap, "b"),
+            (d(2027, 1, 19), d(2027, 1, 20), some("a"), 5)
+        );
+        assert_eq!(
+            late(&p, &snap, "b"),
+            (d(2027, 1, 21), d(2027, 1, 22), 2, true)
+        );
+        // a may finish up to Wed 20th (Tue 19th and Wed 20th are its 2 days of
+        // float), so start 5 working days before: Wed 13th, over the holiday.
+        assert_eq!(
+            late(&p, &snap, "a"),
+            (d(2027, 1, 13), d(2027, 1, 20), 2, true)
+        );
+        assert_eq!(snap.end_slack, 2);
     }
 
     #[test]

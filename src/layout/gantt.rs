@@ -1316,56 +1316,31 @@ pub fn layout_gantt(program: &Program, snap: &Snapshot, opts: &GanttOptions) -> 
         x0: PLOT_X0 + PAD,
         ppd: plot_width() / (d1 - d0).max(1) as f64,
     };
-    // Each label goes right of its line (left of it near the chart's right
-    // edge) in the first lane where it overlaps no label and no other
-    // marker's line (a line runs from its own lane down to the rows).
-    let mut placed: Vec<(MarkerKind, f64, bool, Label, usize)> = Vec::new();
+    // Each label goes right of its line (or left of it) in a lane above the
+    // axis, so that no two labels overlap and no marker's line (which runs
+    // from its own lane down to the rows) crosses another marker's label.
+    // With at most four markers, every assignment is tried: fewest lanes
+    // first, then lowest lanes, then labels right of their lines.
     let mut specs: Vec<_> = marker_specs
         .into_iter()
         .filter(|m| map.contains_edge(m.1))
-        .map(|(k, d, late, text)| (map.raw(d), k, late, text))
+        .map(|(k, d, late, text)| {
+            let mut label = Label::new(text, 0.0, 0.0, FONT_AXIS);
+            label.bold = k == MarkerKind::AsOf || late;
+            (map.raw(d), k, late, label)
+        })
         .collect();
     specs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    for (x, kind, late, text) in specs {
-        let mut label = Label::new(text, x + 3.0, 0.0, FONT_AXIS);
-        label.bold = kind == MarkerKind::AsOf || late;
-        let w = label.width();
-        let right_side = x + 3.0 + w <= WIDTH - 2.0;
-        let left_side = x - 3.0 - w >= 2.0;
-        let mut sides: Vec<f64> = Vec::new();
-        if right_side {
-            sides.push(x + 3.0);
-        }
-        if left_side {
-            sides.push(x - 3.0 - w);
-        }
-        if sides.is_empty() {
-            sides.push((WIDTH - 2.0 - w).max(2.0));
-        }
-        let fits = |left: f64, lane: usize| {
-            placed.iter().all(|(_, px, _, pl, plane)| {
-                let (pl0, _, pl1, _) = pl.bbox();
-                if *plane == lane {
-                    left + w + LABEL_GAP <= pl0 || pl1 + LABEL_GAP <= left
-                } else if *plane < lane {
-                    *px < left - 2.0 || *px > left + w + 2.0
-                } else {
-                    x < pl0 - 2.0 || x > pl1 + 2.0
-                }
-            })
-        };
-        let max_lane = placed.len();
-        let choice = (0..=max_lane)
-            .find_map(|lane| {
-                sides
-                    .iter()
-                    .find(|&&left| fits(left, lane))
-                    .map(|&left| (left, lane))
-            })
-            .unwrap_or((sides[0], max_lane));
-        label.x = choice.0;
-        placed.push((kind, x, late, label, choice.1));
-    }
+    let lanes_for =
+        assign_marker_lanes(&specs.iter().map(|s| (s.0, s.3.width())).collect::<Vec<_>>());
+    let placed: Vec<(MarkerKind, f64, bool, Label, usize)> = specs
+        .into_iter()
+        .zip(lanes_for)
+        .map(|((x, kind, late, mut label), (left, lane))| {
+            label.x = left;
+            (kind, x, late, label, lane)
+        })
+        .collect();
     let lanes = placed.iter().map(|p| p.4 + 1).max().unwrap_or(1) as f64;
     let header_y = TOP + lanes * LANE_H;
     let axis = build_axis(scale, &map, header_y);
@@ -1499,6 +1474,97 @@ pub fn layout_gantt(program: &Program, snap: &Snapshot, opts: &GanttOptions) -> 
         legend,
         empty,
     }
+}
+
+/// Label placement for vertical markers at `(x, label width)`, sorted by x:
+/// `(label left, lane)` for each. See [`layout_gantt`].
+fn assign_marker_lanes(markers: &[(f64, f64)]) -> Vec<(f64, usize)> {
+    let n = markers.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    // Options per marker: (left, is_left_side), clamped inside the canvas.
+    let options: Vec<Vec<(f64, bool)>> = markers
+        .iter()
+        .map(|&(x, w)| {
+            let mut o = Vec::new();
+            if x + 3.0 + w <= WIDTH - 2.0 {
+                o.push((x + 3.0, false));
+            }
+            if x - 3.0 - w >= 2.0 {
+                o.push((x - 3.0 - w, true));
+            }
+            if o.is_empty() {
+                o.push(((WIDTH - 2.0 - w).max(2.0), true));
+            }
+            o
+        })
+        .collect();
+    let ok = |i: usize, (li, ai): (f64, usize), j: usize, (lj, aj): (f64, usize), strict: bool| {
+        let (xi, wi) = markers[i];
+        let (xj, wj) = markers[j];
+        if ai == aj {
+            li + wi + LABEL_GAP <= lj || lj + wj + LABEL_GAP <= li
+        } else if !strict {
+            true
+        } else if ai < aj {
+            xi < lj - 2.0 || xi > lj + wj + 2.0
+        } else {
+            xj < li - 2.0 || xj > li + wi + 2.0
+        }
+    };
+    // Depth-first over (option, lane) per marker; keep the best complete assignment.
+    type Key = (usize, usize, usize);
+    let mut best: Option<(Key, Vec<(f64, usize)>)> = None;
+    for strict in [true, false] {
+        let mut stack: Vec<(usize, usize)> = Vec::new(); // (option index, lane) per marker
+        let mut chosen: Vec<(f64, usize, bool)> = Vec::new();
+        let total = |i: usize| options[i].len() * n;
+        let mut next = 0usize; // candidate index for the current depth
+        loop {
+            let depth = chosen.len();
+            if depth == n {
+                let key = (
+                    chosen.iter().map(|c| c.1).max().unwrap_or(0),
+                    chosen.iter().map(|c| c.1).sum(),
+                    chosen.iter().filter(|c| c.2).count(),
+                );
+                if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                    best = Some((key, chosen.iter().map(|c| (c.0, c.1)).collect()));
+                }
+            } else if next < total(depth) {
+                let (oi, lane) = (next % options[depth].len(), next / options[depth].len());
+                next += 1;
+                let (left, is_left) = options[depth][oi];
+                if (0..depth)
+                    .all(|j| ok(depth, (left, lane), j, (chosen[j].0, chosen[j].1), strict))
+                {
+                    stack.push((oi, next));
+                    chosen.push((left, lane, is_left));
+                    next = 0;
+                }
+                continue;
+            }
+            // Backtrack.
+            match stack.pop() {
+                Some((_, resume)) => {
+                    chosen.pop();
+                    next = resume;
+                }
+                None => break,
+            }
+        }
+        if best.is_some() {
+            break;
+        }
+    }
+    best.map(|(_, v)| v).unwrap_or_else(|| {
+        options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o[0].0, i))
+            .collect()
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -1803,4 +1869,820 @@ fn describe(
         ));
     }
     (title, text)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use jiff::civil::date;
+
+    use super::*;
+    use crate::analysis::TeamFacts;
+    use crate::content::yaml::Pos;
+    use crate::diagnostics::Diagnostics;
+    use crate::model::*;
+
+    // ----- fixtures ------------------------------------------------------
+
+    fn loc() -> Loc {
+        Loc {
+            file: Arc::from("test.yaml"),
+            pos: Pos { line: 1, col: 1 },
+        }
+    }
+
+    /// Writes a content folder from `(path, text)` pairs and analyses it.
+    pub(crate) fn analyzed(files: &[(&str, &str)]) -> (tempfile::TempDir, crate::site::Analyzed) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, text).expect("write");
+        }
+        let mut diags = Diagnostics::new();
+        let a = crate::site::analyze_dir(dir.path(), None, false, &mut diags)
+            .expect("load")
+            .unwrap_or_else(|| panic!("content errors: {:?}", diags.iter().collect::<Vec<_>>()));
+        (dir, a)
+    }
+
+    /// A three-team program: a slipping chain, a milestone, a report on 2027-03-05.
+    pub(crate) fn tiny() -> (tempfile::TempDir, crate::site::Analyzed) {
+        analyzed(&[
+            (
+                "program.yaml",
+                "name: Tiny\nobjective: Ship.\nstart: 2027-03-01\nend: 2027-03-31\n",
+            ),
+            (
+                "teams.yaml",
+                "- id: core\n  name: Core Team\n  lead: A\n  color: \"#3b82f6\"\n\
+                 - id: web\n  name: Web Team\n  lead: B\n  color: \"#8b5cf6\"\n",
+            ),
+            (
+                "deliverables/core.yaml",
+                "- id: api\n  name: API\n  owner: core\n  start: 2027-03-01\n  due: 2027-03-05\n\
+                 - id: sdk\n  name: SDK\n  owner: core\n  depends_on: [api]\n  duration: 5d\n",
+            ),
+            (
+                "deliverables/web.yaml",
+                "- id: site\n  name: Site\n  owner: web\n  depends_on: [sdk]\n  duration: 3d\n\
+                 - id: docs\n  name: Docs\n  owner: web\n  start: 2027-03-01\n  duration: 2d\n",
+            ),
+            (
+                "milestones.yaml",
+                "- id: launch\n  name: Launch\n  date: 2027-03-22\n  depends_on: [site]\n",
+            ),
+            (
+                "reports/2027-03-05.md",
+                "---\ndate: 2027-03-05\nstatus: amber\nsummary: API slips.\nupdates:\n  \
+                 api: { status: at_risk, progress: 80, forecast: 2027-03-09 }\n  \
+                 docs: { status: done, progress: 100 }\n---\nBody.\n",
+            ),
+        ])
+    }
+
+    /// One item of a hand-built program.
+    pub(crate) struct Spec {
+        pub id: String,
+        pub team: Option<usize>,
+        pub deps: Vec<usize>,
+        pub planned: (Date, Date),
+        pub forecast: (Date, Date),
+        pub status: Status,
+        pub critical: bool,
+    }
+
+    pub(crate) fn spec(
+        id: &str,
+        team: usize,
+        planned: (Date, Date),
+        forecast: (Date, Date),
+    ) -> Spec {
+        Spec {
+            id: id.to_string(),
+            team: Some(team),
+            deps: Vec::new(),
+            planned,
+            forecast,
+            status: Status::OnTrack,
+            critical: false,
+        }
+    }
+
+    /// A program and snapshot built by hand, without analysis (for shapes the
+    /// analysis would never produce, and for size). Specs must be sorted by id.
+    pub(crate) fn hand_built(
+        start: Date,
+        end: Date,
+        teams: usize,
+        specs: Vec<Spec>,
+    ) -> (Program, Snapshot) {
+        let cal = Calendar::default();
+        let items: Vec<Item> = specs
+            .iter()
+            .map(|s| Item {
+                id: s.id.clone(),
+                kind: if s.team.is_some() {
+                    ItemKind::Deliverable
+                } else {
+                    ItemKind::Milestone
+                },
+                name: format!("Item {}", s.id),
+                owner: s.team,
+                depends_on: s.deps.clone(),
+                depends_on_locs: Vec::new(),
+                plan: PlanSpec::Deliverable {
+                    start: Some(s.planned.0),
+                    due: Some(s.planned.1),
+                    duration: None,
+                },
+                contract: None,
+                description: String::new(),
+                loc: loc(),
+            })
+            .collect();
+        let sched: Vec<ItemSchedule> = specs
+            .iter()
+            .map(|s| {
+                let slack = cal.on_or_before(s.planned.1) - cal.on_or_before(s.forecast.1);
+                ItemSchedule {
+                    planned_start: s.planned.0,
+                    planned_finish: s.planned.1,
+                    forecast_start: s.forecast.0,
+                    forecast_finish: s.forecast.1,
+                    late_start: s.forecast.0,
+                    late_finish: s.forecast.1,
+                    duration: (day_number(s.planned.1) - day_number(s.planned.0) + 1).max(0),
+                    total_float: if s.critical { 0 } else { 5 },
+                    deadline_slack: slack,
+                    critical: s.critical,
+                    status: s.status,
+                    progress: 40,
+                    note: None,
+                    pushed_by: None,
+                    slip: -slack,
+                }
+            })
+            .collect();
+        let forecast_end = sched
+            .iter()
+            .map(|s| s.forecast_finish)
+            .max()
+            .unwrap_or(start);
+        let program = Program {
+            meta: Meta {
+                name: "Hand built".into(),
+                objective: String::new(),
+                success_criteria: Vec::new(),
+                start,
+                end,
+                calendar: cal,
+                holidays: Vec::new(),
+                cadence: Cadence {
+                    days: 14,
+                    text: "2w".into(),
+                    first: None,
+                },
+                communication: Vec::new(),
+                key_risks: Vec::new(),
+                site: SiteSettings {
+                    title: "Hand built".into(),
+                    base_url: None,
+                    theme: "default".into(),
+                    cname: None,
+                },
+                loc: loc(),
+            },
+            teams: (0..teams)
+                .map(|t| Team {
+                    id: format!("team-{t:04}"),
+                    name: format!("Team {t}"),
+                    lead: "Lead".into(),
+                    color: "#10b981".into(),
+                    loc: loc(),
+                })
+                .collect(),
+            items,
+            risks: Vec::new(),
+            decisions: Vec::new(),
+            reports: Vec::new(),
+            pages: Vec::new(),
+            stakeholders: Vec::new(),
+        };
+        let snap = Snapshot {
+            as_of: start,
+            status: None,
+            report: None,
+            items: sched,
+            forecast_end,
+            min_float: 0,
+            end_slack: 0,
+            critical_path: Vec::new(),
+            teams: (0..teams)
+                .map(|_| TeamFacts {
+                    deliverables: Vec::new(),
+                    blocking_power: 0,
+                    blocks: Vec::new(),
+                    waits_on: Vec::new(),
+                })
+                .collect(),
+            detected_risks: Vec::new(),
+        };
+        (program, snap)
+    }
+
+    fn day(base: Date, n: i64) -> Date {
+        date_of_day(day_number(base) + n)
+    }
+
+    /// `n` items over `teams` teams, each depending on the previous item of its team.
+    pub(crate) fn many(n: usize, teams: usize) -> (Program, Snapshot) {
+        let start = date(2027, 1, 4);
+        let specs: Vec<Spec> = (0..n)
+            .map(|i| {
+                let s = day(start, (i as i64 * 7) % 700);
+                let f = day(s, 3 + (i as i64 % 20));
+                let mut x = spec(
+                    &format!("item-{i:06}"),
+                    i % teams,
+                    (s, f),
+                    (s, day(f, (i % 3) as i64)),
+                );
+                if i >= teams {
+                    x.deps = vec![i - teams];
+                }
+                x.critical = i % 97 == 0;
+                x.status = Status::ALL[i % 5].1;
+                x
+            })
+            .collect();
+        hand_built(start, date(2029, 1, 5), teams, specs)
+    }
+
+    fn example() -> crate::site::Analyzed {
+        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut diags = Diagnostics::new();
+        crate::site::analyze_dir(&content, None, false, &mut diags)
+            .expect("load")
+            .expect("the example program has no errors")
+    }
+
+    // ----- checks --------------------------------------------------------
+
+    fn assert_rows_disjoint(l: &GanttLayout) {
+        for w in l.rows.windows(2) {
+            assert!(
+                w[0].y + w[0].height <= w[1].y + 1e-9,
+                "rows overlap: {} and {}",
+                w[0].label.text,
+                w[1].label.text
+            );
+        }
+        for r in &l.rows {
+            assert!(r.y >= l.rows_y0 && r.y + r.height <= l.rows_y1 + 1e-9);
+            assert!(r.bar_y >= r.y && r.bar_y + r.bar_h <= r.y + r.height);
+            assert!(r.ghost_y + r.ghost_h <= r.y + r.height);
+        }
+        for w in l.bands.windows(2) {
+            assert!(w[0].y + w[0].height <= w[1].y + 1e-9);
+        }
+    }
+
+    fn assert_labels_disjoint(l: &GanttLayout) {
+        let labels = l.labels();
+        let boxes: Vec<_> = labels.iter().map(|x| (x.bbox(), &x.text)).collect();
+        for (i, ((x0, y0, x1, y1), t)) in boxes.iter().enumerate() {
+            assert!(
+                *x0 >= 0.0 && *x1 <= l.width,
+                "label {t:?} leaves the canvas: {x0}..{x1}"
+            );
+            assert!(
+                *y0 >= 0.0 && *y1 <= l.height,
+                "label {t:?} leaves the canvas vertically"
+            );
+            for ((a0, b0, a1, b1), u) in &boxes[i + 1..] {
+                let overlap = x0 < a1 && a0 < x1 && y0 < b1 && b0 < y1;
+                assert!(!overlap, "labels overlap: {t:?} and {u:?}");
+            }
+        }
+        // Marker lines cross no other marker's label.
+        for m in &l.markers {
+            for o in &l.markers {
+                if m.kind != o.kind {
+                    let (x0, y0, x1, _) = o.label.bbox();
+                    assert!(
+                        !(m.x > x0 && m.x < x1 && m.y0 < y0),
+                        "{:?} line crosses {:?} label: {:#?}",
+                        m.kind,
+                        o.kind,
+                        l.markers
+                    );
+                }
+            }
+        }
+    }
+
+    fn assert_arrows_on_edges(l: &GanttLayout) {
+        for a in &l.arrows {
+            let (p, c) = (&l.rows[a.from_row], &l.rows[a.to_row]);
+            assert_eq!(p.kind, RowKind::Item(a.from));
+            assert_eq!(c.kind, RowKind::Item(a.to));
+            let first = a.points[0];
+            let last = *a.points.last().expect("points");
+            assert_eq!(
+                first,
+                (p.forecast.x1, p.cy),
+                "arrow {}→{} starts off the provider's right edge",
+                a.from,
+                a.to
+            );
+            assert_eq!(
+                last,
+                (c.forecast.x0, c.cy),
+                "arrow {}→{} ends off the consumer's left edge",
+                a.from,
+                a.to
+            );
+            for w in a.points.windows(2) {
+                assert!(
+                    w[0].0 == w[1].0 || w[0].1 == w[1].1,
+                    "not an elbow: {:?}",
+                    a.points
+                );
+            }
+            assert!(
+                a.points
+                    .iter()
+                    .all(|&(x, _)| x >= l.plot_x0 && x <= l.plot_x1 + PAD)
+            );
+        }
+    }
+
+    fn assert_sane(l: &GanttLayout) {
+        assert_rows_disjoint(l);
+        assert_labels_disjoint(l);
+        assert_arrows_on_edges(l);
+        for r in &l.rows {
+            for v in [
+                r.forecast.x0,
+                r.forecast.x1,
+                r.planned.x0,
+                r.planned.x1,
+                r.progress_x,
+            ] {
+                assert!(v.is_finite());
+            }
+            assert!(r.forecast.x0 <= r.forecast.x1 && r.planned.x0 <= r.planned.x1);
+            assert!(r.progress_x >= r.forecast.x0 - 1e-9 && r.progress_x <= r.forecast.x1 + 1e-9);
+        }
+        assert!(l.height.is_finite() && l.height > 0.0);
+    }
+
+    fn row_of<'a>(l: &'a GanttLayout, p: &Program, id: &str) -> &'a Row {
+        let ix = p.item_index(id).expect("item");
+        l.rows
+            .iter()
+            .find(|r| r.kind == RowKind::Item(ix))
+            .expect("row")
+    }
+
+    // ----- tests ---------------------------------------------------------
+
+    #[test]
+    fn tiny_program_geometry() {
+        let (_dir, a) = tiny();
+        let (p, s) = (&a.program, &a.current);
+        let l = layout_gantt(p, s, &GanttOptions::new(s.as_of));
+        assert_sane(&l);
+        assert!(!l.rolled_up);
+        assert_eq!(l.axis.scale, Scale::Days);
+        // Milestones band first, then the teams in order.
+        let names: Vec<_> = l
+            .bands
+            .iter()
+            .filter_map(|b| b.label.as_ref().map(|x| x.text.as_str()))
+            .collect();
+        assert_eq!(names, ["Milestones", "Core Team", "Web Team"]);
+        assert_eq!(l.bands[1].color.as_deref(), Some("#3b82f6"));
+        assert_eq!(l.rows.len(), 5);
+        // Inclusive days: api is forecast Mon 03-01..Tue 03-09, 9 calendar days.
+        let api = row_of(&l, p, "api");
+        let ppd = l.axis.px_per_day;
+        assert!((api.forecast.x1 - api.forecast.x0 - 9.0 * ppd).abs() < 1e-6);
+        assert!((api.planned.x1 - api.planned.x0 - 5.0 * ppd).abs() < 1e-6);
+        // Late against its due (03-05): the deadline marker sits at the end of the due day.
+        assert_eq!(api.deadline_x, Some(api.planned.x1));
+        assert_eq!(api.status, Status::AtRisk);
+        assert!(
+            (api.progress_x - (api.forecast.x0 + 0.8 * (api.forecast.x1 - api.forecast.x0))).abs()
+                < 1e-6
+        );
+        // Docs is done and on time: no deadline marker, full progress.
+        let docs = row_of(&l, p, "docs");
+        assert_eq!(docs.deadline_x, None);
+        assert_eq!(docs.progress_x, docs.forecast.x1);
+        // The milestone is a diamond centred on the end of its day.
+        let launch = row_of(&l, p, "launch");
+        assert!(launch.milestone);
+        let cx = launch.diamond_cx.expect("diamond");
+        assert_eq!(launch.forecast.x0, cx - DIAMOND_R);
+        assert_eq!(launch.href, "milestones/launch/index.html");
+        assert_eq!(api.href, "deliverables/api/index.html");
+        // Finish-to-start arrows: api→sdk, sdk→site, site→launch.
+        assert_eq!(l.arrows.len(), 3);
+        assert_eq!(
+            api.tooltip,
+            "API — Core Team; planned 2027-03-01 → 2027-03-05; forecast 2027-03-01 → 2027-03-09; \
+             float 8; status at risk; 80% complete; misses its due date 2027-03-05 by 2 working days"
+        );
+    }
+
+    #[test]
+    fn as_of_line_sits_at_the_end_of_the_as_of_day() {
+        let (_dir, a) = tiny();
+        let (p, s) = (&a.program, &a.current);
+        for as_of in [date(2027, 3, 5), date(2027, 3, 10), date(2027, 3, 1)] {
+            let l = layout_gantt(p, s, &GanttOptions::new(as_of));
+            let m = l
+                .markers
+                .iter()
+                .find(|m| m.kind == MarkerKind::AsOf)
+                .expect("as-of marker");
+            let expected = PLOT_X0
+                + PAD
+                + (day_number(as_of) + 1 - l.axis.first_day) as f64 * l.axis.px_per_day;
+            assert!(
+                (m.x - expected).abs() < 1e-9,
+                "{as_of}: {} vs {expected}",
+                m.x
+            );
+            assert_eq!(m.y1, l.rows_y1);
+            assert!(m.label.text.contains(&as_of.to_string()));
+        }
+        // On the report date, the line meets the end of api's planned bar (due 03-05).
+        let l = layout_gantt(p, s, &GanttOptions::new(date(2027, 3, 5)));
+        let m = l
+            .markers
+            .iter()
+            .find(|m| m.kind == MarkerKind::AsOf)
+            .expect("as-of marker");
+        assert!((m.x - row_of(&l, p, "api").planned.x1).abs() < 1e-9);
+        // Program start sits on the left edge of the start day, the committed end on the right edge of the end day.
+        let start = l
+            .markers
+            .iter()
+            .find(|m| m.kind == MarkerKind::Start)
+            .expect("start");
+        assert!((start.x - row_of(&l, p, "api").forecast.x0).abs() < 1e-9);
+        let end = l
+            .markers
+            .iter()
+            .find(|m| m.kind == MarkerKind::CommittedEnd)
+            .expect("end");
+        assert!((end.x - start.x - 31.0 * l.axis.px_per_day).abs() < 1e-9);
+    }
+
+    #[test]
+    fn axis_scale_switches_at_the_right_spans() {
+        let w = plot_width();
+        let base = day_number(date(2027, 1, 4));
+        let scale = |span: i64| choose_scale(base, base + span - 1, w).0;
+        assert_eq!(scale(1), Scale::Days);
+        assert_eq!(scale(14), Scale::Days);
+        assert_eq!(scale(35), Scale::Days);
+        assert_eq!(scale(45), Scale::Weeks);
+        assert_eq!(scale(180), Scale::Weeks);
+        assert_eq!(scale(300), Scale::Months);
+        assert_eq!(scale(540), Scale::Months);
+        assert_eq!(scale(800), Scale::Quarters);
+        assert_eq!(scale(2500), Scale::Quarters);
+        // Never finer as the span grows, and each switch happens exactly where
+        // the finer scale's labels stop fitting.
+        let mut prev = Scale::Days;
+        for span in 1..4000 {
+            let (s, a, b) = choose_scale(base, base + span - 1, w);
+            assert!(s >= prev, "span {span}: {s:?} after {prev:?}");
+            if s > prev {
+                let finer = [Scale::Days, Scale::Weeks, Scale::Months][s as usize - 1];
+                let (fa, fb) = snap_domain(base, base + span - 1, finer);
+                assert!(!minor_fits(finer, w / (fb - fa) as f64), "span {span}");
+                assert!(minor_fits(s, w / (b - a) as f64) || s == Scale::Quarters);
+            }
+            prev = s;
+        }
+        // Very long spans thin year labels out.
+        let (program, mut snap) = hand_built(date(2027, 1, 4), date(2047, 1, 4), 1, Vec::new());
+        snap.forecast_end = date(2027, 1, 4);
+        let l = layout_gantt(&program, &snap, &GanttOptions::new(date(2030, 1, 1)));
+        assert_eq!(l.axis.scale, Scale::Quarters);
+        assert!(l.axis.year_stride >= 2, "{}", l.axis.year_stride);
+        assert_labels_disjoint(&l);
+    }
+
+    #[test]
+    fn labels_never_overlap_at_any_span() {
+        for (years, months) in [
+            (0, 1),
+            (0, 2),
+            (0, 5),
+            (0, 8),
+            (1, 0),
+            (1, 9),
+            (2, 6),
+            (4, 0),
+            (9, 0),
+            (30, 0),
+            (200, 0),
+        ] {
+            let start = date(2027, 1, 4);
+            let end = start
+                .checked_add(jiff::Span::new().years(years).months(months))
+                .expect("date");
+            let specs = vec![spec("a", 0, (start, day(start, 2)), (start, day(start, 4)))];
+            let (p, s) = hand_built(start, end, 1, specs);
+            let l = layout_gantt(&p, &s, &GanttOptions::new(day(start, 3)));
+            assert_sane(&l);
+            assert!(
+                l.axis.minor.iter().any(|t| t.label.is_some())
+                    || l.axis.major.iter().any(|t| t.label.is_some())
+            );
+        }
+    }
+
+    #[test]
+    fn shading_marks_weekends_and_holidays_on_fine_scales_only() {
+        let (_dir, a) = tiny();
+        let l = layout_gantt(&a.program, &a.current, &GanttOptions::new(a.current.as_of));
+        // March 2027 has weekends on 6-7, 13-14, 20-21, 27-28, plus the padding days.
+        assert!(l.shading.len() >= 4);
+        let ppd = l.axis.px_per_day;
+        assert!(
+            l.shading
+                .iter()
+                .all(|s| ((s.x1 - s.x0) / ppd).round() as i64 % 7 != 0)
+        );
+        assert!(
+            l.shading
+                .iter()
+                .any(|s| ((s.x1 - s.x0) / ppd - 2.0).abs() < 1e-6)
+        );
+        let (p, s) = hand_built(date(2027, 1, 4), date(2029, 1, 4), 1, Vec::new());
+        let l = layout_gantt(&p, &s, &GanttOptions::new(date(2027, 6, 1)));
+        assert!(l.shading.is_empty());
+    }
+
+    #[test]
+    fn example_program_is_laid_out_cleanly() {
+        let a = example();
+        for report in a.reports.iter().chain(std::iter::once(&a.current)) {
+            let l = layout_gantt(&a.program, report, &GanttOptions::new(report.as_of));
+            assert_sane(&l);
+            assert!(!l.arrows.is_empty());
+            assert!(l.arrows.iter().any(|x| x.critical));
+        }
+        for t in 0..a.program.teams.len() {
+            let mut o = GanttOptions::new(a.current.as_of);
+            o.team = Some(t);
+            o.link_prefix = "../../".into();
+            let l = layout_gantt(&a.program, &a.current, &o);
+            assert_sane(&l);
+            assert!(l.rows.iter().all(|r| r.href.starts_with("../../")));
+        }
+    }
+
+    #[test]
+    fn arrows_avoid_bars_when_there_is_room() {
+        // a (days 0-4) → c (days 20-24); b (days 2-11) sits between them.
+        let s0 = date(2027, 3, 1);
+        let mut c = spec(
+            "c",
+            0,
+            (day(s0, 21), day(s0, 25)),
+            (day(s0, 21), day(s0, 25)),
+        );
+        c.deps = vec![0];
+        let specs = vec![
+            spec("a", 0, (s0, day(s0, 4)), (s0, day(s0, 4))),
+            spec("b", 0, (day(s0, 2), day(s0, 11)), (day(s0, 2), day(s0, 11))),
+            c,
+        ];
+        let (p, s) = hand_built(s0, day(s0, 30), 1, specs);
+        let l = layout_gantt(&p, &s, &GanttOptions::new(s0));
+        assert_sane(&l);
+        assert_eq!(l.arrows.len(), 1);
+        let arrow = &l.arrows[0];
+        assert_eq!(arrow.points.len(), 4);
+        let xv = arrow.points[1].0;
+        let b = row_of(&l, &p, "b");
+        assert!(
+            xv > b.forecast.x1.max(b.planned.x1),
+            "the leg cuts through b: {xv} vs {}",
+            b.forecast.x1
+        );
+        assert!(xv < row_of(&l, &p, "c").forecast.x0);
+    }
+
+    #[test]
+    fn back_to_back_work_gets_an_s_shaped_arrow() {
+        let s0 = date(2027, 3, 1); // a Monday
+        let mut b = spec("b", 0, (day(s0, 1), day(s0, 3)), (day(s0, 1), day(s0, 3)));
+        b.deps = vec![0];
+        let specs = vec![spec("a", 0, (s0, s0), (s0, s0)), b];
+        let (p, s) = hand_built(s0, day(s0, 120), 1, specs);
+        let l = layout_gantt(&p, &s, &GanttOptions::new(s0));
+        assert_sane(&l);
+        let arrow = &l.arrows[0];
+        assert_eq!(arrow.points.len(), 6);
+        // It runs back along the boundary above the consumer's row.
+        let c = row_of(&l, &p, "b");
+        assert_eq!(arrow.points[2].1, c.y);
+    }
+
+    #[test]
+    fn roll_up_kicks_in_above_max_rows() {
+        let (p, s) = many(60, 3);
+        let l = layout_gantt(&p, &s, &GanttOptions::new(date(2027, 6, 1)));
+        assert!(!l.rolled_up);
+        assert_eq!(l.rows.len(), 60);
+        let (p, s) = many(61, 3);
+        let l = layout_gantt(&p, &s, &GanttOptions::new(date(2027, 6, 1)));
+        assert!(l.rolled_up);
+        assert_sane(&l);
+        let teams: Vec<_> = l
+            .rows
+            .iter()
+            .filter(|r| matches!(r.kind, RowKind::Team(_)))
+            .collect();
+        assert_eq!(teams.len(), 3);
+        assert!(teams[0].href.ends_with("teams/team-0000/index.html"));
+        // The summary bar spans the team's forecast dates.
+        let first = (0..61)
+            .filter(|i| i % 3 == 0)
+            .map(|i| s.items[i].forecast_start)
+            .min()
+            .expect("items");
+        let last = (0..61)
+            .filter(|i| i % 3 == 0)
+            .map(|i| s.items[i].forecast_finish)
+            .max()
+            .expect("items");
+        let l2 = layout_gantt(&p, &s, &GanttOptions::new(date(2027, 6, 1)));
+        let team0 = &l2
+            .rows
+            .iter()
+            .find(|r| r.kind == RowKind::Team(0))
+            .expect("team row");
+        let m = TimeMap {
+            d0: l2.axis.first_day,
+            d1: l2.axis.end_day,
+            x0: PLOT_X0 + PAD,
+            ppd: l2.axis.px_per_day,
+        };
+        assert!((team0.forecast.x0 - m.left(day_number(first))).abs() < 1e-9);
+        assert!((team0.forecast.x1 - m.right(day_number(last))).abs() < 1e-9);
+        // Worst status over the team's items (all five statuses occur).
+        assert_eq!(team0.status, Status::Blocked);
+        // Critical items are listed under their team.
+        let crit: Vec<_> = l
+            .rows
+            .iter()
+            .filter(|r| matches!(r.kind, RowKind::Item(_)))
+            .collect();
+        assert!(!crit.is_empty() && crit.iter().all(|r| r.critical));
+        assert!(
+            l.summary.contains("rolls up to one bar per team (3 teams)"),
+            "{}",
+            l.summary
+        );
+        // A team page is never rolled up: every item of the team.
+        let mut o = GanttOptions::new(date(2027, 6, 1));
+        o.team = Some(1);
+        let l = layout_gantt(&p, &s, &o);
+        assert!(!l.rolled_up);
+        assert_eq!(l.rows.len(), (0..61).filter(|i| i % 3 == 1).count());
+        assert_sane(&l);
+        // max_rows is an option.
+        let mut o = GanttOptions::new(date(2027, 6, 1));
+        o.max_rows = 100;
+        assert!(!layout_gantt(&p, &s, &o).rolled_up);
+    }
+
+    #[test]
+    fn large_programs_stay_bounded_and_fast() {
+        let (p, s) = many(50_000, 500);
+        let t = std::time::Instant::now();
+        let l = layout_gantt(&p, &s, &GanttOptions::new(date(2027, 9, 1)));
+        let elapsed = t.elapsed();
+        assert!(l.rolled_up);
+        assert!(l.arrows.len() <= MAX_ARROWS_ROLLUP);
+        assert!(l.rows.len() <= 500 * (1 + ROLLUP_CRITICAL_PER_TEAM) + ROLLUP_MILESTONES);
+        assert_rows_disjoint(&l);
+        assert_arrows_on_edges(&l);
+        assert!(elapsed.as_secs_f64() < 5.0, "{elapsed:?}");
+        // A huge team page: every item, arrows capped.
+        let (p, s) = many(20_000, 2);
+        let mut o = GanttOptions::new(date(2027, 9, 1));
+        o.team = Some(0);
+        let t = std::time::Instant::now();
+        let l = layout_gantt(&p, &s, &o);
+        assert!(t.elapsed().as_secs_f64() < 5.0);
+        assert_eq!(l.rows.len(), 10_000);
+        assert!(l.arrows.len() <= MAX_ARROWS);
+        assert!(l.arrows_omitted > 0);
+        assert_arrows_on_edges(&l);
+    }
+
+    #[test]
+    fn degenerate_inputs_do_not_panic() {
+        // No items at all.
+        let (p, s) = hand_built(date(2027, 1, 4), date(2027, 6, 30), 2, Vec::new());
+        let l = layout_gantt(&p, &s, &GanttOptions::new(date(2027, 2, 1)));
+        assert!(l.rows.is_empty() && l.empty.is_some());
+        assert_labels_disjoint(&l);
+        assert!(l.summary.contains("0 deliverables"), "{}", l.summary);
+        // No teams, start == end, as-of far away, max_rows 0.
+        let (p, s) = hand_built(date(2027, 1, 4), date(2027, 1, 4), 0, Vec::new());
+        let mut o = GanttOptions::new(date(2031, 1, 1));
+        o.max_rows = 0;
+        assert_labels_disjoint(&layout_gantt(&p, &s, &o));
+        // A team index out of range.
+        o.team = Some(7);
+        assert!(layout_gantt(&p, &s, &o).empty.is_some());
+        // Single-day items, items centuries outside the program, reversed dates,
+        // extreme dates, an owner that does not exist.
+        let s0 = date(2027, 3, 1);
+        let mut bad_owner = spec("e", 0, (s0, s0), (s0, s0));
+        bad_owner.team = Some(99);
+        let specs = vec![
+            spec("a", 0, (s0, s0), (s0, s0)),
+            spec(
+                "b",
+                0,
+                (date(1900, 1, 1), date(1900, 1, 2)),
+                (date(2200, 1, 1), date(2300, 1, 1)),
+            ),
+            spec("c", 1, (day(s0, 9), s0), (day(s0, 9), s0)),
+            spec(
+                "d",
+                1,
+                (date(-9999, 1, 1), date(9999, 12, 31)),
+                (date(9999, 12, 31), date(9999, 12, 31)),
+            ),
+            bad_owner,
+        ];
+        let (p, s) = hand_built(s0, day(s0, 30), 2, specs);
+        let l = layout_gantt(&p, &s, &GanttOptions::new(s0));
+        assert_sane(&l);
+        let b = row_of(&l, &p, "b");
+        assert!(b.clipped_end && !b.clipped_start);
+        assert!(b.forecast.x1 <= PLOT_X1 && b.forecast.x0 >= PLOT_X0);
+        let single = row_of(&l, &p, "a");
+        assert!(
+            (single.forecast.x1 - single.forecast.x0 - l.axis.px_per_day.max(1.0)).abs() < 1e-9
+        );
+        // A snapshot shorter than the program.
+        let mut s2 = s.clone();
+        s2.items.truncate(2);
+        s2.critical_path = vec![4, 1000];
+        assert_sane(&layout_gantt(&p, &s2, &GanttOptions::new(s0)));
+    }
+
+    #[test]
+    fn layout_is_deterministic() {
+        let a = example();
+        let o = GanttOptions::new(a.current.as_of);
+        assert_eq!(
+            layout_gantt(&a.program, &a.current, &o),
+            layout_gantt(&a.program, &a.current, &o)
+        );
+        let (p, s) = many(3000, 40);
+        assert_eq!(layout_gantt(&p, &s, &o), layout_gantt(&p, &s, &o));
+    }
+
+    #[test]
+    fn summary_names_counts_and_worst_slips() {
+        let (_dir, a) = tiny();
+        let l = layout_gantt(&a.program, &a.current, &GanttOptions::new(a.current.as_of));
+        let s = &l.summary;
+        assert!(
+            s.starts_with("Tiny, as of 2027-03-05: 4 deliverables and 1 milestone; 1 done;"),
+            "{s}"
+        );
+        assert!(s.contains("late against"), "{s}");
+        assert!(s.contains("worst slips: api \u{2212}2 working days"), "{s}");
+        assert!(s.contains("critical path ends"), "{s}");
+        assert!(!s.contains('\n'));
+        assert_eq!(l.title, "Tiny: schedule as of 2027-03-05");
+    }
+
+    #[test]
+    fn team_colours_are_validated_and_control_characters_dropped() {
+        assert_eq!(valid_color("#A0b1C2").as_deref(), Some("#a0b1c2"));
+        assert_eq!(valid_color("red"), None);
+        assert_eq!(valid_color("#12345g"), None);
+        assert_eq!(valid_color("#123\"/>"), None);
+        assert_eq!(clean("a\u{1}b\u{7f}\n"), "a b");
+    }
 }

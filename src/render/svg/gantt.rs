@@ -589,3 +589,351 @@ fn legend_entry(e: &LegendEntry) -> Group {
     };
     g.add(text(&e.label, "gantt-legend-label"))
 }
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::*;
+    use crate::layout::gantt::tests::{analyzed, hand_built, many, spec, tiny};
+    use crate::layout::gantt::{GanttLayout, MarkerKind};
+
+    fn parse_and_render(svg: &str) -> roxmltree::Document<'_> {
+        usvg::Tree::from_str(svg, &usvg::Options::default())
+            .unwrap_or_else(|e| panic!("usvg: {e}\n{svg}"));
+        roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("xml: {e}"))
+    }
+
+    fn class_has(n: &roxmltree::Node, c: &str) -> bool {
+        n.attribute("class")
+            .is_some_and(|v| v.split(' ').any(|x| x == c))
+    }
+
+    /// No inline colours: fills are `none`, a pattern, or a team strip's colour; no strokes or styles.
+    fn assert_css_only(doc: &roxmltree::Document) {
+        for n in doc.descendants().filter(|n| n.is_element()) {
+            assert!(
+                n.attribute("style").is_none(),
+                "inline style on {:?}",
+                n.tag_name()
+            );
+            assert!(
+                n.attribute("stroke").is_none(),
+                "inline stroke on {:?}",
+                n.tag_name()
+            );
+            assert!(n.attribute("color").is_none());
+            if let Some(f) = n.attribute("fill") {
+                let ok = f == "none"
+                    || f.starts_with("url(#gantt-")
+                    || class_has(&n, "gantt-band-strip");
+                assert!(ok, "inline fill {f} on {:?}", n.attribute("class"));
+            }
+            assert!(n.tag_name().name() != "script");
+        }
+    }
+
+    fn render(l: &GanttLayout) -> String {
+        let svg = render_gantt(l);
+        let doc = parse_and_render(&svg);
+        assert_css_only(&doc);
+        svg
+    }
+
+    #[test]
+    fn tiny_fixture_snapshot() {
+        let (_dir, a) = tiny();
+        let (p, s) = (&a.program, &a.current);
+        let mut o = GanttOptions::new(s.as_of);
+        o.link_prefix = "../".into();
+        let chart = gantt_chart(p, s, &o);
+        let l = layout_gantt(p, s, &o);
+        assert_eq!(chart.svg, render_gantt(&l));
+        assert_eq!(chart.summary, l.summary);
+        assert_eq!((chart.width, chart.height), (l.width, l.height));
+        let doc = parse_and_render(&chart.svg);
+        assert_css_only(&doc);
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "svg");
+        assert_eq!(
+            root.attribute("viewBox"),
+            Some(format!("0 0 1120 {}", num(l.height)).as_str())
+        );
+        assert_eq!(root.attribute("width"), Some("100%"));
+        assert_eq!(root.attribute("class"), Some("chart gantt"));
+        assert_eq!(root.attribute("role"), Some("img"));
+        let kids: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+        assert_eq!(kids[0].tag_name().name(), "title");
+        assert_eq!(kids[0].text(), Some("Tiny: schedule as of 2027-03-05"));
+        assert_eq!(kids[1].tag_name().name(), "desc");
+        assert_eq!(kids[1].text(), Some(l.summary.as_str()));
+        // Patterns and arrowheads.
+        for id in [
+            "gantt-pat-at-risk",
+            "gantt-pat-blocked",
+            "gantt-arrowhead",
+            "gantt-arrowhead-critical",
+        ] {
+            assert!(
+                doc.descendants().any(|n| n.attribute("id") == Some(id)),
+                "{id}"
+            );
+        }
+        // One link per row, each with a tooltip first.
+        let links: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.tag_name().name() == "a")
+            .collect();
+        assert_eq!(links.len(), 5);
+        let hrefs: Vec<_> = links.iter().filter_map(|n| n.attribute("href")).collect();
+        assert_eq!(
+            hrefs,
+            [
+                "../milestones/launch/index.html",
+                "../deliverables/api/index.html",
+                "../deliverables/sdk/index.html",
+                "../deliverables/docs/index.html",
+                "../deliverables/site/index.html",
+            ]
+        );
+        let api = links[1];
+        assert!(class_has(&api, "gantt-at-risk"));
+        let title = api.children().find(|n| n.is_element()).expect("title");
+        assert_eq!(title.tag_name().name(), "title");
+        assert!(
+            title
+                .text()
+                .expect("text")
+                .starts_with("API — Core Team; planned 2027-03-01 → 2027-03-05")
+        );
+        // The at-risk bar is hatched, labelled in words, and carries its deadline flag.
+        let bar = api
+            .descendants()
+            .find(|n| class_has(n, "gantt-bar") && !class_has(n, "gantt-swatch"))
+            .expect("bar");
+        assert_eq!(bar.attribute("fill"), Some("url(#gantt-pat-at-risk)"));
+        assert!(
+            api.descendants()
+                .any(|n| class_has(&n, "gantt-status-label") && n.text() == Some("at risk"))
+        );
+        assert!(api.descendants().any(|n| class_has(&n, "gantt-deadline")));
+        assert!(api.descendants().any(|n| class_has(&n, "gantt-progress")));
+        assert!(api.descendants().any(|n| class_has(&n, "gantt-ghost")));
+        // Done shows a check; not started is an outline; the milestone is a diamond.
+        let docs = links[3];
+        assert!(class_has(&docs, "gantt-done"));
+        assert!(docs.descendants().any(|n| class_has(&n, "gantt-check")));
+        assert!(class_has(&links[2], "gantt-not-started"));
+        assert!(
+            links[0]
+                .descendants()
+                .any(|n| n.tag_name().name() == "polygon" && class_has(&n, "gantt-milestone"))
+        );
+        // Arrows with arrowheads.
+        let arrows: Vec<_> = doc
+            .descendants()
+            .filter(|n| {
+                n.tag_name().name() == "polyline"
+                    && n.ancestors().any(|a| class_has(&a, "gantt-arrows"))
+            })
+            .collect();
+        assert_eq!(arrows.len(), 3);
+        assert!(arrows.iter().all(|a| {
+            a.attribute("marker-end")
+                .is_some_and(|m| m.starts_with("url(#gantt-arrowhead"))
+        }));
+        // Markers: start, committed end, forecast end, as-of.
+        let asof = l
+            .markers
+            .iter()
+            .find(|m| m.kind == MarkerKind::AsOf)
+            .expect("as-of");
+        let line = doc
+            .descendants()
+            .find(|n| class_has(n, "gantt-marker-asof") && n.tag_name().name() == "line")
+            .expect("as-of line");
+        assert_eq!(line.attribute("x1"), Some(num(asof.x).as_str()));
+        assert!(
+            doc.descendants()
+                .any(|n| n.text() == Some("as of 2027-03-05"))
+        );
+        // Team bands with their colour; the legend.
+        let strips: Vec<_> = doc
+            .descendants()
+            .filter(|n| class_has(n, "gantt-band-strip"))
+            .collect();
+        assert_eq!(strips.len(), 3);
+        assert_eq!(strips[1].attribute("fill"), Some("#3b82f6"));
+        assert!(strips[0].attribute("fill").is_none());
+        let legend: Vec<_> = doc
+            .descendants()
+            .filter(|n| class_has(n, "gantt-legend-label"))
+            .filter_map(|n| n.text())
+            .collect();
+        for want in [
+            "on track",
+            "at risk",
+            "blocked",
+            "not started",
+            "done",
+            "milestone",
+            "critical",
+            "dependency",
+        ] {
+            assert!(legend.contains(&want), "legend lacks {want}");
+        }
+        // Day scale: non-working days are shaded.
+        assert!(doc.descendants().any(|n| class_has(&n, "gantt-shade")));
+    }
+
+    #[test]
+    fn hostile_strings_are_escaped() {
+        let evil = r#"A & B <c> "q" 'x' </text><script>alert(1)</script>"#;
+        let yaml_evil = evil.replace('"', "\\\"");
+        let (_dir, a) = analyzed(&[
+            (
+                "program.yaml",
+                &format!(
+                    "name: \"{yaml_evil}\"\nobjective: x\nstart: 2027-03-01\nend: 2027-03-31\n"
+                ),
+            ),
+            (
+                "teams.yaml",
+                &format!("- id: core\n  name: \"{yaml_evil}\"\n  lead: A\n"),
+            ),
+            (
+                "deliverables/core.yaml",
+                &format!(
+                    "- id: api\n  name: \"{yaml_evil}\"\n  owner: core\n  start: 2027-03-01\n  due: 2027-03-05\n\
+                     - id: bell\n  name: \"ring\\x07bell\"\n  owner: core\n  depends_on: [api]\n  duration: 2d\n"
+                ),
+            ),
+        ]);
+        for team in [None, Some(0)] {
+            let mut o = GanttOptions::new(date(2027, 3, 2));
+            o.team = team;
+            o.link_prefix = "\"><script>x</script>".into();
+            let chart = gantt_chart(&a.program, &a.current, &o);
+            assert!(!chart.svg.contains("<script"), "{}", chart.svg);
+            assert!(!chart.svg.contains("<c>"));
+            let doc = parse_and_render(&chart.svg);
+            assert_css_only(&doc);
+            // The text survives intact for readers.
+            let tip = doc
+                .descendants()
+                .filter(|n| n.tag_name().name() == "title")
+                .filter_map(|n| n.text())
+                .find(|t| t.contains("alert(1)"))
+                .expect("tooltip");
+            assert!(tip.starts_with(evil), "{tip}");
+            assert!(
+                doc.descendants()
+                    .any(|n| n.text().is_some_and(|t| t.contains("ring bell")))
+            );
+            assert!(chart.summary.contains("A & B <c>"));
+        }
+    }
+
+    #[test]
+    fn every_chart_parses_and_renders() {
+        // The example program: program chart as of each report, and every team page.
+        let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut diags = crate::diagnostics::Diagnostics::new();
+        let a = crate::site::analyze_dir(&content, None, false, &mut diags)
+            .expect("load")
+            .expect("ok");
+        for snap in a.reports.iter().chain(std::iter::once(&a.current)) {
+            render(&layout_gantt(
+                &a.program,
+                snap,
+                &GanttOptions::new(snap.as_of),
+            ));
+        }
+        for t in 0..a.program.teams.len() {
+            let mut o = GanttOptions::new(a.current.as_of);
+            o.team = Some(t);
+            render(&layout_gantt(&a.program, &a.current, &o));
+        }
+        // Rolled up, empty, and degenerate programs.
+        let (p, s) = many(200, 7);
+        let l = layout_gantt(&p, &s, &GanttOptions::new(date(2027, 5, 1)));
+        assert!(l.rolled_up);
+        let svg = render(&l);
+        assert!(svg.contains("gantt-summary-bar"));
+        let (p, s) = hand_built(date(2027, 1, 4), date(2027, 1, 4), 0, Vec::new());
+        let svg = render(&layout_gantt(&p, &s, &GanttOptions::new(date(2027, 1, 4))));
+        assert!(svg.contains("No deliverables or milestones yet."));
+        let s0 = date(2027, 3, 1);
+        let specs = vec![
+            spec("a", 0, (s0, s0), (s0, s0)),
+            spec(
+                "b",
+                0,
+                (date(1900, 1, 1), date(1900, 1, 2)),
+                (date(2200, 1, 1), date(2300, 1, 1)),
+            ),
+        ];
+        let (p, s) = hand_built(s0, s0, 1, specs);
+        let svg = render(&layout_gantt(&p, &s, &GanttOptions::new(s0)));
+        assert!(svg.contains("gantt-clip"));
+    }
+
+    #[test]
+    fn every_status_reads_without_colour() {
+        let s0 = date(2027, 3, 1);
+        let specs: Vec<_> = Status::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, (name, st))| {
+                let mut x = spec(
+                    &format!("s{i}-{}", name.replace('_', "-")),
+                    0,
+                    (s0, date(2027, 3, 10)),
+                    (s0, date(2027, 3, 10)),
+                );
+                x.status = *st;
+                x.critical = i == 1;
+                x
+            })
+            .collect();
+        let (p, s) = hand_built(s0, date(2027, 4, 30), 1, specs);
+        let svg = render(&layout_gantt(&p, &s, &GanttOptions::new(s0)));
+        let doc = roxmltree::Document::parse(&svg).expect("xml");
+        let rows: Vec<_> = doc
+            .descendants()
+            .filter(|n| class_has(n, "gantt-row"))
+            .collect();
+        assert_eq!(rows.len(), 5);
+        for (row, (_, st)) in rows.iter().zip(Status::ALL) {
+            assert!(class_has(row, status_class(st)));
+            // Words in the status column.
+            assert!(
+                row.descendants()
+                    .any(|n| class_has(&n, "gantt-status-label") && n.text() == Some(st.label()))
+            );
+            let bar = row
+                .descendants()
+                .find(|n| class_has(n, "gantt-bar") && !class_has(n, "gantt-swatch"))
+                .expect("bar");
+            // Patterns for at risk and blocked, a check for done.
+            assert_eq!(bar.attribute("fill"), status_pattern(st));
+            assert_eq!(
+                row.descendants().any(|n| class_has(&n, "gantt-check")),
+                st == Status::Done
+            );
+        }
+        assert!(class_has(&rows[1], "gantt-critical"));
+        assert!(
+            rows[1]
+                .descendants()
+                .any(|n| class_has(&n, "gantt-label-critical"))
+        );
+    }
+
+    #[test]
+    fn rendering_is_deterministic() {
+        let (p, s) = many(500, 9);
+        let o = GanttOptions::new(date(2027, 6, 1));
+        assert_eq!(gantt_chart(&p, &s, &o), gantt_chart(&p, &s, &o));
+    }
+}
