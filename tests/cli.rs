@@ -282,6 +282,12 @@ fn new_scaffolds_a_repo_that_builds_as_is_with_a_valid_pages_workflow() {
         assert!(text.contains(key), "{needle} in workflow");
     }
     assert!(wf.contains("tpm-site build --base-url"), "{wf}");
+    let pr = fs::read_to_string(dir.join(".github/workflows/plan-impact.yml")).unwrap();
+    tpm_site::content::yaml::parse(&pr, 0).expect("PR workflow parses as YAML");
+    assert!(
+        pr.contains("pull_request") && pr.contains("tpm-site diff --base-ref"),
+        "{pr}"
+    );
     // Never overwrites.
     let assert = tpm().arg("new").arg(&dir).assert().code(2);
     assert!(String::from_utf8_lossy(&assert.get_output().stderr).contains("not empty"));
@@ -332,4 +338,78 @@ fn check_formats_for_tools_and_github() {
         .args(["check", "--deny-warnings"])
         .assert()
         .code(1);
+}
+
+#[test]
+fn new_report_scaffolds_the_next_report_that_passes_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::root().join("content"), &tmp.path().join("content"));
+    let out = tpm()
+        .current_dir(tmp.path())
+        .args(["new", "report"])
+        .assert()
+        .success();
+    assert!(
+        String::from_utf8_lossy(&out.get_output().stdout).contains("content/reports/2027-04-23.md")
+    );
+    let text = fs::read_to_string(tmp.path().join("content/reports/2027-04-23.md")).unwrap();
+    // The previous RAG, in-flight items with their last state, reviews of
+    // cross-team edges due soon, and the open decisions.
+    assert!(text.contains("status: amber"), "{text}");
+    assert!(
+        text.contains("  auth-sdk-v2: { status: at_risk, progress: 75, forecast: 2027-04-12 }"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  mobile-app-update: { status: on_track"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("  db-schema-migration:"),
+        "done items are not listed: {text}"
+    );
+    assert!(
+        text.contains("{ from: auth-sdk-v2, to: mobile-app-update, provider_on_track: false"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("to: mobile-launch,"),
+        "milestones are not team edges: {text}"
+    );
+    assert!(
+        text.contains("decisions: [cutover-strategy, force-upgrade, sso-scope]"),
+        "{text}"
+    );
+    for section in [
+        "## Highlights",
+        "## Lowlights",
+        "## Next two weeks",
+        "## Asks",
+    ] {
+        assert!(text.contains(section), "{section}");
+    }
+    tpm()
+        .current_dir(tmp.path())
+        .args(["check", "--deny-warnings"])
+        .assert()
+        .success();
+    // It is a draft: serve shows it, build does not publish it.
+    tpm()
+        .current_dir(tmp.path())
+        .arg("build")
+        .assert()
+        .success();
+    assert!(!tmp.path().join("public/reports/2027-04-23").exists());
+    // Never overwrites.
+    let again = tpm()
+        .current_dir(tmp.path())
+        .args(["new", "report"])
+        .assert()
+        .code(2);
+    assert!(String::from_utf8_lossy(&again.get_output().stderr).contains("already exists"));
+    tpm()
+        .current_dir(tmp.path())
+        .args(["new", "report", "--date", "2027-05-07"])
+        .assert()
+        .success();
 }

@@ -121,6 +121,7 @@ fn build(content: &Path) -> (tempfile::TempDir, PathBuf) {
         base_url: None,
         as_of: None,
         include_drafts: false,
+        source_commit: None,
     };
     tpm_site::site::build(&opts, &mut diags)
         .unwrap_or_else(|e| panic!("{e}: {}", common::render(diags.into_sorted())));

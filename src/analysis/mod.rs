@@ -13,8 +13,10 @@
 //! computed incrementally), then [`analyze`] for any one state.
 
 pub mod changes;
+pub mod checks;
 mod dates;
 mod graph;
+pub mod impact;
 mod plan;
 pub mod register;
 mod risks;

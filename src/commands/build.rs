@@ -22,6 +22,16 @@ pub struct BuildArgs {
     /// Build the site as of this date (YYYY-MM-DD) instead of the newest report's date.
     #[arg(long, value_name = "DATE", value_parser = super::parse_date_arg)]
     pub as_of: Option<jiff::civil::Date>,
+    /// The commit shown on report pages (default: `git rev-parse --short HEAD`
+    /// in the content folder, when it is a git repository).
+    #[arg(long, value_name = "COMMIT", value_parser = parse_commit)]
+    pub source_commit: Option<String>,
+}
+
+fn parse_commit(s: &str) -> Result<String, String> {
+    site::clean_commit(s).ok_or_else(|| {
+        "expected 1 to 64 letters, digits, '.', '_', '-', '+' or '/' (e.g. a commit id)".to_string()
+    })
 }
 
 pub fn run(args: &BuildArgs) -> i32 {
@@ -31,6 +41,7 @@ pub fn run(args: &BuildArgs) -> i32 {
         base_url: args.base_url.clone(),
         as_of: args.as_of,
         include_drafts: false,
+        source_commit: args.source_commit.clone(),
     };
     let mut diags = Diagnostics::new();
     let result = site::build(&opts, &mut diags);

@@ -5,6 +5,7 @@
 
 pub mod build;
 pub mod check;
+pub mod diff;
 pub mod new;
 pub mod serve;
 
@@ -38,6 +39,8 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Load and analyse the content, report every problem, write nothing.
     Check(check::CheckArgs),
+    /// Show how a plan change moves the schedule (base content vs this content).
+    Diff(diff::DiffArgs),
     /// Preview the site on http://127.0.0.1:1111/, rebuilt and reloaded on every change (drafts shown).
     Serve(serve::ServeArgs),
     /// Create a new program repository (example content, README, GitHub Pages workflow).
@@ -62,6 +65,7 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::New(args) => new::run(&args),
     }

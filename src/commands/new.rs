@@ -1,4 +1,5 @@
-//! `tpm-site new DIR`: a new program repository, ready to build and publish.
+//! `tpm-site new DIR`: a new program repository, ready to build and publish;
+//! `tpm-site new report`: the next report, scaffolded from the current state.
 //!
 //! It writes the example program (the same content as this repository's
 //! `content/`, embedded in the binary), a README, a `.gitignore` and a GitHub
@@ -8,9 +9,13 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use std::io::Write;
 
-use super::{EXIT_OK, EXIT_USAGE};
+use clap::{Args, Subcommand};
+
+use super::{ContentArg, EXIT_CONTENT, EXIT_OK, EXIT_USAGE, print_diagnostics};
+use crate::diagnostics::Diagnostics;
+use crate::render::next_report::{next_report, next_report_date};
 
 /// The files of a new program repository: (relative path, text).
 pub const SCAFFOLD: &[(&str, &str)] = &[
@@ -103,18 +108,107 @@ pub const SCAFFOLD: &[(&str, &str)] = &[
 ];
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct NewArgs {
-    /// The folder to create (it must not exist, or be empty).
-    #[arg(value_name = "DIR")]
-    pub dir: PathBuf,
+    #[command(subcommand)]
+    pub what: Option<NewWhat>,
+    /// The folder to create for a new program (it must not exist, or be empty).
+    #[arg(value_name = "DIR", required = true)]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewWhat {
+    /// Write the next report, pre-filled from the current state (never overwrites).
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub content: ContentArg,
+    /// The report date (default: the next date of the cadence after the newest report).
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date_arg)]
+    pub date: Option<jiff::civil::Date>,
 }
 
 pub fn run(args: &NewArgs) -> i32 {
-    match scaffold(&args.dir) {
+    match (&args.what, &args.dir) {
+        (Some(NewWhat::Report(r)), _) => new_report(r),
+        (None, Some(dir)) => new_program(dir),
+        (None, None) => {
+            eprintln!("error: give a folder (`tpm-site new DIR`) or `tpm-site new report`");
+            EXIT_USAGE
+        }
+    }
+}
+
+/// `tpm-site new report`.
+fn new_report(args: &ReportArgs) -> i32 {
+    let dir = &args.content.content;
+    let mut diags = Diagnostics::new();
+    let analyzed = match crate::site::analyze_dir(dir, None, false, &mut diags) {
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            print_diagnostics(diags, dir);
+            eprintln!("error: fix the content errors first; no report was written");
+            return EXIT_CONTENT;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let date = args
+        .date
+        .unwrap_or_else(|| next_report_date(&analyzed.program));
+    let state = crate::analysis::state_as_of(&analyzed.program, date);
+    let snap = crate::analysis::analyze(&analyzed.program, &analyzed.plan, &state);
+    let text = next_report(&analyzed.program, &snap, date);
+    let path = dir.join("reports").join(format!("{date}.md"));
+    if let Some(parent) = path.parent()
+        && let Err(e) = fs::create_dir_all(parent)
+    {
+        eprintln!("error: cannot create `{}`: {e}", parent.display());
+        return EXIT_USAGE;
+    }
+    match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(mut f) => {
+            if let Err(e) = f.write_all(text.as_bytes()) {
+                eprintln!("error: cannot write `{}`: {e}", path.display());
+                return EXIT_USAGE;
+            }
+            println!(
+                "Wrote {} (a draft: fill in the TODOs, then remove `draft: true`)",
+                path.display()
+            );
+            EXIT_OK
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            eprintln!(
+                "error: `{}` already exists; nothing was written (pass --date for another date)",
+                path.display()
+            );
+            EXIT_USAGE
+        }
+        Err(e) => {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
+            EXIT_USAGE
+        }
+    }
+}
+
+/// `tpm-site new DIR`.
+fn new_program(dir: &Path) -> i32 {
+    match scaffold(dir) {
         Ok(n) => {
             println!(
                 "Created a new program in {dir}/ ({n} files). Next: cd {dir} && tpm-site build",
-                dir = args.dir.display()
+                dir = dir.display()
             );
             EXIT_OK
         }

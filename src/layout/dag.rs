@@ -158,6 +158,7 @@ pub fn layout_layered(
     let mut rank = longest_path(n, &simple);
     if opts.layering == Layering::NetworkSimplex {
         network_simplex(n, &simple, &mut rank);
+        balance_ranks(n, &simple, &mut rank);
     }
     let t1 = t0.elapsed(); // PROFILE
     let proper = Proper::build(n, &rank, &oriented);
@@ -784,6 +785,48 @@ impl Ns {
     }
 }
 
+/// dot's rank balancing: a node with as many incoming as outgoing edges can
+/// sit on any rank between its providers and consumers without changing the
+/// total edge length; it moves to the least populated of them.
+fn balance_ranks(n: usize, edges: &[(u32, u32)], rank: &mut [i64]) {
+    let max = rank.iter().copied().max().unwrap_or(0).max(0) as usize;
+    let mut count = vec![0usize; max + 1];
+    for &r in rank.iter() {
+        count[r.max(0) as usize] += 1;
+    }
+    let (out_off, out) = csr(n, edges.iter().copied());
+    let (in_off, inn) = csr(n, edges.iter().map(|&(a, b)| (b, a)));
+    for v in 0..n {
+        let ins = &inn[in_off[v] as usize..in_off[v + 1] as usize];
+        let outs = &out[out_off[v] as usize..out_off[v + 1] as usize];
+        if ins.len() != outs.len() {
+            continue;
+        }
+        let low = ins
+            .iter()
+            .map(|&u| rank[u as usize] + 1)
+            .max()
+            .unwrap_or(0)
+            .max(0);
+        let high = outs
+            .iter()
+            .map(|&w| rank[w as usize] - 1)
+            .min()
+            .unwrap_or(max as i64);
+        let mut choice = low;
+        for r in low + 1..=high {
+            if count[r as usize] < count[choice as usize] {
+                choice = r;
+            }
+        }
+        if low <= high && count[choice as usize] + 1 < count[rank[v] as usize] {
+            count[rank[v] as usize] -= 1;
+            count[choice as usize] += 1;
+            rank[v] = choice;
+        }
+    }
+}
+
 // ---------------------------------------------------------------- phase 2: proper layered graph
 
 /// The layered graph with dummy nodes: real nodes `0..n_real`, dummies after.
@@ -1002,11 +1045,18 @@ struct Orderer<'a> {
     up_seen: Vec<u64>,
     down_seen: Vec<u64>,
     clock: u64,
+    /// Pair comparisons and node visits so far (the work budget's unit).
+    work: u64,
+    /// Where median sweeps and transposition stop for this component.
+    limit: u64,
 }
 
 /// dot's defaults: stop a pass after this many sweeps without a 0.5% gain.
 const MIN_QUIT: usize = 8;
 const CONVERGENCE: f64 = 0.995;
+/// Pair comparisons allowed to median sweeps and transposition in one
+/// component (about a third of a second).
+const ORDER_BUDGET: u64 = 25_000_000;
 /// Pair comparisons allowed for sifting in one component (about 0.1 s).
 const SIFT_BUDGET: usize = 40_000_000;
 
@@ -1024,6 +1074,8 @@ impl<'a> Orderer<'a> {
             up_seen: Vec::new(),
             down_seen: Vec::new(),
             clock: 0,
+            work: 0,
+            limit: 0,
         }
     }
 
@@ -1038,6 +1090,7 @@ impl<'a> Orderer<'a> {
             self.pos[comp[0] as usize] = 0;
             return l;
         }
+        self.limit = self.work + ORDER_BUDGET;
         self.version = vec![0; nl];
         self.up_seen = vec![u64::MAX; nl];
         self.down_seen = vec![u64::MAX; nl];
@@ -1078,7 +1131,7 @@ impl<'a> Orderer<'a> {
             }
             let mut trying = 0;
             for iter in 0..max_this {
-                if trying >= MIN_QUIT || cur == 0 {
+                if trying >= MIN_QUIT || cur == 0 || self.work >= self.limit {
                     break;
                 }
                 trying += 1;
@@ -1097,7 +1150,11 @@ impl<'a> Orderer<'a> {
             }
         }
         if std::env::var_os("DAG_PROFILE").is_some() && comp.len() > 100 {
-            eprintln!("dot-like: {best_c} {:?}", t_start.elapsed());
+            eprintln!(
+                "dot-like: {best_c} {:?} work {}",
+                t_start.elapsed(),
+                self.work
+            );
         } // PROFILE
         // Then sifting from the best order, down and up, while it helps and
         // the budget lasts.
@@ -1222,12 +1279,7 @@ impl<'a> Orderer<'a> {
                 self.reorder(layers, r, false, reverse);
             }
         }
-        if std::env::var_os("DAG_SIFTSWEEP").is_some() {
-            self.sift(layers, iter % 2 == 0);
-        } else {
-            // PROFILE
-            self.transpose(layers, !reverse);
-        } // PROFILE
+        self.transpose(layers, !reverse);
     }
 
     /// Sorts `layer` by the median positions of its neighbours in the fixed
@@ -1319,11 +1371,10 @@ impl<'a> Orderer<'a> {
     fn transpose(&mut self, layers: &mut [Vec<u32>], reverse: bool) {
         let nl = layers.len();
         let mut candidate = vec![true; nl];
-        let cap: usize = std::env::var("DAG_TR")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(64); // PROFILE
-        for _round in 0..cap {
+        for round in 0..64 {
+            if round > 0 && self.work >= self.limit {
+                break;
+            }
             let mut delta = 0i64;
             for r in 0..nl {
                 if !candidate[r] {
@@ -1332,6 +1383,7 @@ impl<'a> Orderer<'a> {
                 candidate[r] = false;
                 self.refresh(layers, r);
                 let len = layers[r].len();
+                self.work += len as u64;
                 let mut swapped = false;
                 for i in 0..len.saturating_sub(1) {
                     let v = layers[r][i];
@@ -1357,9 +1409,6 @@ impl<'a> Orderer<'a> {
                 }
             }
             if delta < 1 {
-                if std::env::var_os("DAG_PROFILE2").is_some() {
-                    eprintln!("transpose rounds {_round} rev {reverse}");
-                } // PROFILE
                 break;
             }
         }
@@ -1388,6 +1437,7 @@ impl<'a> Orderer<'a> {
             movers.sort_by_key(|&v| Reverse(p.ups(v).len() + p.downs(v).len()));
             for &v in &movers {
                 let layer = &layers[r];
+                self.work += len as u64;
                 let i = self.pos[v as usize] as usize;
                 // cost(j): v placed before the j-th other node, relative to j = 0.
                 let mut cost = 0i64;

@@ -1107,25 +1107,20 @@ pub fn layout_gantt(program: &Program, snap: &Snapshot, opts: &GanttOptions) -> 
     // Items in scope.
     let mut scope: Vec<ItemIx> = Vec::new();
     if let Some(t) = team {
-        let mut fed = vec![false; n];
-        for ix in 0..n {
-            if program.items[ix].owner == Some(t) && program.items[ix].kind == ItemKind::Deliverable
-            {
-                scope.push(ix);
-            }
-        }
-        for ix in 0..n {
-            let item = &program.items[ix];
-            if item.kind == ItemKind::Milestone
-                && item
+        let items = &program.items[..n];
+        scope.extend(
+            (0..n).filter(|&ix| {
+                items[ix].owner == Some(t) && items[ix].kind == ItemKind::Deliverable
+            }),
+        );
+        // Then the milestones they feed.
+        scope.extend((0..n).filter(|&ix| {
+            items[ix].kind == ItemKind::Milestone
+                && items[ix]
                     .depends_on
                     .iter()
-                    .any(|&p| p < n && program.items[p].owner == Some(t))
-            {
-                fed[ix] = true;
-            }
-        }
-        scope.extend((0..n).filter(|&i| fed[i]));
+                    .any(|&p| items.get(p).is_some_and(|p| p.owner == Some(t)))
+        }));
     } else {
         scope.extend(0..n);
     }

@@ -55,9 +55,9 @@ pub fn feed(data: &SiteData) -> Option<OutputFile> {
     let program = data.program;
     let base = base_url(program)?;
     let mut reports: Vec<_> = program.reports.iter().filter(|r| !r.draft).collect();
-    // Newest first; sort_by is stable, so equal dates (impossible after
+    // Newest first; the sort is stable, so equal dates (impossible after
     // resolve, but harmless) keep their order.
-    reports.sort_by(|a, b| b.date.cmp(&a.date));
+    reports.sort_by_key(|r| std::cmp::Reverse(r.date));
 
     let entries = reports
         .iter()

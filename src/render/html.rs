@@ -438,6 +438,7 @@ mod tests {
             current: &a.current,
             reports: &a.reports,
             scheduled: &a.scheduled,
+            source_commit: None,
         };
         render_pages(&data, theme).expect("render")
     }
@@ -774,6 +775,7 @@ mod tests {
             current: &a.current,
             reports: &a.reports,
             scheduled: &a.scheduled,
+            source_commit: None,
         };
         let err = render_pages(&data, &theme)
             .expect_err("must fail")

@@ -8,8 +8,10 @@
 
 pub mod exports;
 pub mod html;
+pub mod impact;
 pub mod json;
 pub mod markdown;
+pub mod next_report;
 pub mod svg;
 pub mod theme;
 pub mod views;
@@ -23,6 +25,9 @@ pub struct SiteData<'a> {
     pub reports: &'a [crate::analysis::Snapshot],
     /// Every scheduled report date with the index of the report that covers it (None: missing).
     pub scheduled: &'a [(jiff::civil::Date, Option<usize>)],
+    /// The commit the content was built from (`--source-commit`, or
+    /// `git rev-parse --short HEAD` in the content folder), shown on report pages.
+    pub source_commit: Option<String>,
 }
 
 /// One file of the site, relative to the output root (`/`-separated).

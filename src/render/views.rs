@@ -14,10 +14,12 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::{SiteData, markdown};
-use crate::analysis::{DetectedRisk, ItemSchedule, RiskKind, Snapshot};
+use crate::analysis::changes::{self, Changes, Side};
+use crate::analysis::checks::rag_disagreements;
+use crate::analysis::register::{DecisionState, RiskState, decision_state, risks_as_of};
+use crate::analysis::{self, DetectedRisk, ItemSchedule, ItemState, RiskKind, Snapshot, State};
 use crate::model::{
-    Decision, DecisionStatus, Item, ItemIx, ItemKind, Program, Rag, Report, Risk, RiskStatus,
-    Status, TeamIx,
+    Decision, Item, ItemIx, ItemKind, Program, Rag, Report, Risk, RiskStatus, Status, TeamIx,
 };
 
 // ---------------------------------------------------------------------------
@@ -577,6 +579,10 @@ pub struct RiskRow {
     /// An open or mitigating risk past its review date.
     pub review_overdue: bool,
     pub key: bool,
+    /// Open or mitigating (as of the page's date).
+    pub active: bool,
+    /// The newest note from a report's `risks` patch (up to the page's report).
+    pub note: Option<String>,
 }
 
 /// A decision (escalation).
@@ -601,6 +607,10 @@ pub struct DecisionView {
     pub risk: Option<Link>,
     /// Reports that put it in front of stakeholders.
     pub raised_in: Vec<Link>,
+    /// The first of them.
+    pub first_raised: Option<String>,
+    /// Calendar days from `first_raised` to the page's date, while undecided.
+    pub days_open: Option<i64>,
 }
 
 /// One option of a decision.
@@ -673,19 +683,51 @@ pub struct TeamSummary {
 }
 
 /// Builds the shared views of one snapshot, from one page's position.
+///
+/// Everything is as of the snapshot: the risk register with the `risks`
+/// patches of the reports up to the snapshot's report, decisions as of its
+/// date. A report page built through its own snapshot therefore never changes
+/// when later reports arrive.
 pub struct Viewer<'a> {
     pub program: &'a Program,
     pub snap: &'a Snapshot,
     pub links: &'a Links,
+    /// The risk register as of the snapshot, parallel to `program.risks`.
+    pub register: Vec<RiskState>,
+    /// The snapshot's detected risks, with overdue decisions judged as of its date.
+    detected: Vec<DetectedRisk>,
 }
 
 impl<'a> Viewer<'a> {
     pub fn new(data: &'a SiteData<'a>, snap: &'a Snapshot, links: &'a Links) -> Viewer<'a> {
+        let program = data.program;
         Viewer {
-            program: data.program,
+            program,
             snap,
             links,
+            register: risks_as_of(program, snap.report.map_or(0, |r| r + 1), snap.as_of),
+            detected: detected_as_of(program, snap),
         }
+    }
+
+    /// The risk's state in the register of this snapshot.
+    pub fn risk_state(&self, r: &Risk) -> Option<&RiskState> {
+        self.program
+            .risk_index(&r.id)
+            .and_then(|i| self.register.get(i))
+    }
+
+    /// Raised on or before the snapshot's date (or by one of its reports).
+    pub fn in_register(&self, r: &Risk) -> bool {
+        self.risk_state(r).is_none_or(|s| s.in_register)
+    }
+
+    /// Open or mitigating as of the snapshot.
+    pub fn risk_active(&self, r: &Risk) -> bool {
+        self.risk_state(r).map_or(
+            matches!(r.status, RiskStatus::Open | RiskStatus::Mitigating),
+            RiskState::is_active,
+        )
     }
 
     pub fn item_ref(&self, ix: ItemIx) -> Option<ItemRef> {
@@ -786,23 +828,32 @@ impl<'a> Viewer<'a> {
         ixs.into_iter().filter_map(|ix| self.item_row(ix)).collect()
     }
 
+    /// A risk as it stands in this snapshot's register (status and score
+    /// after the report patches up to the snapshot).
     pub fn risk_row(&self, r: &Risk) -> RiskRow {
         let anchor = format!("risk-{}", r.id);
-        let live = matches!(r.status, RiskStatus::Open | RiskStatus::Mitigating);
+        let (status, probability, impact, note) = match self.risk_state(r) {
+            Some(s) => (s.status, s.probability, s.impact, s.note.clone()),
+            None => (r.status, r.probability, r.impact, None),
+        };
+        let score = probability * impact;
+        let live = matches!(status, RiskStatus::Open | RiskStatus::Mitigating);
         RiskRow {
             id: r.id.clone(),
             href: format!("{}#{anchor}", self.links.dir("risks")),
             anchor,
             title: r.title.clone(),
-            probability: r.probability,
-            impact: r.impact,
-            score: r.score(),
-            level: risk_level(r.score()),
+            probability,
+            impact,
+            score,
+            level: risk_level(score),
             owner: r.owner.clone(),
             owner_team: r.owner_team.and_then(|t| self.team_ref(t)),
             affects: self.item_refs(&r.affects),
             mitigation: non_empty(&r.mitigation),
-            status: risk_status_badge(r.status),
+            status: risk_status_badge(status),
+            active: live,
+            note: note.as_deref().and_then(non_empty),
             review_by: opt_date(r.review_by),
             review_overdue: live && r.review_by.is_some_and(|d| d < self.snap.as_of),
             key: self
@@ -814,21 +865,36 @@ impl<'a> Viewer<'a> {
         }
     }
 
-    /// Risks sorted by score (highest first), then id.
+    /// Risks in this snapshot's register (raised by then), sorted by score
+    /// (highest first), then id.
     pub fn risk_rows<'r>(&self, risks: impl IntoIterator<Item = &'r Risk>) -> Vec<RiskRow> {
-        let mut rows: Vec<RiskRow> = risks.into_iter().map(|r| self.risk_row(r)).collect();
+        let mut rows: Vec<RiskRow> = risks
+            .into_iter()
+            .filter(|r| self.in_register(r))
+            .map(|r| self.risk_row(r))
+            .collect();
         rows.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
         rows
     }
 
     /// A decision as known on `date` (a report page shows it as of the report).
     pub fn decision(&self, d: &Decision, date: Date) -> DecisionView {
-        let decided =
-            d.status == DecisionStatus::Decided && d.decided_on.is_none_or(|on| on <= date);
-        let overdue = !decided && d.needed_by.is_some_and(|n| n < date);
+        let state = decision_state(d, date);
+        let decided = state == DecisionState::Decided;
+        let overdue = state == DecisionState::Overdue;
         let overdue_days = match (overdue, d.needed_by) {
-            (true, Some(n)) => date.since(n).map_or(0, |span| span.get_days().into()),
+            (true, Some(n)) => calendar_days(n, date),
             _ => 0,
+        };
+        let raised_in = self.raised_in(d, date);
+        let first_raised = raised_in.first().map(|l| l.text.clone());
+        let days_open = if decided {
+            None
+        } else {
+            first_raised
+                .as_deref()
+                .and_then(|t| t.parse::<Date>().ok())
+                .map(|first| calendar_days(first, date))
         };
         let anchor = format!("decision-{}", d.id);
         DecisionView {
@@ -857,7 +923,9 @@ impl<'a> Viewer<'a> {
                     text: r.title.clone(),
                     href: format!("{}#risk-{}", self.links.dir("risks"), r.id),
                 }),
-            raised_in: self.raised_in(d, date),
+            raised_in,
+            first_raised,
+            days_open,
         }
     }
 
@@ -925,7 +993,7 @@ impl<'a> Viewer<'a> {
     /// Detected risks grouped by kind, most serious kind first; each group
     /// names at most `limit` of the things it is about.
     pub fn detected_groups(&self, limit: usize) -> Vec<DetectedGroup> {
-        let mut kinds: Vec<RiskKind> = self.snap.detected_risks.iter().map(|d| d.kind).collect();
+        let mut kinds: Vec<RiskKind> = self.detected.iter().map(|d| d.kind).collect();
         kinds.sort_by_key(|&k| (risk_kind_rank(k), k));
         kinds.dedup();
         kinds
@@ -935,12 +1003,7 @@ impl<'a> Viewer<'a> {
     }
 
     fn detected_group(&self, kind: RiskKind, limit: usize) -> DetectedGroup {
-        let risks: Vec<&DetectedRisk> = self
-            .snap
-            .detected_risks
-            .iter()
-            .filter(|d| d.kind == kind)
-            .collect();
+        let risks: Vec<&DetectedRisk> = self.detected.iter().filter(|d| d.kind == kind).collect();
         let mut targets: Vec<Link> = Vec::new();
         for d in &risks {
             for t in self.targets(d) {
@@ -1063,6 +1126,43 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// Calendar days from `from` to `to` (negative when `to` is earlier).
+fn calendar_days(from: Date, to: Date) -> i64 {
+    to.since(from).map_or(0, |span| span.get_days().into())
+}
+
+/// The snapshot's detected risks, with the overdue decisions judged as of the
+/// snapshot's date ([`decision_state`]): a decision decided later, or marked
+/// decided in `decisions.yaml` after the fact, still shows as overdue on the
+/// pages of the reports it was overdue for.
+fn detected_as_of(program: &Program, snap: &Snapshot) -> Vec<DetectedRisk> {
+    let mut out: Vec<DetectedRisk> = snap
+        .detected_risks
+        .iter()
+        .filter(|d| d.kind != RiskKind::OverdueDecision)
+        .cloned()
+        .collect();
+    for d in &program.decisions {
+        if let (DecisionState::Overdue, Some(needed_by)) =
+            (decision_state(d, snap.as_of), d.needed_by)
+        {
+            out.push(DetectedRisk {
+                kind: RiskKind::OverdueDecision,
+                items: Vec::new(),
+                decision: Some(d.id.clone()),
+                date: Some(needed_by),
+                message: format!(
+                    "decision {} ({}) was needed by {needed_by} and is still open",
+                    d.id, d.title
+                ),
+            });
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 // ---------------------------------------------------------------------------
 // Page views
 // ---------------------------------------------------------------------------
@@ -1137,6 +1237,8 @@ fn headline(program: &Program, snap: &Snapshot, links: &Links) -> Headline {
 
 /// How many things each kind of detected risk names on the dashboard.
 const DASHBOARD_TARGETS: usize = 6;
+/// How many risks the dashboard and a report list (highest score first).
+const TOP_RISKS: usize = 5;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct DashboardView {
@@ -1162,16 +1264,11 @@ pub fn dashboard(data: &SiteData, links: &Links) -> DashboardView {
     let open: Vec<&Decision> = program
         .decisions
         .iter()
-        .filter(|d| d.status == DecisionStatus::Open)
+        .filter(|d| decision_state(d, snap.as_of) != DecisionState::Decided)
         .collect();
     let open_decisions = v.decisions(open, snap.as_of);
-    let mut top_risks = v.risk_rows(
-        program
-            .risks
-            .iter()
-            .filter(|r| r.status != RiskStatus::Closed),
-    );
-    top_risks.truncate(5);
+    let mut top_risks = v.risk_rows(program.risks.iter().filter(|r| v.risk_active(r)));
+    top_risks.truncate(TOP_RISKS);
     DashboardView {
         name: program.meta.name.clone(),
         objective: program.meta.objective.clone(),
@@ -1411,16 +1508,13 @@ pub struct RisksView {
     pub detected: Vec<DetectedGroup>,
 }
 
+/// The register as of the current snapshot: status and scores after every
+/// report patch up to it; risks raised later are not shown.
 pub fn risks(data: &SiteData, links: &Links) -> RisksView {
     let v = Viewer::new(data, data.current, links);
     let risks = v.risk_rows(&data.program.risks);
     RisksView {
-        live: data
-            .program
-            .risks
-            .iter()
-            .filter(|r| matches!(r.status, RiskStatus::Open | RiskStatus::Mitigating))
-            .count(),
+        live: risks.iter().filter(|r| r.active).count(),
         risks,
         detected: v.detected_groups(usize::MAX),
     }

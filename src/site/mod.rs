@@ -27,6 +27,8 @@ pub struct BuildOptions {
     pub as_of: Option<Date>,
     /// Keep draft reports (serve only).
     pub include_drafts: bool,
+    /// The commit shown on report pages; `None`: ask git about the content folder.
+    pub source_commit: Option<String>,
 }
 
 /// A loaded, analysed program: everything render needs.
@@ -38,6 +40,8 @@ pub struct Analyzed {
     /// Parallel to `program.reports`.
     pub reports: Vec<Snapshot>,
     pub scheduled: Vec<(Date, Option<usize>)>,
+    /// The commit the content comes from, shown on report pages (set by [`build`]).
+    pub source_commit: Option<String>,
 }
 
 /// Why a build stopped.
@@ -107,6 +111,7 @@ pub fn analyze_dir(
         current,
         reports,
         scheduled,
+        source_commit: None,
     }))
 }
 
@@ -120,6 +125,7 @@ pub fn render_site(a: &Analyzed, theme_root: Option<&Path>) -> Result<Vec<Output
         current: &a.current,
         reports: &a.reports,
         scheduled: &a.scheduled,
+        source_commit: a.source_commit.clone(),
     };
     let mut files = render::html::render_pages(&data, &theme)?;
     files.push(OutputFile {
@@ -177,6 +183,12 @@ pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummar
             format!("{u}/")
         });
     }
+    report_warnings(&analyzed, diags);
+    analyzed.source_commit = opts
+        .source_commit
+        .as_deref()
+        .and_then(clean_commit)
+        .or_else(|| git_commit(&opts.content));
     let files = render_site(&analyzed, Some(&theme_root(&opts.content)))?;
     output::write_site(&opts.output, &opts.content, &files)?;
     Ok(BuildSummary {
@@ -184,4 +196,68 @@ pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummar
         files: files.len(),
         elapsed: started.elapsed(),
     })
+}
+
+/// Warnings about the reports as a whole: a report whose declared green or
+/// amber the computed schedule contradicts (at the report's front matter), and
+/// every scheduled report date up to the as-of date that no report covers (at
+/// `program.yaml`).
+pub fn report_warnings(a: &Analyzed, diags: &mut Diagnostics) {
+    let program = &a.program;
+    for (report, snap) in program.reports.iter().zip(&a.reports) {
+        let reasons = analysis::checks::rag_disagreements(program, snap);
+        if !reasons.is_empty() {
+            diags
+                .warning(
+                    &report.loc,
+                    format!(
+                        "the report of {} says {}, but the computed schedule disagrees: {}",
+                        report.date,
+                        report.status.as_str(),
+                        reasons.join("; ")
+                    ),
+                )
+                .with_hint("say red, or explain in the body why the status is not red");
+        }
+    }
+    for &(date, covered) in &a.scheduled {
+        if covered.is_none() && date <= a.current.as_of {
+            diags
+                .warning(
+                    &program.meta.loc,
+                    format!(
+                        "no report for the scheduled report date {date} (a report every {})",
+                        program.meta.cadence.text
+                    ),
+                )
+                .with_hint(format!(
+                    "add reports/{date}.md, or change `reports` in program.yaml"
+                ));
+        }
+    }
+}
+
+/// A source commit as shown on report pages: 1 to 64 ASCII letters, digits
+/// and `.`, `_`, `-`, `+`, `/` (a commit id, `abc1234-dirty`, a tag).
+pub fn clean_commit(s: &str) -> Option<String> {
+    let s = s.trim();
+    let ok = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'+' | b'/');
+    (!s.is_empty() && s.len() <= 64 && s.bytes().all(ok)).then(|| s.to_string())
+}
+
+/// `git -C <content> rev-parse --short HEAD`, when git is installed and the
+/// content folder is in a repository; `None` on any failure.
+fn git_commit(content: &Path) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(content)
+        .args(["rev-parse", "--short", "HEAD"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    clean_commit(std::str::from_utf8(&out.stdout).ok()?)
 }

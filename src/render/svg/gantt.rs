@@ -9,12 +9,12 @@
 //! are thicker. Every row is a link with a `<title>` tooltip. Text goes
 //! through the `svg` crate, which escapes it.
 
-use svg::Document;
 use svg::node::Text as TextNode;
 use svg::node::element::{
-    Anchor as Link, Definitions, Description, Group, Line, Marker, Path, Pattern, Polygon,
-    Polyline, Rectangle, Text, Title,
+    Anchor as Link, Definitions, Description, Element, Group, Line, Marker, Path, Pattern, Polygon,
+    Polyline, Rectangle, Title,
 };
+use svg::{Document, Node};
 
 use super::{Chart, num};
 use crate::analysis::Snapshot;
@@ -291,20 +291,23 @@ fn hline(x0: f64, x1: f64, y: f64, class: &str) -> Line {
         .set("class", class)
 }
 
-fn text(l: &Label, class: &str) -> Text {
-    let mut t = Text::new(l.text.as_str())
-        .set("x", num(l.x))
-        .set("y", num(l.y))
-        .set("font-size", num(l.size))
-        .set("class", class);
+/// A `<text>` element. (The `svg` crate's own `Text` wraps its content in
+/// newlines; a plain element keeps it exact. Content is escaped either way.)
+fn text(l: &Label, class: &str) -> Element {
+    let mut t = Element::new("text");
+    t.assign("x", num(l.x));
+    t.assign("y", num(l.y));
+    t.assign("font-size", num(l.size));
+    t.assign("class", class);
     match l.anchor {
         Anchor::Start => {}
-        Anchor::Middle => t = t.set("text-anchor", "middle"),
-        Anchor::End => t = t.set("text-anchor", "end"),
+        Anchor::Middle => t.assign("text-anchor", "middle"),
+        Anchor::End => t.assign("text-anchor", "end"),
     }
     if l.bold {
-        t = t.set("font-weight", "bold");
+        t.assign("font-weight", "bold");
     }
+    t.append(TextNode::new(l.text.as_str()));
     t
 }
 
