@@ -26,6 +26,10 @@ pub const SCAFFOLD: &[(&str, &str)] = &[
         include_str!("../../scaffold/.github/workflows/pages.yml"),
     ),
     (
+        ".github/workflows/plan-impact.yml",
+        include_str!("../../scaffold/.github/workflows/plan-impact.yml"),
+    ),
+    (
         "content/decisions.yaml",
         include_str!("../../content/decisions.yaml"),
     ),

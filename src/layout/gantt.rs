@@ -1619,28 +1619,26 @@ fn route(rows: &[Row], p: usize, c: usize) -> Vec<(f64, f64)> {
     let (rp, rc) = (&rows[p], &rows[c]);
     let (x1, yp) = (rp.forecast.x1, rp.cy);
     let (x0, yc) = (rc.forecast.x0, rc.cy);
-    // 1. The consumer starts right of the provider: one vertical leg in the
-    //    gap, at the column that crosses the fewest bars.
-    if x0 - x1 >= 2.0 * MIN_STUB {
-        let lo = x1 + STUB.min((x0 - x1) / 2.0);
-        let (xv, _) = best_x(rows, p.min(c)..=p.max(c), lo, x0 - MIN_STUB);
-        return vec![(x1, yp), (xv, yp), (xv, yc), (x0, yc)];
-    }
-    // 2. It starts at or before the provider's end: out to the right, along
-    //    the row boundary next to the consumer, and into it from the left.
     let down = c > p;
-    let gap_y = if down { rc.y } else { rc.y + rc.height };
-    let provider_side = if down {
+    // A vertical leg from the provider's bar down (or up) to the consumer's
+    // passes the provider's row and those between, but only the consumer's
+    // bar half, where nothing lies left of the consumer's bar.
+    let legs = if down {
         p..=c.saturating_sub(1)
     } else {
         c + 1..=p
     };
-    let (xa, _) = best_x(
-        rows,
-        provider_side,
-        x1 + STUB,
-        (x1 + 4.0 * STUB).min(PLOT_X1 + PAD),
-    );
+    // 1. The consumer starts right of the provider: one vertical leg in the
+    //    gap, at the column that crosses the fewest bars.
+    if x0 - x1 >= 2.0 * MIN_STUB {
+        let lo = x1 + STUB.min((x0 - x1) / 2.0);
+        let (xv, _) = best_x(rows, legs, lo, x0 - MIN_STUB);
+        return vec![(x1, yp), (xv, yp), (xv, yc), (x0, yc)];
+    }
+    // 2. It starts at or before the provider's end: out to the right, along
+    //    the row boundary next to the consumer, and into it from the left.
+    let gap_y = if down { rc.y } else { rc.y + rc.height };
+    let (xa, _) = best_x(rows, legs, x1 + STUB, (x1 + 4.0 * STUB).min(PLOT_X1 + PAD));
     let xb = (x0 - STUB).max(PLOT_X0 + 1.0).min(x0);
     vec![
         (x1, yp),
