@@ -1,13 +1,15 @@
 //! Times the dependency-diagram layout on a content folder.
 //!
-//!     cargo run --release --example dag_layout -- CONTENT_DIR [--vs-dot]
+//!     cargo run --release --example dag_layout -- CONTENT_DIR [--vs-dot] [--svg OUT_DIR]
 //!
 //! Prints the graph size, the layout time (median of 5 runs), layers, dummy
 //! nodes and crossings. With `--vs-dot`, also writes the same graph as DOT
 //! (rankdir=LR, same node and edge order), times `dot -Tplain` on it and
 //! counts dot's crossings the way `tests/dag_crossings.rs` does: ranks from the
 //! node centres, dummy positions where each edge spline passes a rank's
-//! centre line, the same counting function.
+//! centre line, the same counting function. With `--svg OUT_DIR`, writes the
+//! full diagram and the team map as `deps.svg` and `teams.svg` (and an HTML
+//! page showing both with their summaries) for a look.
 
 use std::path::Path;
 use std::process::Command;
@@ -17,11 +19,15 @@ use tpm_site::layout::dag::{Focus, count_chain_crossings, count_crossings, layou
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(dir) = args.iter().find(|a| !a.starts_with("--")) else {
+    let Some(dir) = args.first().filter(|a| !a.starts_with("--")) else {
         eprintln!("usage: dag_layout CONTENT_DIR [--vs-dot]");
         std::process::exit(2);
     };
     let vs_dot = args.iter().any(|a| a == "--vs-dot");
+    let svg_dir = args
+        .iter()
+        .position(|a| a == "--svg")
+        .and_then(|k| args.get(k + 1));
     let mut diags = tpm_site::diagnostics::Diagnostics::new();
     let t0 = Instant::now();
     let a = tpm_site::site::analyze_dir(Path::new(dir), None, false, &mut diags)
@@ -55,6 +61,9 @@ fn main() {
         l.width,
         l.height
     );
+    if let Some(out) = svg_dir {
+        write_svgs(&a, Path::new(out));
+    }
     if !vs_dot {
         return;
     }
@@ -212,4 +221,47 @@ fn y_at(poly: &[(f64, f64)], x: f64) -> Option<f64> {
         }
     }
     None
+}
+
+/// Writes the charts of the whole program for a visual check.
+fn write_svgs(a: &tpm_site::site::Analyzed, out: &Path) {
+    use tpm_site::render::svg::dag::{dependency_chart, team_map_chart};
+    std::fs::create_dir_all(out).expect("create the output folder");
+    let deps = dependency_chart(&a.program, &a.current, Focus::All, "");
+    let teams = team_map_chart(&a.program, &a.current, "");
+    std::fs::write(out.join("deps.svg"), &deps.svg).expect("write deps.svg");
+    std::fs::write(out.join("teams.svg"), &teams.svg).expect("write teams.svg");
+    let mut html =
+        String::from("<!doctype html><meta charset=utf-8><body style='font-family:sans-serif'>");
+    for (title, c) in [("Dependencies", &deps), ("Teams", &teams)] {
+        html.push_str(&format!(
+            "<h2>{title}</h2><p>{}</p>{}",
+            escape(&c.summary),
+            c.svg
+        ));
+    }
+    if let Some(&first) = a.current.critical_path.first() {
+        let c = dependency_chart(&a.program, &a.current, Focus::Item(first), "");
+        html.push_str(&format!(
+            "<h2>Item</h2><p>{}</p>{}",
+            escape(&c.summary),
+            c.svg
+        ));
+        if let Some(t) = a.program.items[first].owner {
+            let c = dependency_chart(&a.program, &a.current, Focus::Team(t), "");
+            html.push_str(&format!(
+                "<h2>Team</h2><p>{}</p>{}",
+                escape(&c.summary),
+                c.svg
+            ));
+        }
+    }
+    std::fs::write(out.join("index.html"), html).expect("write index.html");
+    println!("wrote {}", out.display());
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

@@ -72,6 +72,7 @@ fn check_site(site: &Path) -> usize {
             if target.starts_with("http://")
                 || target.starts_with("https://")
                 || target.starts_with("mailto:")
+                || target.starts_with("data:")
             {
                 continue;
             }

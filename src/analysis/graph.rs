@@ -32,6 +32,56 @@ pub(super) fn consumers(program: &Program) -> Vec<Vec<ItemIx>> {
     out
 }
 
+/// Lists of item indices for every item, stored flat: the list of item `i`
+/// is `list[start[i]..start[i + 1]]`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Adjacency {
+    start: Vec<u32>,
+    list: Vec<u32>,
+}
+
+impl Adjacency {
+    /// The providers (`depends_on`) of every item.
+    pub(super) fn providers(program: &Program) -> Adjacency {
+        let mut adj = Adjacency {
+            start: Vec::with_capacity(program.items.len() + 1),
+            list: Vec::new(),
+        };
+        adj.start.push(0);
+        for item in &program.items {
+            adj.list.extend(item.depends_on.iter().map(|&p| p as u32));
+            adj.start.push(adj.list.len() as u32);
+        }
+        adj
+    }
+
+    /// The same lists as `lists`.
+    pub(super) fn from_lists(lists: &[Vec<ItemIx>]) -> Adjacency {
+        let mut adj = Adjacency {
+            start: Vec::with_capacity(lists.len() + 1),
+            list: Vec::with_capacity(lists.iter().map(Vec::len).sum()),
+        };
+        adj.start.push(0);
+        for l in lists {
+            adj.list.extend(l.iter().map(|&p| p as u32));
+            adj.start.push(adj.list.len() as u32);
+        }
+        adj
+    }
+
+    /// The number of entries in the list of item `i`.
+    pub(super) fn len_of(&self, i: ItemIx) -> usize {
+        (self.start[i + 1] - self.start[i]) as usize
+    }
+
+    /// The list of item `i`.
+    pub(super) fn of(&self, i: ItemIx) -> impl Iterator<Item = ItemIx> + '_ {
+        self.list[self.start[i] as usize..self.start[i + 1] as usize]
+            .iter()
+            .map(|&p| p as ItemIx)
+    }
+}
+
 /// Every item, providers before consumers, smallest index first among the
 /// ready ones; `None` when the graph has a cycle.
 pub(super) fn topo_order(program: &Program, consumers: &[Vec<ItemIx>]) -> Option<Vec<ItemIx>> {

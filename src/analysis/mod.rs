@@ -48,6 +48,11 @@ pub struct Plan {
     /// Per-team facts (they depend only on the graph and ownership), parallel
     /// to `Program::teams`; [`analyze`] copies them into every snapshot.
     pub teams: Vec<TeamFacts>,
+    /// Every item's providers in one flat list: a compact copy of
+    /// `Item::depends_on` that keeps the passes' memory reads local.
+    pub(crate) providers: graph::Adjacency,
+    /// The same for `consumers`.
+    pub(crate) consumer_lists: graph::Adjacency,
 }
 
 /// An item's planned dates as working-day ordinals.

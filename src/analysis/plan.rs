@@ -40,9 +40,11 @@ pub fn plan(program: &Program, diags: &mut Diagnostics) -> Option<Plan> {
     let teams = teams::team_facts(program, &order, &consumers);
     Some(Plan {
         order,
+        consumer_lists: graph::Adjacency::from_lists(&consumers),
         consumers,
         items,
         teams,
+        providers: graph::Adjacency::providers(program),
     })
 }
 

@@ -9,7 +9,7 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::model::{Decision, DecisionStatus, Program, RiskStatus};
+use crate::model::{Decision, DecisionStatus, Program, Risk, RiskStatus};
 
 /// A risk as of one date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -66,6 +66,23 @@ pub fn risks_as_of(program: &Program, upto: usize, as_of: Date) -> Vec<RiskState
         }
     }
     out
+}
+
+/// The register as of `as_of` as risks (patched values), leaving out those
+/// not raised yet: what charts and tables of that date show.
+pub fn register_as_of(program: &Program, upto: usize, as_of: Date) -> Vec<Risk> {
+    program
+        .risks
+        .iter()
+        .zip(risks_as_of(program, upto, as_of))
+        .filter(|(_, s)| s.in_register)
+        .map(|(r, s)| Risk {
+            status: s.status,
+            probability: s.probability,
+            impact: s.impact,
+            ..r.clone()
+        })
+        .collect()
 }
 
 /// Where a decision stands on a date.

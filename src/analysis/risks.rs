@@ -96,11 +96,12 @@ pub(super) fn detect(
 
     // Each kind is emitted in its sorted order (items are sorted by id, and
     // consumer lists by index), so the final sort only checks the order.
-    for (p, provider) in program.items.iter().enumerate() {
+    // The loops read the compact per-item arrays and touch `program.items`
+    // only to write a message.
+    for p in 0..program.items.len() {
         let provider_planned = plan.items[p].finish;
         let provider_forecast = passes.forecast_finish[p];
-        for &c in &plan.consumers[p] {
-            let consumer = &program.items[c];
+        for c in plan.consumer_lists.of(p) {
             let planned = plan.items[c];
             // The uniform rule: a milestone's internal start is the day after its date.
             let start = planned.finish - planned.duration + 1;
@@ -110,6 +111,7 @@ pub(super) fn detect(
             if !early_for_plan && !early_for_forecast {
                 continue;
             }
+            let (provider, consumer) = (&program.items[p], &program.items[c]);
             let mut message = String::with_capacity(120);
             if consumer.kind == ItemKind::Milestone {
                 let _ = write!(message, "{} is dated {}", consumer.id, date(planned.finish));
@@ -144,9 +146,9 @@ pub(super) fn detect(
     }
 
     let end = program.meta.end;
-    for (i, item) in program.items.iter().enumerate() {
-        let float = passes.total_float[i];
+    for (i, &float) in passes.total_float.iter().enumerate() {
         if float < 0 {
+            let item = &program.items[i];
             let message = format!(
                 "{} has {} of float: the program end {} is at risk through it",
                 item.id,
@@ -156,9 +158,9 @@ pub(super) fn detect(
             out.push(risk(RiskKind::NegativeFloat, vec![id(i)], message));
         }
     }
-    for (i, item) in program.items.iter().enumerate() {
-        let slack = passes.deadline_slack[i];
+    for (i, &slack) in passes.deadline_slack.iter().enumerate() {
         if slack < 0 {
+            let item = &program.items[i];
             let deadline = if item.kind == ItemKind::Milestone {
                 "date"
             } else {
@@ -174,11 +176,11 @@ pub(super) fn detect(
             out.push(risk(RiskKind::NegativeDeadlineSlack, vec![id(i)], message));
         }
     }
-    for (i, item) in program.items.iter().enumerate() {
+    for (i, &critical) in passes.critical.iter().enumerate() {
         let status = state.items[i].status;
-        let consumers = plan.consumers[i].len();
-        if passes.critical[i] && matches!(status, Status::Blocked | Status::AtRisk) && consumers > 0
-        {
+        let consumers = plan.consumer_lists.len_of(i);
+        if critical && matches!(status, Status::Blocked | Status::AtRisk) && consumers > 0 {
+            let item = &program.items[i];
             let message = format!(
                 "{} is {} on the critical path, and {} {} on it",
                 item.id,

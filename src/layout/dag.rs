@@ -1900,7 +1900,9 @@ fn place(
 /// Font size of item labels in the dependency diagram.
 pub const ITEM_FONT: f64 = 11.0;
 /// Widest label of a deliverable box (longer names are cut with an ellipsis).
-pub const ITEM_LABEL_MAX: f64 = 170.0;
+pub const ITEM_LABEL_MAX: f64 = 180.0;
+/// How much wider bold text runs than regular text.
+pub const BOLD_FACTOR: f64 = 1.1;
 /// Widest label inside a milestone diamond.
 pub const MILESTONE_LABEL_MAX: f64 = 120.0;
 /// Height of a deliverable box.
@@ -1931,8 +1933,9 @@ pub fn item_label(program: &Program, item: ItemIx) -> String {
 
 /// The size of an item's shape: a box around the label, or for a milestone a
 /// diamond wide enough to hold its label.
-pub fn item_size(kind: ItemKind, label: &str) -> (f64, f64) {
-    let tw = text_width(label, ITEM_FONT);
+/// `bold` labels (critical items) are measured about 10% wider.
+pub fn item_size(kind: ItemKind, label: &str, bold: bool) -> (f64, f64) {
+    let tw = text_width(label, ITEM_FONT) * if bold { BOLD_FACTOR } else { 1.0 };
     match kind {
         ItemKind::Deliverable => ((tw + 16.0).max(40.0), ITEM_BOX_HEIGHT),
         // A diamond of half-width a and half-height b holds a w × h text box
@@ -2022,7 +2025,8 @@ pub fn layout_dependencies(program: &Program, snap: &Snapshot, focus: Focus) -> 
         .iter()
         .map(|&i| {
             let label = item_label(program, i);
-            let (width, height) = item_size(program.items[i].kind, &label);
+            let bold = snap.critical_path.contains(&i);
+            let (width, height) = item_size(program.items[i].kind, &label, bold);
             NodeSpec {
                 key: i,
                 width,
@@ -2277,7 +2281,7 @@ pub fn layout_team_map(program: &Program, snap: &Snapshot) -> TeamMapLayout {
                 members: vec![team],
                 blocking_power: b,
                 emphasis: emphasis(b),
-                label: truncate_to_width(program.teams[team].name.trim(), TEAM_FONT, 160.0),
+                label: truncate_to_width(program.teams[team].name.trim(), TEAM_FONT, 200.0),
                 sublabel: match b {
                     0 => "blocks no other team".to_string(),
                     1 => "blocks 1 team".to_string(),

@@ -7,7 +7,9 @@
 //! - **Columns.** A name column, a status column (icon and words), then the
 //!   plot. Labels are measured with [`text_width`] and truncated to their
 //!   column, so they are never clipped by the canvas and never overlap.
-//! - **Time.** Day numbers map linearly to x. Days are inclusive: a bar over
+//! - **Time.** The domain covers every bar shown and the as-of date, plus
+//!   for the program chart its start, committed end and forecast end (a team
+//!   chart spans the team's own work). Day numbers map linearly to x. Days are inclusive: a bar over
 //!   `start..=finish` spans from the start day's left edge to the finish day's
 //!   right edge. A milestone's diamond is centred on the right edge of its
 //!   day (the moment it is met). The as-of line sits on the right edge of the
@@ -555,14 +557,14 @@ pub fn plot_width() -> f64 {
 /// year labels thinned out when even quarter labels do not fit).
 pub fn choose_scale(lo: i64, hi: i64, plot_w: f64) -> (Scale, i64, i64) {
     let (lo, hi) = (lo.min(hi), lo.max(hi));
-    for scale in [Scale::Days, Scale::Weeks, Scale::Months, Scale::Quarters] {
+    for scale in [Scale::Days, Scale::Weeks, Scale::Months] {
         let (a, b) = snap_domain(lo, hi, scale);
-        let ppd = plot_w / (b - a).max(1) as f64;
-        if minor_fits(scale, ppd) || scale == Scale::Quarters {
+        if minor_fits(scale, plot_w / (b - a).max(1) as f64) {
             return (scale, a, b);
         }
     }
-    unreachable!("quarters always qualify")
+    let (a, b) = snap_domain(lo, hi, Scale::Quarters);
+    (Scale::Quarters, a, b)
 }
 
 /// `lo..=hi` widened by a day each side and snapped to whole periods.
@@ -602,7 +604,7 @@ fn build_axis(scale: Scale, map: &TimeMap, header_y: f64) -> Axis {
             let (_, _, right, _) = label.bbox();
             let label = (right <= PLOT_X1).then_some(label);
             minor.push(Tick { x, label });
-            t = next_period(t, scale);
+            t = next_period(t, scale).max(t + 1);
         }
     } else {
         // Very long spans: quarter gridlines (when not too dense), year labels every `stride`.
@@ -618,7 +620,7 @@ fn build_axis(scale: Scale, map: &TimeMap, header_y: f64) -> Axis {
                     x: map.raw(t),
                     label: None,
                 });
-                t = next_period(t, Scale::Quarters);
+                t = next_period(t, Scale::Quarters).max(t + 1);
             }
         }
     }
@@ -631,7 +633,7 @@ fn build_axis(scale: Scale, map: &TimeMap, header_y: f64) -> Axis {
         let mut y = y_first.div_euclid(year_stride) * year_stride;
         loop {
             let t = year_start(y);
-            if t >= d1 {
+            if t >= d1 || y > 9999 {
                 break;
             }
             if t >= d0 {
@@ -656,9 +658,9 @@ fn build_axis(scale: Scale, map: &TimeMap, header_y: f64) -> Axis {
             };
             candidates.push((t, text, boundary));
             t = if months {
-                next_period(t, Scale::Months)
+                next_period(t, Scale::Months).max(t + 1)
             } else {
-                year_start(y + 1)
+                year_start(y + 1).max(t + 1)
             };
         }
     }
@@ -1243,11 +1245,20 @@ pub fn layout_gantt(program: &Program, snap: &Snapshot, opts: &GanttOptions) -> 
         }
     }
 
-    // The time domain: program dates, as-of, forecast end and every bar shown.
-    let mut lo = day_number(program.meta.start).min(day_number(opts.as_of));
-    let mut hi = day_number(program.meta.end).max(day_number(opts.as_of));
-    let (anchor_lo, anchor_hi) = (lo, hi);
-    hi = hi.max(day_number(snap.forecast_end));
+    // The time domain: every bar shown and the as-of date; for the program
+    // chart also the program's start, committed end and forecast end (a team
+    // chart spans its own work, so it stays legible; program markers show
+    // when they fall inside). Outliers are clipped relative to the program.
+    let as_of = day_number(opts.as_of);
+    let (anchor_lo, anchor_hi) = (
+        day_number(program.meta.start).min(as_of),
+        day_number(program.meta.end).max(as_of),
+    );
+    let (mut lo, mut hi) = if team.is_some() && !groups.is_empty() {
+        (as_of, as_of)
+    } else {
+        (anchor_lo, anchor_hi.max(day_number(snap.forecast_end)))
+    };
     for g in &groups {
         let (items, extra) = match g {
             Group::Milestones(items) | Group::Team { items, .. } => (items, None),

@@ -10,6 +10,7 @@
 use serde::Serialize;
 use tera::Context;
 
+use super::charts::{PageCharts, Subject, charts_for};
 use super::theme::Theme;
 use super::views::{self, Layout, LayoutSpec, Links};
 use super::{OutputFile, SiteData};
@@ -54,12 +55,15 @@ struct Page<'p> {
     section: Option<String>,
     /// Which snapshot the page shows: `None` is the current one, `Some(i)` report `i`'s.
     report: Option<usize>,
+    /// What the page is about (chooses its charts).
+    subject: Subject,
 }
 
 #[derive(Serialize)]
 struct PageContext<'a, T: Serialize> {
     layout: &'a Layout,
     page: &'a T,
+    charts: &'a PageCharts,
 }
 
 struct Renderer<'a, 'd> {
@@ -94,9 +98,11 @@ impl Renderer<'_, '_> {
             template: self.theme.source_of(p.template).to_string(),
             message,
         };
+        let charts = charts_for(self.data, p.subject, links.root());
         let ctx = Context::from_serialize(&PageContext {
             layout: &layout,
             page: view,
+            charts: &charts,
         })
         .map_err(|e| fail(e.to_string()))?;
         let html = self
@@ -123,6 +129,12 @@ impl Renderer<'_, '_> {
         let path = views::index_path(dir);
         let links = Links::from_path(&path);
         let v = view(&links);
+        let subject = match kind {
+            "dashboard" => Subject::Dashboard,
+            "dependencies" => Subject::Dependencies,
+            "risks" => Subject::Risks,
+            _ => Subject::Other,
+        };
         let page = Page {
             path,
             template,
@@ -130,6 +142,7 @@ impl Renderer<'_, '_> {
             kind,
             section: section.map(str::to_string),
             report: None,
+            subject,
         };
         self.page(page, &links, &v)
     }
@@ -208,6 +221,7 @@ impl Renderer<'_, '_> {
                     kind: "team",
                     section: Some("teams".into()),
                     report: None,
+                    subject: Subject::Team(ix),
                 };
                 self.page(page, &links, &v)?;
             }
@@ -228,11 +242,40 @@ impl Renderer<'_, '_> {
                     kind: "report",
                     section: Some("reports".into()),
                     report: Some(i),
+                    subject: Subject::Report(i),
                 };
                 self.page(page, &links, &v)?;
             }
         }
+        self.latest_report();
         Ok(())
+    }
+
+    /// `reports/latest/index.html`: a byte-for-byte copy of the page of the
+    /// newest report as of the site's date. It sits at the same depth as the
+    /// dated pages, so the relative links work unchanged, and its canonical
+    /// link (when `base_url` is known) names the dated page.
+    fn latest_report(&mut self) {
+        let Some(r) = self
+            .data
+            .current
+            .report
+            .and_then(|i| self.data.program.reports.get(i))
+        else {
+            return;
+        };
+        let dated = views::index_path(&views::report_dir(r.date));
+        if let Some(bytes) = self
+            .out
+            .iter()
+            .find(|f| f.path == dated)
+            .map(|f| f.bytes.clone())
+        {
+            self.out.push(OutputFile {
+                path: views::index_path(views::LATEST_DIR),
+                bytes,
+            });
+        }
     }
 
     fn items(&mut self) -> Result<(), RenderError> {
@@ -253,6 +296,7 @@ impl Renderer<'_, '_> {
                     kind,
                     section: Some("dependencies".into()),
                     report: None,
+                    subject: Subject::Item(ix),
                 };
                 self.page(page, &links, &v)?;
             }
@@ -274,6 +318,7 @@ impl Renderer<'_, '_> {
                     kind: "page",
                     section: Some(dir),
                     report: None,
+                    subject: Subject::Other,
                 };
                 self.page(page, &links, &v)?;
             }
@@ -300,6 +345,7 @@ impl Renderer<'_, '_> {
             kind: "not-found",
             section: None,
             report: None,
+            subject: Subject::Other,
         };
         self.page(page, &links, &serde_json::Map::new())
     }
@@ -413,7 +459,8 @@ mod tests {
                 root,
                 "reports/2027-02-12.md",
                 &format!(
-                    "---\ndate: 2027-02-12\nstatus: red\nsummary: {e}\nupdates:\n  d1: {{ status: done, progress: 100, note: {e} }}\n  d2: {{ status: blocked, forecast: 2027-03-12 }}\ndecisions: [q1]\n---\n{EVIL_MD}"
+                    "---\ndate: 2027-02-12\nstatus: red\nsummary: {e}\nupdates:\n  d1: {{ status: done, progress: 100, note: {e} }}\n  d2: {{ status: blocked, forecast: 2027-03-12 }}\ndecisions: [q1]\n\
+                     risks:\n  r1: {{ status: closed, note: {e} }}\n  r2: {{ probability: 5, impact: 5 }}\n---\n{EVIL_MD}"
                 ),
             );
         }
@@ -432,15 +479,27 @@ mod tests {
     }
 
     fn render(a: &Analyzed, theme: &Theme) -> Vec<OutputFile> {
+        render_at(a, theme, None)
+    }
+
+    fn render_at(a: &Analyzed, theme: &Theme, commit: Option<&str>) -> Vec<OutputFile> {
         let data = SiteData {
             program: &a.program,
             plan: &a.plan,
             current: &a.current,
             reports: &a.reports,
             scheduled: &a.scheduled,
-            source_commit: None,
+            source_commit: commit.map(str::to_string),
         };
         render_pages(&data, theme).expect("render")
+    }
+
+    fn page_of(files: &[OutputFile], path: &str) -> String {
+        let f = files
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("no {path}"));
+        String::from_utf8(f.bytes.clone()).expect("utf-8")
     }
 
     fn evil_site() -> Vec<OutputFile> {
@@ -482,6 +541,7 @@ mod tests {
             "reports/index.html",
             "reports/2027-01-15/index.html",
             "reports/2027-02-12/index.html",
+            "reports/latest/index.html",
             "deliverables/d1/index.html",
             "deliverables/d2/index.html",
             "milestones/m1/index.html",
@@ -653,7 +713,12 @@ mod tests {
             }
             for el in doc.select(&sel("a[href], link[href]")) {
                 let href = el.value().attr("href").unwrap_or_default();
-                if href.starts_with("https://") || href == "#" || href.starts_with("#main") {
+                // `data:,` is the empty favicon of base.html (no request).
+                if href.starts_with("https://")
+                    || href == "#"
+                    || href.starts_with("#main")
+                    || href == "data:,"
+                {
                     continue;
                 }
                 let file = href.split('#').next().unwrap_or_default();
@@ -730,6 +795,157 @@ mod tests {
         let a = page(render(&analyze(before.path()), &theme));
         let b = page(render(&analyze(after.path()), &theme));
         assert_eq!(String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
+        // The page has every computed section, so the comparison covers them:
+        // the later report closes r1 and re-scores r2, decides nothing, and
+        // moves d1 and d2; none of it may leak into the earlier page.
+        let html = String::from_utf8_lossy(&b).to_string();
+        let doc = Html::parse_document(&html);
+        for id in [
+            "sec-since",
+            "sec-next",
+            "sec-decisions",
+            "sec-risks",
+            "sec-review",
+        ] {
+            assert!(
+                doc.select(&sel(&format!("#{id}"))).next().is_some(),
+                "no #{id}"
+            );
+        }
+        let risks: String = doc
+            .select(&sel("section[aria-labelledby=sec-risks] tbody"))
+            .flat_map(|t| t.text())
+            .collect();
+        assert!(risks.contains("16") && risks.contains("Open"), "{risks}");
+        assert!(
+            !risks.contains("Closed") && !risks.contains("25"),
+            "{risks}"
+        );
+    }
+
+    #[test]
+    fn overdue_decisions_are_judged_as_of_the_report() {
+        // q3 was needed by Jan 10 and decided only on Feb 1: overdue on the
+        // Jan 15 report, decided on the Feb 12 one.
+        let dir = tempfile::tempdir().expect("tempdir");
+        evil_content(dir.path(), true);
+        let path = dir.path().join("decisions.yaml");
+        let mut yaml = std::fs::read_to_string(&path).expect("decisions");
+        yaml.push_str(
+            "- { id: q3, title: Late call, options: [a, b], recommendation: a, decider: CTO, \
+             needed_by: 2027-01-10, status: decided, outcome: a, decided_on: 2027-02-01 }\n",
+        );
+        std::fs::write(&path, yaml).expect("write");
+        let files = render(&analyze(dir.path()), &Theme::builtin().expect("theme"));
+        let detected = |path: &str| -> String {
+            let doc = Html::parse_document(&page_of(&files, path));
+            doc.select(&sel(
+                "#sec-detected ~ .table-scroll tr.kind-overdue_decision",
+            ))
+            .flat_map(|tr| tr.text())
+            .collect()
+        };
+        assert!(
+            detected("reports/2027-01-15/index.html").contains("Late call"),
+            "overdue as of Jan 15"
+        );
+        assert!(!detected("reports/2027-02-12/index.html").contains("Late call"));
+        assert!(!detected("index.html").contains("Late call"));
+    }
+
+    #[test]
+    fn the_latest_report_is_a_copy_of_the_newest() {
+        let files = evil_site();
+        let latest = page_of(&files, "reports/latest/index.html");
+        assert_eq!(latest, page_of(&files, "reports/2027-02-12/index.html"));
+        assert!(
+            latest.contains(
+                "<link rel=\"canonical\" href=\"https://example.org/repo/reports/2027-02-12/\">"
+            ),
+            "canonical names the dated page"
+        );
+    }
+
+    #[test]
+    fn report_pages_show_the_data_date_and_the_source_commit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        evil_content(dir.path(), true);
+        let a = analyze(dir.path());
+        let theme = Theme::builtin().expect("theme");
+        let with = page_of(
+            &render_at(&a, &theme, Some("abc1234")),
+            "reports/2027-01-15/index.html",
+        );
+        let doc = Html::parse_document(&with);
+        let prov: String = doc
+            .select(&sel(".provenance"))
+            .flat_map(|p| p.text())
+            .collect();
+        assert_eq!(prov, "Data as of 2027-01-15 · source commit abc1234");
+        let without = page_of(&render(&a, &theme), "reports/2027-01-15/index.html");
+        assert!(!without.contains("source commit"));
+        assert!(without.contains("Data as of <time datetime=\"2027-01-15\">"));
+    }
+
+    #[test]
+    fn a_report_says_what_changed_and_what_is_needed() {
+        let files = evil_site();
+        let html = page_of(&files, "reports/2027-02-12/index.html");
+        let doc = Html::parse_document(&html);
+        let since: Vec<String> = doc
+            .select(&sel("#sec-since ~ ul.changes > li"))
+            .map(|li| li.text().collect::<String>())
+            .collect();
+        // d1 went from at risk to done; d2 became blocked; r1 closed; r2 re-scored.
+        assert!(
+            since
+                .iter()
+                .any(|l| l.contains("went from") && l.contains("Done")),
+            "{since:?}"
+        );
+        assert!(since.iter().any(|l| l.contains("Blocked")), "{since:?}");
+        assert!(since.iter().any(|l| l.contains("closed")), "{since:?}");
+        assert!(
+            since.iter().any(|l| l.contains("re-scored from 2 to 25")),
+            "{since:?}"
+        );
+        // q1 was needed by 2027-01-20 and is still open: overdue, and it stands out.
+        let asks: Vec<String> = doc
+            .select(&sel("table.asks tr.is-overdue"))
+            .map(|tr| tr.text().collect::<String>())
+            .collect();
+        assert_eq!(asks.len(), 1, "{asks:?}");
+        assert!(asks[0].contains("Overdue by 23 days"), "{asks:?}");
+        assert!(
+            asks[0].contains("28 days"),
+            "open since the report of 2027-01-15"
+        );
+        // Closed risks are not among the top risks.
+        let top: String = doc
+            .select(&sel("section[aria-labelledby=sec-risks] tbody"))
+            .flat_map(|t| t.text())
+            .collect();
+        assert!(top.contains("25") && !top.contains("Closed"), "{top}");
+    }
+
+    #[test]
+    fn item_pages_show_the_forecast_trend() {
+        let files = evil_site();
+        let html = page_of(&files, "deliverables/d2/index.html");
+        let doc = Html::parse_document(&html);
+        let rows: Vec<String> = doc
+            .select(&sel("table.trend tbody tr"))
+            .map(|tr| tr.text().collect::<String>())
+            .collect();
+        assert_eq!(rows.len(), 3, "plan and two reports: {rows:?}");
+        assert!(rows[0].trim().starts_with("Plan"), "{rows:?}");
+        assert!(rows[2].contains("2027-03-12"), "{rows:?}");
+        let svg = doc
+            .select(&sel("figure.sparkline-figure svg.sparkline"))
+            .next()
+            .expect("sparkline");
+        assert_eq!(svg.value().attr("aria-hidden"), Some("true"));
+        assert_eq!(doc.select(&sel("svg.sparkline circle")).count(), 3);
     }
 
     #[test]
@@ -872,10 +1088,47 @@ mod tests {
                 .bytes,
         )
         .to_string();
-        let newest = html.find("2027-02-12").expect("newest");
-        let missing = html.find("2027-01-29").expect("missing date listed");
-        let oldest = html.find("2027-01-15").expect("oldest");
+        let table = &html[html.find("<table class=\"archive\"").expect("table")..];
+        let newest = table.find("2027-02-12").expect("newest");
+        let missing = table.find("2027-01-29").expect("missing date listed");
+        let oldest = table.find("2027-01-15").expect("oldest");
         assert!(newest < missing && missing < oldest, "newest first");
-        assert!(html.contains("Missing"));
+        assert!(table.contains("Missing"));
+        // The RAG trend strip: one cell per report or missing date, oldest
+        // first, each with a letter (colour is never the only signal).
+        let doc = Html::parse_document(&html);
+        let cells: Vec<String> = doc
+            .select(&sel("ol.rag-strip > li"))
+            .map(|li| li.text().collect::<String>())
+            .collect();
+        assert_eq!(cells.len(), 3, "{cells:?}");
+        assert!(
+            cells[0].contains('A') && cells[0].contains("2027-01-15"),
+            "{cells:?}"
+        );
+        assert!(
+            cells[1].contains("2027-01-29") && cells[1].contains("no report"),
+            "{cells:?}"
+        );
+        assert!(
+            cells[2].contains('R') && cells[2].contains("2027-02-12"),
+            "{cells:?}"
+        );
+        let links: Vec<&str> = doc
+            .select(&sel("ol.rag-strip a"))
+            .filter_map(|a| a.value().attr("href"))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                "../reports/2027-01-15/index.html",
+                "../reports/2027-02-12/index.html"
+            ],
+            "the missing date has no link"
+        );
+        assert!(
+            doc.select(&sel("ol.rag-strip li.is-missing")).count() == 1,
+            "the missing report is shown in place"
+        );
     }
 }

@@ -6,6 +6,7 @@
 //! autoescape in templates, by [`markdown`] for Markdown, by serde for JSON.
 //! Stakeholders are never read here.
 
+pub mod charts;
 pub mod exports;
 pub mod html;
 pub mod impact;

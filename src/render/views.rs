@@ -44,6 +44,10 @@ pub fn report_dir(date: Date) -> String {
     format!("reports/{date}")
 }
 
+/// The folder holding a copy of the newest report's page (same depth as a
+/// dated report, so its relative links work unchanged).
+pub const LATEST_DIR: &str = "reports/latest";
+
 /// The folder of a free page.
 pub fn page_dir(slug: &str) -> String {
     format!("pages/{slug}")
@@ -865,15 +869,15 @@ impl<'a> Viewer<'a> {
         }
     }
 
-    /// Risks in this snapshot's register (raised by then), sorted by score
-    /// (highest first), then id.
+    /// Risks in this snapshot's register (raised by then): open or mitigating
+    /// ones first, each part by score (highest first), then id.
     pub fn risk_rows<'r>(&self, risks: impl IntoIterator<Item = &'r Risk>) -> Vec<RiskRow> {
         let mut rows: Vec<RiskRow> = risks
             .into_iter()
             .filter(|r| self.in_register(r))
             .map(|r| self.risk_row(r))
             .collect();
-        rows.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        rows.sort_by(|a, b| (!a.active, b.score, &a.id).cmp(&(!b.active, a.score, &b.id)));
         rows
     }
 
@@ -1551,9 +1555,31 @@ pub struct ArchiveRow {
     pub latest: bool,
 }
 
+/// One cell of the archive's RAG trend strip: a report (its RAG as a colour,
+/// a letter and a shape) or a missing scheduled report.
+#[derive(Clone, Debug, Serialize)]
+pub struct StripCell {
+    pub date: String,
+    pub href: Option<String>,
+    /// `G`, `A`, `R`, or `–` for a missing report.
+    pub letter: &'static str,
+    pub icon: &'static str,
+    pub class: &'static str,
+    /// "2027-01-15: Green", "2027-01-29: no report".
+    pub label: String,
+    /// "Green", "no report".
+    pub word: &'static str,
+    pub missing: bool,
+    pub latest: bool,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct ArchiveView {
     pub rows: Vec<ArchiveRow>,
+    /// Oldest first.
+    pub strip: Vec<StripCell>,
+    /// The newest report as of the site's date (`reports/latest/`).
+    pub latest: Option<Link>,
     pub reports: usize,
     pub missing: usize,
     pub next_report: Option<String>,
@@ -1603,7 +1629,46 @@ pub fn archive(data: &SiteData, links: &Links) -> ArchiveView {
     }
     rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.missing.cmp(&b.1.missing)));
     let missing = rows.iter().filter(|(_, r)| r.missing).count();
+    let strip = rows
+        .iter()
+        .rev()
+        .map(|(_, r)| {
+            let (letter, icon, class, word) = match r.rag {
+                Some(b) => (
+                    match b.key {
+                        "green" => "G",
+                        "amber" => "A",
+                        _ => "R",
+                    },
+                    b.icon,
+                    b.class,
+                    b.label,
+                ),
+                None => ("–", "✕", "rag-missing", "no report"),
+            };
+            StripCell {
+                date: r.date.clone(),
+                href: r.href.clone(),
+                letter,
+                icon,
+                class,
+                label: format!("{}: {word}", r.date),
+                word,
+                missing: r.missing,
+                latest: r.latest,
+            }
+        })
+        .collect();
     ArchiveView {
+        strip,
+        latest: data
+            .current
+            .report
+            .and_then(|i| program.reports.get(i))
+            .map(|r| Link {
+                text: format!("Report of {}", r.date),
+                href: links.dir(LATEST_DIR),
+            }),
         reports: program.reports.len(),
         missing,
         rows: rows.into_iter().map(|(_, r)| r).collect(),
@@ -1916,7 +1981,7 @@ fn since_view(data: &SiteData, v: &Viewer, i: usize) -> SinceView {
     let groups = [
         end_group(v, &c),
         status_group(v, &c),
-        slip_group(v, &c),
+        slip_group(v, &c, &data.plan.order),
         path_group(v, &c),
         milestone_group(v, &c),
         risk_group(v, &c),
@@ -1990,8 +2055,14 @@ impl Viewer<'_> {
 fn end_group(v: &Viewer, c: &Changes) -> ChangeGroup {
     let end = v.program.meta.end;
     let (before, after) = (c.end_slack_before, c.end_slack_after);
-    let fe_after = c.forecast_end_after.map(|d| d.to_string()).unwrap_or_default();
-    let fe_before = c.forecast_end_before.map(|d| d.to_string()).unwrap_or_default();
+    let fe_after = c
+        .forecast_end_after
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let fe_before = c
+        .forecast_end_before
+        .map(|d| d.to_string())
+        .unwrap_or_default();
     let mut lines = Vec::new();
     if before != after || c.forecast_end_before != c.forecast_end_after {
         let delta = after - before;
@@ -2060,10 +2131,43 @@ fn status_group(v: &Viewer, c: &Changes) -> ChangeGroup {
     group("status", "Status changes", lines)
 }
 
-fn slip_group(v: &Viewer, c: &Changes) -> ChangeGroup {
+/// Forecast moves: first where they start (nothing upstream moved it the
+/// same way), later ones before earlier ones, largest first; then milestones;
+/// then everything else in dependency order, so a chain reads from its cause
+/// to its end. Slips name the provider that pushed them (from [`changes`]);
+/// gains name the provider they follow.
+fn slip_group(v: &Viewer, c: &Changes, order: &[ItemIx]) -> ChangeGroup {
+    let mut rank = vec![usize::MAX; v.program.items.len()];
+    for (pos, &ix) in order.iter().enumerate() {
+        if let Some(r) = rank.get_mut(ix) {
+            *r = pos;
+        }
+    }
+    let moved = |ix: ItemIx| c.slips.iter().find(|s| s.item == ix).map(|s| s.days);
+    // The provider an item moved with: the cause of a slip, or for a gain the
+    // provider driving it that gained too.
+    let cause = |s: &changes::Slip| -> Option<(ItemIx, i64)> {
+        s.cause.or_else(|| {
+            let p = v.snap.items.get(s.item)?.pushed_by?;
+            let d = moved(p)?;
+            (s.days < 0 && d < 0).then_some((p, d))
+        })
+    };
     let mut slips: Vec<&changes::Slip> = c.slips.iter().collect();
-    // Where slips start (no upstream cause) first, then the largest moves.
-    slips.sort_by_key(|s| (s.cause.is_some(), -s.days.abs(), s.item));
+    slips.sort_by_key(|s| {
+        let derived = cause(s).is_some();
+        let milestone = v
+            .program
+            .items
+            .get(s.item)
+            .is_some_and(|i| i.kind == ItemKind::Milestone);
+        let rank = rank.get(s.item).copied().unwrap_or(usize::MAX);
+        if derived {
+            (1 + u8::from(!milestone), false, 0, rank)
+        } else {
+            (0, s.days <= 0, -s.days.abs(), rank)
+        }
+    });
     let mut lines = Vec::new();
     let mut more = Vec::new();
     for s in slips {
@@ -2092,20 +2196,23 @@ fn slip_group(v: &Viewer, c: &Changes) -> ChangeGroup {
             " (forecast finish {} → {})",
             s.from, s.to
         )));
-        if let Some((cause, moved)) = s.cause {
-            parts.push(Part::text(", pushed by "));
-            parts.push(v.item_part(cause));
-            parts.push(Part::text(format!(" {}", slip(moved).text)));
-            parts.push(Part::text(if moved == 1 { " day" } else { " days" }));
+        if let Some((p, d)) = cause(s) {
+            parts.push(Part::text(if s.days > 0 {
+                ", pushed by "
+            } else {
+                ", following "
+            }));
+            parts.push(v.item_part(p));
+            parts.push(Part::text(format!(
+                " ({} working day{})",
+                slip(d).text,
+                if d.abs() == 1 { "" } else { "s" }
+            )));
         }
         lines.push(line(tone_of(-s.days), parts));
     }
-    let more_label = (!more.is_empty()).then(|| {
-        format!(
-            "Also moved ({} more, working days):",
-            more.len()
-        )
-    });
+    let more_label =
+        (!more.is_empty()).then(|| format!("Also moved ({} more, working days):", more.len()));
     ChangeGroup {
         more,
         more_label,
@@ -2271,7 +2378,11 @@ fn decision_group(v: &Viewer, c: &Changes) -> ChangeGroup {
         let Some(dec) = v.program.decisions.get(d) else {
             continue;
         };
-        let mut parts = vec![v.decision_part(d), Part::text(" is "), Part::strong("overdue")];
+        let mut parts = vec![
+            v.decision_part(d),
+            Part::text(" is "),
+            Part::strong("overdue"),
+        ];
         if let Some(by) = dec.needed_by {
             parts.push(Part::text(format!(": needed by {by}")));
         }
@@ -2419,9 +2530,7 @@ fn next_view(v: &Viewer, known: &[usize], date: Date) -> NextView {
             ));
         }
     }
-    entries.sort_by(|a, b| {
-        (a.0, a.1, &a.2.subject.text).cmp(&(b.0, b.1, &b.2.subject.text))
-    });
+    entries.sort_by(|a, b| (a.0, a.1, &a.2.subject.text).cmp(&(b.0, b.1, &b.2.subject.text)));
     NextView {
         from: date.to_string(),
         to: until.to_string(),
@@ -2489,9 +2598,7 @@ fn review_gaps(v: &Viewer, r: &Report) -> Vec<ReviewGap> {
             });
         }
     }
-    out.sort_by(|a, b| {
-        (&a.provider.id, &a.consumer.id).cmp(&(&b.provider.id, &b.consumer.id))
-    });
+    out.sort_by(|a, b| (&a.provider.id, &a.consumer.id).cmp(&(&b.provider.id, &b.consumer.id)));
     out
 }
 
@@ -2503,7 +2610,13 @@ fn providers_with_route(program: &Program, ix: ItemIx) -> Vec<(ItemIx, Vec<ItemI
     let mut stack: Vec<(ItemIx, Vec<ItemIx>)> = program
         .items
         .get(ix)
-        .map(|i| i.depends_on.iter().rev().map(|&p| (p, Vec::new())).collect())
+        .map(|i| {
+            i.depends_on
+                .iter()
+                .rev()
+                .map(|&p| (p, Vec::new()))
+                .collect()
+        })
         .unwrap_or_default();
     while let Some((p, via)) = stack.pop() {
         match seen.get_mut(p) {
@@ -2571,6 +2684,7 @@ pub struct ItemView {
     pub consumers: Vec<Neighbour>,
     pub risks: Vec<RiskRow>,
     pub history: Vec<HistoryRow>,
+    pub trend: ForecastTrend,
 }
 
 pub fn item(data: &SiteData, links: &Links, ix: ItemIx) -> Option<ItemView> {
@@ -2586,6 +2700,7 @@ pub fn item(data: &SiteData, links: &Links, ix: ItemIx) -> Option<ItemView> {
         consumers: neighbours(&v, &consumers),
         risks: v.risk_rows(program.risks.iter().filter(|r| r.affects.contains(&ix))),
         history: history(program, links, ix),
+        trend: forecast_trend(data, links, ix),
     })
 }
 
@@ -2701,6 +2816,61 @@ mod tests {
     }
 
     #[test]
+    fn sparkline_is_escaped_and_styled_by_classes() {
+        let svg = sparkline(&[0, 2, 5, 3], r#"a <b> & "c""#);
+        let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+        assert_eq!(doc.root_element().tag_name().name(), "svg");
+        assert!(svg.contains("a &lt;b&gt; &amp;"), "{svg}");
+        assert!(!svg.contains("<b>") && !svg.contains("style="), "{svg}");
+        assert_eq!(svg.matches("<circle").count(), 4);
+        assert!(svg.contains("spark-dot spark-last is-late"), "{svg}");
+        // Later is lower: the 5-day point is at the bottom.
+        assert!(svg.contains("points=\"4,4 "), "{svg}");
+        assert!(sparkline(&[0, 0], "flat").contains("spark-line"));
+    }
+
+    #[test]
+    fn change_lines_carry_a_tone_an_icon_and_words() {
+        assert_eq!(tone_of(-2), "bad");
+        assert_eq!(tone_of(3), "good");
+        assert_eq!(tone_of(0), "neutral");
+        let l = line("bad", vec![Part::text("x slipped")]);
+        assert_eq!((l.icon, l.tone), ("▼", "bad"));
+        assert_eq!(line("good", Vec::new()).icon, "▲");
+        let b = Part::badge(status_badge(Status::Blocked));
+        assert_eq!(b.text, "Blocked");
+        assert!(Part::strong("x").strong);
+        assert_eq!(status_rank(Status::Blocked), 3);
+        assert!(status_rank(Status::Done) < status_rank(Status::OnTrack));
+    }
+
+    #[test]
+    fn forecast_trend_in_words() {
+        let row = |label: &str, finish: &str, change: Option<i64>, s: i64| TrendRow {
+            label: label.into(),
+            href: None,
+            status: None,
+            forecast_finish: finish.into(),
+            change: change.map(slip),
+            slip: slip(s),
+            pushed_by: None,
+        };
+        assert_eq!(
+            trend_summary(&[
+                row("Plan", "2027-02-19", None, 0),
+                row("2027-01-15", "2027-02-19", Some(0), 0),
+                row("2027-01-29", "2027-02-23", Some(2), 2),
+            ]),
+            "Planned to finish 2027-02-19; forecast 2027-02-23 as of 2027-01-29, \
+             2 working days later than planned. The forecast moved in 1 of 2 reports."
+        );
+        assert_eq!(
+            trend_summary(&[row("Plan", "2027-02-19", None, 0)]),
+            "Planned to finish 2027-02-19; no report has a forecast yet."
+        );
+    }
+
+    #[test]
     fn workdays_in_words() {
         assert_eq!(
             workdays_text([true, true, true, true, true, false, false]),
@@ -2708,4 +2878,190 @@ mod tests {
         );
         assert_eq!(workdays_text([true; 7]), "Every day");
     }
+}
+
+// ---------------------------------------------------------------------------
+// Forecast trend of one item
+// ---------------------------------------------------------------------------
+
+/// The item's forecast finish as planned, then as of one report.
+#[derive(Clone, Debug, Serialize)]
+pub struct TrendRow {
+    /// `Plan`, or the report's date.
+    pub label: String,
+    pub href: Option<String>,
+    pub status: Option<Badge>,
+    pub forecast_finish: String,
+    /// Working days moved since the previous row (none for the plan).
+    pub change: Option<Days>,
+    /// Working days later than planned.
+    pub slip: Days,
+    pub pushed_by: Option<ItemRef>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ForecastTrend {
+    /// The plan, then every report up to the site's date, oldest first.
+    pub rows: Vec<TrendRow>,
+    /// The slip per report as a small inline SVG (built with the `svg`
+    /// crate, which escapes text); empty when there is no report yet.
+    pub sparkline_html: String,
+    /// The trend in words.
+    pub summary: String,
+}
+
+fn forecast_trend(data: &SiteData, links: &Links, ix: ItemIx) -> ForecastTrend {
+    let program = data.program;
+    let cal = &program.meta.calendar;
+    let wd = |from: Date, to: Date| cal.on_or_before(to) - cal.on_or_before(from);
+    let upto = data.current.report.map_or(0, |r| r + 1);
+    let planned = data.current.items.get(ix).map(|s| s.planned_finish);
+    let mut rows = Vec::new();
+    let mut slips: Vec<i64> = Vec::new();
+    if let Some(p) = planned {
+        rows.push(TrendRow {
+            label: "Plan".to_string(),
+            href: None,
+            status: None,
+            forecast_finish: p.to_string(),
+            change: None,
+            slip: slip(0),
+            pushed_by: None,
+        });
+        slips.push(0);
+    }
+    let mut prev = planned;
+    for (k, snap) in data.reports.iter().enumerate().take(upto) {
+        let (Some(r), Some(s)) = (program.reports.get(k), snap.items.get(ix)) else {
+            continue;
+        };
+        let v = Viewer {
+            program,
+            snap,
+            links,
+            register: Vec::new(),
+            detected: Vec::new(),
+        };
+        rows.push(TrendRow {
+            label: r.date.to_string(),
+            href: Some(links.dir(&report_dir(r.date))),
+            status: Some(status_badge(s.status)),
+            forecast_finish: s.forecast_finish.to_string(),
+            change: prev.map(|p| slip(wd(p, s.forecast_finish))),
+            slip: slip(s.slip),
+            pushed_by: s.pushed_by.and_then(|p| v.item_ref(p)),
+        });
+        slips.push(s.slip);
+        prev = Some(s.forecast_finish);
+    }
+    let summary = trend_summary(&rows);
+    let sparkline_html = if rows.len() > 1 {
+        sparkline(&slips, &summary)
+    } else {
+        String::new()
+    };
+    ForecastTrend {
+        rows,
+        sparkline_html,
+        summary,
+    }
+}
+
+fn trend_summary(rows: &[TrendRow]) -> String {
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return String::new();
+    };
+    if rows.len() < 2 {
+        return format!(
+            "Planned to finish {}; no report has a forecast yet.",
+            first.forecast_finish
+        );
+    }
+    let reports = rows.len() - 1;
+    let moves = rows
+        .iter()
+        .filter(|r| r.change.as_ref().is_some_and(|c| c.value != 0))
+        .count();
+    let verdict = match last.slip.value {
+        0 => "on plan".to_string(),
+        s if s > 0 => format!("{} later than planned", working_days(s)),
+        s => format!("{} earlier than planned", working_days(s)),
+    };
+    format!(
+        "Planned to finish {}; forecast {} as of {}, {verdict}. The forecast moved in {} of {}.",
+        first.forecast_finish,
+        last.forecast_finish,
+        last.label,
+        moves,
+        plural(reports, "report", "reports"),
+    )
+}
+
+/// A small line chart of working days of slip per report (the plan first, at
+/// zero), with a zero line; later is drawn lower, like a slip. Classes only,
+/// no inline styles; the page prints the summary next to it, so the chart is
+/// hidden from screen readers and shows the summary as its tooltip.
+fn sparkline(values: &[i64], summary: &str) -> String {
+    use ::svg::Document;
+    use ::svg::node::element::{Circle, Line, Polyline, Title};
+
+    const W: f64 = 160.0;
+    const H: f64 = 36.0;
+    const PAD: f64 = 4.0;
+    let lo = values.iter().copied().min().unwrap_or(0).min(0);
+    let hi = values.iter().copied().max().unwrap_or(0).max(0);
+    let span = (hi - lo).max(1) as f64;
+    let n = values.len();
+    let x = |k: usize| {
+        if n <= 1 {
+            W / 2.0
+        } else {
+            PAD + (W - 2.0 * PAD) * k as f64 / (n - 1) as f64
+        }
+    };
+    // Higher slip is lower on the chart.
+    let y = |v: i64| PAD + (H - 2.0 * PAD) * (v - lo) as f64 / span;
+    let num = super::svg::num;
+    let points: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(k, &v)| format!("{},{}", num(x(k)), num(y(v))))
+        .collect();
+    let mut doc = Document::new()
+        .set("viewBox", format!("0 0 {} {}", num(W), num(H)))
+        .set("width", num(W))
+        .set("height", num(H))
+        .set("class", "sparkline")
+        // The summary is printed next to it; the title is the tooltip.
+        .set("aria-hidden", "true")
+        .add(Title::new(summary))
+        .add(
+            Line::new()
+                .set("x1", num(PAD))
+                .set("x2", num(W - PAD))
+                .set("y1", num(y(0)))
+                .set("y2", num(y(0)))
+                .set("class", "spark-zero"),
+        )
+        .add(
+            Polyline::new()
+                .set("points", points.join(" "))
+                .set("class", "spark-line"),
+        );
+    for (k, &v) in values.iter().enumerate() {
+        let class = match (k + 1 == n, v > 0) {
+            (true, true) => "spark-dot spark-last is-late",
+            (true, false) => "spark-dot spark-last",
+            (false, true) => "spark-dot is-late",
+            (false, false) => "spark-dot",
+        };
+        doc = doc.add(
+            Circle::new()
+                .set("cx", num(x(k)))
+                .set("cy", num(y(v)))
+                .set("r", if k + 1 == n { 3 } else { 2 })
+                .set("class", class),
+        );
+    }
+    doc.to_string()
 }

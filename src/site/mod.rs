@@ -128,6 +128,15 @@ pub fn render_site(a: &Analyzed, theme_root: Option<&Path>) -> Result<Vec<Output
         source_commit: a.source_commit.clone(),
     };
     let mut files = render::html::render_pages(&data, &theme)?;
+    files.extend(render::exports::exports(&data));
+    if let Some(base) = &a.program.meta.site.base_url {
+        let pages: Vec<String> = files
+            .iter()
+            .filter(|f| f.path.ends_with(".html"))
+            .map(|f| f.path.clone())
+            .collect();
+        files.push(render::exports::sitemap(base, &pages));
+    }
     files.push(OutputFile {
         path: "program.json".into(),
         bytes: render::json::program_json(&a.program, &a.current),

@@ -1,1 +1,1084 @@
-//! (being written)
+//! Dependency diagrams as SVG, drawn from [`crate::layout::dag`] geometry:
+//! the layered item diagram ([`dependency_chart`]) and the team map
+//! ([`team_map_chart`]).
+//!
+//! Items are boxes (milestones diamonds) filled with a tint of their team's
+//! colour, with a legend; the critical path is drawn thicker, darker and in
+//! bold, so it reads without colour. Every node links to its page and carries
+//! a `<title>` tooltip. Text goes through the `svg` crate, which escapes it;
+//! attribute values from content are limited to validated ids and colours.
+//! Presentation attributes give a readable default (e-mail, image viewers);
+//! the `dag-*` classes let themes restyle everything (`charts.css`).
+
+use std::collections::HashSet;
+
+use svg::Document;
+use svg::node::element::{
+    Anchor, Definitions, Description, Group, Marker, Path, Polygon, Rectangle, Text, Title,
+};
+
+use super::{Chart, num};
+use crate::analysis::Snapshot;
+use crate::layout::dag::{
+    DagLayout, Focus, ITEM_FONT, TEAM_FONT, TEAM_SMALL_FONT, TeamMapLayout, item_label,
+    layout_dependencies, layout_team_map, team_dependencies,
+};
+use crate::layout::text::{text_width, truncate_to_width};
+use crate::model::{ItemIx, ItemKind, Program, Status};
+
+const LEGEND_FONT: f64 = 11.0;
+const LEGEND_ROW: f64 = 20.0;
+const EDGE_COLOR: &str = "#94a3b8";
+const CRITICAL_COLOR: &str = "#b91c1c";
+const TEXT_COLOR: &str = "#0f172a";
+const MILESTONE_FILL: &str = "#fef3c7";
+const MILESTONE_STROKE: &str = "#b45309";
+const NEUTRAL: &str = "#64748b";
+
+/// A link target inside the site: `prefix` + a path built from validated ids.
+/// Quotes and angle brackets cannot come from ids; the prefix is the caller's,
+/// and the `svg` crate escapes attribute values anyway.
+fn href(prefix: &str, path: &str) -> String {
+    format!("{prefix}{path}")
+}
+
+/// An SVG path through `points`: straight along runs inside a layer, smooth
+/// S-curves (horizontal tangents) across the gaps between layers.
+fn edge_path(points: &[(f64, f64)], left_to_right: bool) -> String {
+    let mut d = String::new();
+    for (k, &(x, y)) in points.iter().enumerate() {
+        if k == 0 {
+            d.push_str(&format!("M{},{}", num(x), num(y)));
+            continue;
+        }
+        let (px, py) = points[k - 1];
+        let straight = if left_to_right {
+            (py - y).abs() < 0.01
+        } else {
+            (px - x).abs() < 0.01
+        };
+        if straight {
+            d.push_str(&format!(" L{},{}", num(x), num(y)));
+        } else if left_to_right {
+            let mx = (px + x) / 2.0;
+            d.push_str(&format!(
+                " C{},{} {},{} {},{}",
+                num(mx),
+                num(py),
+                num(mx),
+                num(y),
+                num(x),
+                num(y)
+            ));
+        } else {
+            let my = (py + y) / 2.0;
+            d.push_str(&format!(
+                " C{},{} {},{} {},{}",
+                num(px),
+                num(my),
+                num(x),
+                num(my),
+                num(x),
+                num(y)
+            ));
+        }
+    }
+    d
+}
+
+fn arrow_marker(id: &str, color: &str, class: &str, size: f64) -> Marker {
+    Marker::new()
+        .set("id", id)
+        .set("viewBox", "0 0 10 10")
+        .set("refX", 10)
+        .set("refY", 5)
+        .set("markerWidth", num(size))
+        .set("markerHeight", num(size))
+        .set("markerUnits", "userSpaceOnUse")
+        .set("orient", "auto-start-reverse")
+        .add(
+            Path::new()
+                .set("d", "M0,1 L10,5 L0,9 z")
+                .set("class", class)
+                .set("fill", color),
+        )
+}
+
+/// A diamond of the given box as polygon points.
+fn diamond(cx: f64, cy: f64, w: f64, h: f64) -> String {
+    format!(
+        "{},{} {},{} {},{} {},{}",
+        num(cx - w / 2.0),
+        num(cy),
+        num(cx),
+        num(cy - h / 2.0),
+        num(cx + w / 2.0),
+        num(cy),
+        num(cx),
+        num(cy + h / 2.0)
+    )
+}
+
+/// One legend entry: a swatch (drawn by `swatch` at its origin) and a label.
+struct LegendEntry {
+    swatch: Group,
+    label: String,
+}
+
+/// Lays legend entries out in rows no wider than `max_width`; returns the
+/// group and its height.
+fn legend(entries: Vec<LegendEntry>, max_width: f64, class: &str) -> (Group, f64) {
+    let mut g = Group::new().set("class", class);
+    let (mut x, mut y) = (8.0, 6.0);
+    for entry in entries {
+        let label = truncate_to_width(&entry.label, LEGEND_FONT, 220.0);
+        let w = 20.0 + text_width(&label, LEGEND_FONT) + 16.0;
+        if x > 8.0 && x + w > max_width {
+            x = 8.0;
+            y += LEGEND_ROW;
+        }
+        g = g.add(
+            Group::new()
+                .set("class", "dag-legend-entry")
+                .set("transform", format!("translate({},{})", num(x), num(y)))
+                .add(entry.swatch)
+                .add(
+                    Text::new(label)
+                        .set("x", 20)
+                        .set("y", 11)
+                        .set("font-size", num(LEGEND_FONT))
+                        .set("fill", TEXT_COLOR)
+                        .set("class", "dag-legend-label"),
+                ),
+        );
+        x += w;
+    }
+    (g, y + LEGEND_ROW + 4.0)
+}
+
+fn swatch_box(color: &str) -> Group {
+    Group::new().add(
+        Rectangle::new()
+            .set("x", 1)
+            .set("y", 1)
+            .set("width", 14)
+            .set("height", 12)
+            .set("rx", 3)
+            .set("fill", color)
+            .set("fill-opacity", 0.22)
+            .set("stroke", color)
+            .set("stroke-width", 1.5)
+            .set("class", "dag-swatch"),
+    )
+}
+
+fn document(width: f64, height: f64, class: &str, title: &str, summary: &str) -> Document {
+    Document::new()
+        .set("viewBox", format!("0 0 {} {}", num(width), num(height)))
+        .set("width", "100%")
+        .set("role", "img")
+        .set("class", class)
+        .set(
+            "font-family",
+            "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif",
+        )
+        .add(Title::new(title))
+        .add(Description::new().add(svg::node::Text::new(summary)))
+}
+
+/// Words for a number of things: "1 item", "3 items".
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The teams the critical path runs through, in order, e.g.
+/// "platform → identity → mobile".
+fn critical_teams(program: &Program, path: &[ItemIx]) -> String {
+    let mut teams: Vec<&str> = Vec::new();
+    for &i in path {
+        if let Some(t) = program.items.get(i).and_then(|it| it.owner) {
+            let id = program.teams[t].id.as_str();
+            if teams.last() != Some(&id) {
+                teams.push(id);
+            }
+        }
+    }
+    teams.join(" → ")
+}
+
+fn tooltip(program: &Program, snap: &Snapshot, i: ItemIx, on_path: bool) -> String {
+    let it = &program.items[i];
+    let mut lines = vec![format!("{} ({})", it.name.trim(), it.id)];
+    let s = snap.items.get(i);
+    match it.kind {
+        ItemKind::Deliverable => {
+            if let Some(t) = it.owner {
+                lines.push(format!("Team: {}", program.teams[t].name));
+            }
+            if let Some(s) = s {
+                lines.push(format!(
+                    "Status: {}, {}% done",
+                    s.status.label(),
+                    s.progress
+                ));
+                lines.push(format!(
+                    "Planned: {} – {}",
+                    s.planned_start, s.planned_finish
+                ));
+                lines.push(format!(
+                    "Forecast: {} – {}",
+                    s.forecast_start, s.forecast_finish
+                ));
+            }
+        }
+        ItemKind::Milestone => {
+            lines.push("Milestone".to_string());
+            if let Some(s) = s {
+                lines.push(format!("Planned: {}", s.planned_finish));
+                lines.push(format!("Forecast: {}", s.forecast_finish));
+            }
+        }
+    }
+    if let Some(s) = s {
+        lines.push(format!("Float: {} working days", s.total_float));
+    }
+    if on_path {
+        lines.push("On the critical path".to_string());
+    }
+    lines.join("\n")
+}
+
+/// The layered dependency diagram of `focus`, with a legend and a summary.
+/// Links are `{link_prefix}deliverables/<id>/index.html` (milestones:
+/// `milestones/<id>/index.html`).
+pub fn dependency_chart(
+    program: &Program,
+    snap: &Snapshot,
+    focus: Focus,
+    link_prefix: &str,
+) -> Chart {
+    let layout = layout_dependencies(program, snap, focus);
+    draw_dependencies(program, snap, focus, &layout, link_prefix)
+}
+
+fn focus_suffix(focus: Focus) -> String {
+    match focus {
+        Focus::All => "all".to_string(),
+        Focus::Team(t) => format!("team-{t}"),
+        Focus::Item(i) => format!("item-{i}"),
+    }
+}
+
+fn draw_dependencies(
+    program: &Program,
+    snap: &Snapshot,
+    focus: Focus,
+    layout: &DagLayout,
+    prefix: &str,
+) -> Chart {
+    let lr = layout.direction == crate::layout::dag::Direction::LeftToRight;
+    let on_path: HashSet<ItemIx> = snap.critical_path.iter().copied().collect();
+    let path_edges: HashSet<(ItemIx, ItemIx)> = snap
+        .critical_path
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+        .collect();
+    let focus_team = match focus {
+        Focus::Team(t) => Some(t),
+        _ => None,
+    };
+    let in_focus = |i: ItemIx| match focus {
+        Focus::Team(t) => program.items[i].owner == Some(t),
+        _ => true,
+    };
+    let suffix = focus_suffix(focus);
+    let arrow = format!("dag-arrow-{suffix}");
+    let arrow_crit = format!("dag-arrow-crit-{suffix}");
+
+    // Legend: the teams in view, milestones, the critical path.
+    let mut teams_in_view: Vec<usize> = layout
+        .nodes
+        .iter()
+        .filter_map(|n| program.items[n.key].owner)
+        .collect();
+    teams_in_view.sort_unstable();
+    teams_in_view.dedup();
+    let mut entries: Vec<LegendEntry> = teams_in_view
+        .iter()
+        .map(|&t| LegendEntry {
+            swatch: swatch_box(&program.teams[t].color),
+            label: program.teams[t].name.trim().to_string(),
+        })
+        .collect();
+    let milestones = layout
+        .nodes
+        .iter()
+        .filter(|n| program.items[n.key].kind == ItemKind::Milestone)
+        .count();
+    if milestones > 0 {
+        entries.push(LegendEntry {
+            swatch: Group::new().add(
+                Polygon::new()
+                    .set("points", diamond(8.0, 7.0, 14.0, 12.0))
+                    .set("fill", MILESTONE_FILL)
+                    .set("stroke", MILESTONE_STROKE)
+                    .set("stroke-width", 1.5)
+                    .set("class", "dag-milestone-shape"),
+            ),
+            label: "Milestone".to_string(),
+        });
+    }
+    let critical_in_view = layout
+        .nodes
+        .iter()
+        .filter(|n| on_path.contains(&n.key))
+        .count();
+    if critical_in_view > 0 {
+        entries.push(LegendEntry {
+            swatch: Group::new().add(
+                Path::new()
+                    .set("d", "M0,7 L16,7")
+                    .set("stroke", CRITICAL_COLOR)
+                    .set("stroke-width", 3)
+                    .set("class", "dag-edge dag-edge-critical"),
+            ),
+            label: "Critical path".to_string(),
+        });
+    }
+    let legend_width = layout.width.max(480.0);
+    let (legend_group, legend_h) = legend(entries, legend_width, "dag-legend");
+
+    // Edges first, nodes over them.
+    let mut edges = Group::new().set("class", "dag-edges");
+    for e in &layout.edges {
+        if e.points.len() < 2 {
+            continue;
+        }
+        let (p, c) = (layout.nodes[e.from].key, layout.nodes[e.to].key);
+        let critical = path_edges.contains(&(p, c));
+        let context = focus_team.is_some() && !in_focus(p) && !in_focus(c);
+        let mut class = String::from("dag-edge");
+        if critical {
+            class.push_str(" dag-edge-critical");
+        }
+        if context {
+            class.push_str(" dag-context");
+        }
+        let title = format!(
+            "{} → {}",
+            program.items[p].name.trim(),
+            program.items[c].name.trim()
+        );
+        let (color, width, marker) = if critical {
+            (CRITICAL_COLOR, 2.6, &arrow_crit)
+        } else {
+            (EDGE_COLOR, 1.2, &arrow)
+        };
+        edges = edges.add(
+            Path::new()
+                .set("d", edge_path(&e.points, lr))
+                .set("class", class)
+                .set("fill", "none")
+                .set("stroke", color)
+                .set("stroke-width", width)
+                .set("marker-end", format!("url(#{marker})"))
+                .add(Title::new(title)),
+        );
+    }
+
+    let mut nodes = Group::new().set("class", "dag-nodes");
+    for n in &layout.nodes {
+        let i = n.key;
+        let item = &program.items[i];
+        let critical = on_path.contains(&i);
+        let status = snap.items.get(i).map_or(Status::NotStarted, |s| s.status);
+        let mut class = match item.kind {
+            ItemKind::Deliverable => String::from("dag-node dag-deliverable"),
+            ItemKind::Milestone => String::from("dag-node dag-milestone"),
+        };
+        class.push_str(&format!(
+            " dag-status-{}",
+            status.as_str().replace('_', "-")
+        ));
+        if critical {
+            class.push_str(" dag-critical");
+        }
+        if !in_focus(i) {
+            class.push_str(" dag-context");
+        }
+        if focus == Focus::Item(i) {
+            class.push_str(" dag-focus");
+        }
+        let link = match item.kind {
+            ItemKind::Deliverable => href(prefix, &format!("deliverables/{}/index.html", item.id)),
+            ItemKind::Milestone => href(prefix, &format!("milestones/{}/index.html", item.id)),
+        };
+        let mut a = Anchor::new()
+            .set("href", link)
+            .set("class", class)
+            .add(Title::new(tooltip(program, snap, i, critical)));
+        if focus == Focus::Item(i) {
+            a = a.add(
+                Rectangle::new()
+                    .set("x", num(n.x - n.width / 2.0 - 4.0))
+                    .set("y", num(n.y - n.height / 2.0 - 4.0))
+                    .set("width", num(n.width + 8.0))
+                    .set("height", num(n.height + 8.0))
+                    .set("rx", 6)
+                    .set("fill", "none")
+                    .set("stroke", TEXT_COLOR)
+                    .set("stroke-width", 1.5)
+                    .set("stroke-dasharray", "4 3")
+                    .set("class", "dag-focus-ring"),
+            );
+        }
+        let stroke_width = if critical { 3.0 } else { 1.5 };
+        match item.kind {
+            ItemKind::Deliverable => {
+                let color = item
+                    .owner
+                    .map_or(NEUTRAL, |t| program.teams[t].color.as_str());
+                a = a.add(
+                    Rectangle::new()
+                        .set("x", num(n.x - n.width / 2.0))
+                        .set("y", num(n.y - n.height / 2.0))
+                        .set("width", num(n.width))
+                        .set("height", num(n.height))
+                        .set("rx", 4)
+                        .set("fill", color)
+                        .set("fill-opacity", 0.22)
+                        .set("stroke", if critical { CRITICAL_COLOR } else { color })
+                        .set("stroke-width", stroke_width)
+                        .set("class", "dag-shape"),
+                );
+            }
+            ItemKind::Milestone => {
+                a = a.add(
+                    Polygon::new()
+                        .set("points", diamond(n.x, n.y, n.width, n.height))
+                        .set("fill", MILESTONE_FILL)
+                        .set(
+                            "stroke",
+                            if critical {
+                                CRITICAL_COLOR
+                            } else {
+                                MILESTONE_STROKE
+                            },
+                        )
+                        .set("stroke-width", stroke_width)
+                        .set("class", "dag-shape"),
+                );
+            }
+        }
+        let mut text = Text::new(item_label(program, i))
+            .set("x", num(n.x))
+            .set("y", num(n.y + ITEM_FONT * 0.35))
+            .set("text-anchor", "middle")
+            .set("font-size", num(ITEM_FONT))
+            .set("fill", TEXT_COLOR)
+            .set("class", "dag-label");
+        if critical {
+            text = text.set("font-weight", "bold");
+        }
+        nodes = nodes.add(a.add(text));
+    }
+
+    let summary = dependency_summary(program, snap, focus, layout);
+    let title = match focus {
+        Focus::All => format!("Dependency diagram: {}", program.meta.name.trim()),
+        Focus::Team(t) => format!("Dependencies of {}", program.teams[t].name.trim()),
+        Focus::Item(i) => format!(
+            "Upstream and downstream of {}",
+            program.items[i].name.trim()
+        ),
+    };
+    let width = legend_width.max(layout.width);
+    let height = legend_h + layout.height;
+    let doc = document(width, height, "dag dag-deps", &title, &summary)
+        .add(
+            Definitions::new()
+                .add(arrow_marker(&arrow, EDGE_COLOR, "dag-arrowhead", 7.0))
+                .add(arrow_marker(
+                    &arrow_crit,
+                    CRITICAL_COLOR,
+                    "dag-arrowhead dag-arrowhead-critical",
+                    9.0,
+                )),
+        )
+        .add(legend_group)
+        .add(
+            Group::new()
+                .set("class", "dag-body")
+                .set("transform", format!("translate(0,{})", num(legend_h)))
+                .add(edges)
+                .add(nodes),
+        );
+    Chart {
+        svg: doc.to_string(),
+        summary,
+        width,
+        height,
+    }
+}
+
+fn dependency_summary(
+    program: &Program,
+    snap: &Snapshot,
+    focus: Focus,
+    layout: &DagLayout,
+) -> String {
+    let n = layout.nodes.len();
+    if n == 0 {
+        return "No items to show.".to_string();
+    }
+    let milestones = layout
+        .nodes
+        .iter()
+        .filter(|nd| program.items[nd.key].kind == ItemKind::Milestone)
+        .count();
+    let shape = format!(
+        "{} and {} in {}",
+        count(n, "item", "items"),
+        count(layout.edges.len(), "dependency", "dependencies"),
+        count(layout.layers, "layer", "layers")
+    );
+    let kinds = format!(
+        "{}, {}",
+        count(n - milestones, "deliverable", "deliverables"),
+        count(milestones, "milestone", "milestones")
+    );
+    let path = &snap.critical_path;
+    let path_text = if path.is_empty() {
+        "there is no critical path".to_string()
+    } else {
+        let teams = critical_teams(program, path);
+        let end = path
+            .last()
+            .and_then(|&i| snap.items.get(i))
+            .map(|s| s.forecast_finish.to_string())
+            .unwrap_or_default();
+        if teams.is_empty() {
+            format!(
+                "the critical path ({}) ends {end}",
+                count(path.len(), "item", "items")
+            )
+        } else {
+            format!(
+                "the critical path runs {teams} ({}, ending {end})",
+                count(path.len(), "item", "items")
+            )
+        }
+    };
+    match focus {
+        Focus::All => format!("{shape} ({kinds}); {path_text}."),
+        Focus::Team(t) => {
+            let own = layout
+                .nodes
+                .iter()
+                .filter(|nd| program.items[nd.key].owner == Some(t))
+                .count();
+            let on_path = layout
+                .nodes
+                .iter()
+                .filter(|nd| path.contains(&nd.key))
+                .count();
+            format!(
+                "{}: {} and {} they depend on or that depend on them; {shape}; {} on the critical path.",
+                program.teams[t].name.trim(),
+                count(own, "item of its own", "items of its own"),
+                count(n - own, "connected item", "connected items"),
+                count(on_path, "shown item is", "shown items are")
+            )
+        }
+        Focus::Item(i) => {
+            let (up, down) = chain_sizes(program, i);
+            let float = snap.items.get(i).map(|s| s.total_float);
+            let crit = if path.contains(&i) {
+                "it is on the critical path".to_string()
+            } else {
+                match float {
+                    Some(f) => format!(
+                        "it has {} of float",
+                        count(f.max(0) as usize, "working day", "working days")
+                    ),
+                    None => "it is not on the critical path".to_string(),
+                }
+            };
+            format!(
+                "{}: {} upstream and {} downstream; {shape}; {crit}.",
+                program.items[i].name.trim(),
+                count(up, "item", "items"),
+                count(down, "item", "items")
+            )
+        }
+    }
+}
+
+/// How many items are upstream and downstream of `i`.
+fn chain_sizes(program: &Program, i: ItemIx) -> (usize, usize) {
+    let n = program.items.len();
+    let mut consumers = vec![Vec::new(); n];
+    for (c, it) in program.items.iter().enumerate() {
+        for &p in &it.depends_on {
+            consumers[p].push(c);
+        }
+    }
+    let mut sizes = [0, 0];
+    for (k, up) in [true, false].into_iter().enumerate() {
+        let mut seen = vec![false; n];
+        let mut stack = vec![i];
+        while let Some(v) = stack.pop() {
+            let next: &[ItemIx] = if up {
+                &program.items[v].depends_on
+            } else {
+                &consumers[v]
+            };
+            for &w in next {
+                if !seen[w] && w != i {
+                    seen[w] = true;
+                    sizes[k] += 1;
+                    stack.push(w);
+                }
+            }
+        }
+    }
+    (sizes[0], sizes[1])
+}
+
+/// The team map: teams as nodes (emphasis by blocking power), links labelled
+/// with the number of dependencies each way. Team nodes link to
+/// `{link_prefix}teams/<id>/index.html`; the "other teams" group to the team index.
+pub fn team_map_chart(program: &Program, snap: &Snapshot, link_prefix: &str) -> Chart {
+    let map = layout_team_map(program, snap);
+    draw_team_map(program, snap, &map, link_prefix)
+}
+
+fn draw_team_map(program: &Program, snap: &Snapshot, map: &TeamMapLayout, prefix: &str) -> Chart {
+    let lr = map.layout.direction == crate::layout::dag::Direction::LeftToRight;
+    let layout = &map.layout;
+    let max_weight = map
+        .links
+        .iter()
+        .map(|l| l.a_to_b + l.b_to_a)
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let mut links = Group::new().set("class", "dag-links");
+    let mut labels = Group::new().set("class", "dag-link-labels");
+    let name = |k: usize| -> String {
+        let tn = &map.teams[k];
+        match tn.team {
+            Some(t) => program.teams[t].name.trim().to_string(),
+            None => tn.label.clone(),
+        }
+    };
+    for link in &map.links {
+        if link.points.len() < 2 {
+            continue;
+        }
+        let total = link.a_to_b + link.b_to_a;
+        let width = 1.0 + 3.0 * (total as f64 / max_weight as f64).sqrt();
+        let mut words = Vec::new();
+        if link.a_to_b > 0 {
+            words.push(format!(
+                "{} depends on {}: {}",
+                name(link.b),
+                name(link.a),
+                count(link.a_to_b, "dependency", "dependencies")
+            ));
+        }
+        if link.b_to_a > 0 {
+            words.push(format!(
+                "{} depends on {}: {}",
+                name(link.a),
+                name(link.b),
+                count(link.b_to_a, "dependency", "dependencies")
+            ));
+        }
+        let mut path = Path::new()
+            .set("d", edge_path(&link.points, lr))
+            .set("class", "dag-link")
+            .set("fill", "none")
+            .set("stroke", EDGE_COLOR)
+            .set("stroke-width", num(width))
+            .add(Title::new(words.join("\n")));
+        if link.a_to_b > 0 {
+            path = path.set("marker-end", "url(#dag-team-arrow)");
+        }
+        if link.b_to_a > 0 {
+            path = path.set("marker-start", "url(#dag-team-arrow)");
+        }
+        links = links.add(path);
+        let ln = &layout.nodes[link.label_node];
+        labels = labels.add(
+            Group::new()
+                .set("class", "dag-link-label")
+                .add(Title::new(words.join("\n")))
+                .add(
+                    Rectangle::new()
+                        .set("x", num(ln.x - ln.width / 2.0))
+                        .set("y", num(ln.y - ln.height / 2.0))
+                        .set("width", num(ln.width))
+                        .set("height", num(ln.height))
+                        .set("rx", 3)
+                        .set("fill", "#ffffff")
+                        .set("stroke", EDGE_COLOR)
+                        .set("stroke-width", 0.8)
+                        .set("class", "dag-link-label-bg"),
+                )
+                .add(
+                    Text::new(link.label.clone())
+                        .set("x", num(ln.x))
+                        .set("y", num(ln.y + TEAM_SMALL_FONT * 0.35))
+                        .set("text-anchor", "middle")
+                        .set("font-size", num(TEAM_SMALL_FONT))
+                        .set("fill", TEXT_COLOR)
+                        .set("class", "dag-link-text"),
+                ),
+        );
+    }
+
+    let mut nodes = Group::new().set("class", "dag-nodes");
+    for tn in &map.teams {
+        let n = &layout.nodes[tn.node];
+        let (color, link) = match tn.team {
+            Some(t) => (
+                program.teams[t].color.as_str(),
+                href(prefix, &format!("teams/{}/index.html", program.teams[t].id)),
+            ),
+            None => (NEUTRAL, href(prefix, "teams/index.html")),
+        };
+        let tip = match tn.team {
+            Some(t) => {
+                let facts = snap.teams.get(t);
+                let mut lines = vec![program.teams[t].name.trim().to_string()];
+                lines.push(format!(
+                    "Blocks {}",
+                    count(tn.blocking_power, "other team", "other teams")
+                ));
+                if let Some(f) = facts {
+                    lines.push(format!(
+                        "Owns {}",
+                        count(f.deliverables.len(), "deliverable", "deliverables")
+                    ));
+                    lines.push(format!(
+                        "Waits on {}",
+                        count(f.waits_on.len(), "team", "teams")
+                    ));
+                }
+                lines.join("\n")
+            }
+            None => {
+                let names: Vec<&str> = tn
+                    .members
+                    .iter()
+                    .take(12)
+                    .map(|&t| program.teams[t].id.as_str())
+                    .collect();
+                let more = tn.members.len().saturating_sub(names.len());
+                let mut s = format!("{}: {}", tn.label, names.join(", "));
+                if more > 0 {
+                    s.push_str(&format!(" and {more} more"));
+                }
+                s
+            }
+        };
+        let stroke = [1.2, 2.0, 3.0, 4.0][usize::from(tn.emphasis.min(3))];
+        let top = n.y - n.height / 2.0;
+        let a = Anchor::new()
+            .set("href", link)
+            .set(
+                "class",
+                format!(
+                    "dag-team dag-team-e{}{}",
+                    tn.emphasis,
+                    if tn.team.is_none() {
+                        " dag-team-other"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+            .add(Title::new(tip))
+            .add(
+                Rectangle::new()
+                    .set("x", num(n.x - n.width / 2.0))
+                    .set("y", num(top))
+                    .set("width", num(n.width))
+                    .set("height", num(n.height))
+                    .set("rx", 6)
+                    .set("fill", color)
+                    .set("fill-opacity", 0.22)
+                    .set("stroke", color)
+                    .set("stroke-width", stroke)
+                    .set("class", "dag-shape"),
+            )
+            .add(
+                Text::new(tn.label.clone())
+                    .set("x", num(n.x))
+                    .set("y", num(n.y - 2.0))
+                    .set("text-anchor", "middle")
+                    .set("font-size", num(TEAM_FONT))
+                    .set(
+                        "font-weight",
+                        if tn.emphasis >= 2 { "bold" } else { "normal" },
+                    )
+                    .set("fill", TEXT_COLOR)
+                    .set("class", "dag-label"),
+            )
+            .add(
+                Text::new(tn.sublabel.clone())
+                    .set("x", num(n.x))
+                    .set("y", num(n.y + TEAM_SMALL_FONT + 1.0))
+                    .set("text-anchor", "middle")
+                    .set("font-size", num(TEAM_SMALL_FONT))
+                    .set("fill", TEXT_COLOR)
+                    .set("class", "dag-sublabel"),
+            );
+        nodes = nodes.add(a);
+    }
+
+    let summary = team_map_summary(program, snap, map);
+    let width = layout.width.max(240.0);
+    let doc = document(
+        width,
+        layout.height,
+        "dag dag-teams",
+        &format!("Team dependency map: {}", program.meta.name.trim()),
+        &summary,
+    )
+    .add(Definitions::new().add(arrow_marker(
+        "dag-team-arrow",
+        EDGE_COLOR,
+        "dag-arrowhead",
+        12.0,
+    )))
+    .add(links)
+    .add(labels)
+    .add(nodes);
+    Chart {
+        svg: doc.to_string(),
+        summary,
+        width,
+        height: layout.height,
+    }
+}
+
+fn team_map_summary(program: &Program, snap: &Snapshot, map: &TeamMapLayout) -> String {
+    let t = program.teams.len();
+    if t == 0 {
+        return "No teams.".to_string();
+    }
+    let deps = team_dependencies(program);
+    let total: usize = deps.values().sum();
+    let mut parts = vec![format!(
+        "{} with {} between them",
+        count(t, "team", "teams"),
+        count(total, "cross-team dependency", "cross-team dependencies")
+    )];
+    if let Some(other) = map.teams.iter().find(|tn| tn.team.is_none()) {
+        parts.push(format!(
+            "the map shows the {} that block the most others and groups the other {}",
+            map.teams.len() - 1,
+            other.members.len()
+        ));
+    }
+    let top = (0..t).max_by_key(|&x| {
+        (
+            snap.teams.get(x).map_or(0, |f| f.blocking_power),
+            std::cmp::Reverse(x),
+        )
+    });
+    if let Some(top) = top {
+        let bp = snap.teams.get(top).map_or(0, |f| f.blocking_power);
+        if bp > 0 {
+            parts.push(format!(
+                "{} blocks the most teams ({bp})",
+                program.teams[top].name.trim()
+            ));
+        }
+    }
+    if let Some((&(a, b), &n)) = deps
+        .iter()
+        .max_by_key(|&(&(a, b), &n)| (n, std::cmp::Reverse((a, b))))
+    {
+        parts.push(format!(
+            "the strongest link is {} → {} ({})",
+            program.teams[a].id,
+            program.teams[b].id,
+            count(n, "dependency", "dependencies")
+        ));
+    }
+    if map.hidden_links > 0 {
+        parts.push(format!(
+            "{} ({}) are not drawn",
+            count(map.hidden_links, "weaker link", "weaker links"),
+            count(map.hidden_dependencies, "dependency", "dependencies")
+        ));
+    }
+    let mut s = parts.join("; ");
+    if let Some(first) = s.get(..1) {
+        s = first.to_uppercase() + &s[1..];
+    }
+    s.push('.');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::Analyzed;
+
+    fn example() -> Analyzed {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut d = crate::diagnostics::Diagnostics::new();
+        crate::site::analyze_dir(&dir, None, false, &mut d)
+            .unwrap()
+            .expect("example analyzes")
+    }
+
+    fn renders(svg: &str) {
+        roxmltree::Document::parse(svg).expect("well-formed XML");
+        let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).expect("usvg renders it");
+        assert!(tree.size().width() > 0.0);
+    }
+
+    #[test]
+    fn dependency_diagram_parses_renders_and_links_every_item() {
+        let a = example();
+        let chart = dependency_chart(&a.program, &a.current, Focus::All, "../");
+        renders(&chart.svg);
+        let doc = roxmltree::Document::parse(&chart.svg).unwrap();
+        let root = doc.root_element();
+        assert_eq!(root.attribute("width"), Some("100%"));
+        assert_eq!(root.attribute("role"), Some("img"));
+        assert!(root.attribute("viewBox").is_some());
+        let links: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("a"))
+            .filter_map(|n| n.attribute("href"))
+            .collect();
+        assert_eq!(links.len(), a.program.items.len());
+        for item in &a.program.items {
+            let want = match item.kind {
+                ItemKind::Deliverable => format!("../deliverables/{}/index.html", item.id),
+                ItemKind::Milestone => format!("../milestones/{}/index.html", item.id),
+            };
+            assert!(links.contains(&want.as_str()), "{want}");
+        }
+        // Milestones are diamonds, critical items emphasised, edges have arrowheads.
+        let milestones = a
+            .program
+            .items
+            .iter()
+            .filter(|i| i.kind == ItemKind::Milestone)
+            .count();
+        assert_eq!(
+            doc.descendants()
+                .filter(|n| n.has_tag_name("polygon"))
+                .count(),
+            milestones + 1
+        );
+        let critical_edges = doc
+            .descendants()
+            .filter(|n| {
+                n.attribute("class")
+                    .is_some_and(|c| c.contains("dag-edge-critical"))
+            })
+            .count();
+        assert!(critical_edges >= a.current.critical_path.len().saturating_sub(1));
+        assert!(
+            doc.descendants()
+                .filter(|n| n.has_tag_name("path")
+                    && n.attribute("class")
+                        .is_some_and(|c| c.starts_with("dag-edge")))
+                .filter(|n| n.attribute("d").is_some_and(|d| d.len() > 10))
+                .all(|n| n.attribute("marker-end").is_some())
+        );
+        // Team colours as fills, and a legend entry per team.
+        for team in &a.program.teams {
+            assert!(
+                chart.svg.contains(&format!("fill=\"{}\"", team.color)),
+                "{}",
+                team.id
+            );
+            assert!(
+                chart
+                    .svg
+                    .contains(&team.name.replace('&', "&amp;").replace('\'', "&apos;"))
+            );
+        }
+        assert!(
+            chart.summary.contains("the critical path runs"),
+            "{}",
+            chart.summary
+        );
+        assert!(chart.summary.starts_with("31 items"), "{}", chart.summary);
+    }
+
+    #[test]
+    fn focused_diagrams_and_team_map_render() {
+        let a = example();
+        for t in 0..a.program.teams.len() {
+            let c = dependency_chart(&a.program, &a.current, Focus::Team(t), "");
+            renders(&c.svg);
+            assert!(c.summary.contains(a.program.teams[t].name.trim()));
+        }
+        for i in 0..a.program.items.len() {
+            let c = dependency_chart(&a.program, &a.current, Focus::Item(i), "../../");
+            renders(&c.svg);
+            assert!(c.svg.contains("dag-focus"));
+        }
+        let m = team_map_chart(&a.program, &a.current, "");
+        renders(&m.svg);
+        let doc = roxmltree::Document::parse(&m.svg).unwrap();
+        let hrefs: Vec<&str> = doc
+            .descendants()
+            .filter_map(|n| n.attribute("href"))
+            .collect();
+        for team in &a.program.teams {
+            assert!(hrefs.contains(&format!("teams/{}/index.html", team.id).as_str()));
+        }
+        assert!(m.summary.contains("blocks the most teams"), "{}", m.summary);
+        assert!(m.summary.starts_with("6 teams"), "{}", m.summary);
+    }
+
+    #[test]
+    fn hostile_names_are_escaped() {
+        let mut a = example();
+        let evil = "</text><script>alert(1)</script> & \"quotes\" 'single' <b>";
+        for item in a.program.items.iter_mut() {
+            item.name = evil.to_string();
+        }
+        for team in a.program.teams.iter_mut() {
+            team.name = evil.to_string();
+        }
+        a.program.meta.name = evil.to_string();
+        for chart in [
+            dependency_chart(&a.program, &a.current, Focus::All, "\"><script>x</script>"),
+            dependency_chart(&a.program, &a.current, Focus::Item(0), ""),
+            team_map_chart(&a.program, &a.current, ""),
+        ] {
+            assert!(!chart.svg.contains("<script"), "unescaped markup");
+            assert!(!chart.svg.contains("<b>"));
+            renders(&chart.svg);
+            let doc = roxmltree::Document::parse(&chart.svg).unwrap();
+            // The text survives intact, as text.
+            assert!(
+                doc.descendants()
+                    .any(|n| n.text().is_some_and(|t| t.contains("</text><script>")))
+            );
+            assert!(!doc.descendants().any(|n| n.has_tag_name("script")));
+        }
+    }
+
+    #[test]
+    fn edge_paths_are_smooth_between_layers() {
+        let d = edge_path(&[(0.0, 0.0), (10.0, 0.0), (50.0, 40.0), (60.0, 40.0)], true);
+        assert_eq!(d, "M0,0 L10,0 C30,0 30,40 50,40 L60,40");
+    }
+}

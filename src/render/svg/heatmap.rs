@@ -16,7 +16,7 @@ use ::svg::node::element::{Anchor as Link, Description, Element, Group, Rectangl
 
 use crate::layout::text::{text_width, truncate_to_width};
 use crate::layout::trend::{Anchor, Label, Rect};
-use crate::model::{Program, Risk, RiskStatus};
+use crate::model::{Risk, RiskStatus};
 use crate::render::svg::{Chart, num};
 
 /// Scores from this up are high.
@@ -96,7 +96,7 @@ pub fn grid_position(r: &Risk) -> (u8, u8, u32) {
 /// A risk's id placed in its cell.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlacedRisk {
-    /// Index into `Program::risks`.
+    /// Index into the risks the chart was given.
     pub risk: usize,
     pub label: Label,
 }
@@ -142,7 +142,7 @@ pub struct HeatmapLayout {
     pub x_title: Label,
     pub y_title: Label,
     pub legend: Vec<LegendItem>,
-    /// Risks on the map (not closed), by index into `Program::risks`.
+    /// Risks on the map (not closed), by index into the risks given.
     pub shown: Vec<usize>,
     /// Closed risks, left off the map.
     pub closed: Vec<usize>,
@@ -236,16 +236,16 @@ fn place_in_cell(risks: &[(usize, String)], cell: Rect) -> (Vec<PlacedRisk>, Opt
 }
 
 /// The heat map's geometry.
-pub fn layout_heatmap(program: &Program) -> HeatmapLayout {
-    let shown: Vec<usize> = (0..program.risks.len())
-        .filter(|&i| program.risks[i].status != RiskStatus::Closed)
+pub fn layout_heatmap(risks: &[Risk]) -> HeatmapLayout {
+    let shown: Vec<usize> = (0..risks.len())
+        .filter(|&i| risks[i].status != RiskStatus::Closed)
         .collect();
-    let closed: Vec<usize> = (0..program.risks.len())
-        .filter(|&i| program.risks[i].status == RiskStatus::Closed)
+    let closed: Vec<usize> = (0..risks.len())
+        .filter(|&i| risks[i].status == RiskStatus::Closed)
         .collect();
     let widest = shown
         .iter()
-        .map(|&i| text_width(&risk_text(&program.risks[i]), ID_FONT))
+        .map(|&i| text_width(&risk_text(&risks[i]), ID_FONT))
         .fold(0.0, f64::max);
     let cell_w = (widest + 2.0 * PAD_X + 1.0).clamp(CELL_W_MIN, CELL_W_MAX);
     let grid = Rect {
@@ -271,17 +271,12 @@ pub fn layout_heatmap(program: &Program) -> HeatmapLayout {
             let mut here: Vec<(usize, String)> = shown
                 .iter()
                 .filter(|&&i| {
-                    let (p, im, _) = grid_position(&program.risks[i]);
+                    let (p, im, _) = grid_position(&risks[i]);
                     p == probability && im == impact
                 })
-                .map(|&i| (i, risk_text(&program.risks[i])))
+                .map(|&i| (i, risk_text(&risks[i])))
                 .collect();
-            here.sort_by(|a, b| {
-                program.risks[a.0]
-                    .id
-                    .cmp(&program.risks[b.0].id)
-                    .then(a.0.cmp(&b.0))
-            });
+            here.sort_by(|a, b| risks[a.0].id.cmp(&risks[b.0].id).then(a.0.cmp(&b.0)));
             let (risks, more) = place_in_cell(&here, rect);
             cells.push(HeatCell {
                 probability,
@@ -387,7 +382,7 @@ pub fn layout_heatmap(program: &Program) -> HeatmapLayout {
     );
     if shown
         .iter()
-        .any(|&i| program.risks[i].status == RiskStatus::Occurred)
+        .any(|&i| risks[i].status == RiskStatus::Occurred)
     {
         push(None, "* occurred (now an issue)".to_string(), &mut legend);
     }
@@ -460,9 +455,9 @@ fn risk_tip(r: &Risk) -> String {
 }
 
 /// The risk heat map. Risk ids link to `{link_prefix}risks/index.html#risk-<id>`.
-pub fn heatmap_chart(program: &Program, link_prefix: &str) -> Chart {
-    let l = layout_heatmap(program);
-    let summary = heatmap_summary(program, &l);
+pub fn heatmap_chart(risks: &[Risk], link_prefix: &str) -> Chart {
+    let l = layout_heatmap(risks);
+    let summary = heatmap_summary(risks, &l);
     let risks_page = format!("{link_prefix}risks/index.html");
     let mut doc = Document::new()
         .set("viewBox", format!("0 0 {} {}", num(l.width), num(l.height)))
@@ -502,7 +497,7 @@ pub fn heatmap_chart(program: &Program, link_prefix: &str) -> Chart {
             &format!("heatmap-score {}", c.band.class()),
         ));
         for pr in &c.risks {
-            let r = &program.risks[pr.risk];
+            let r = &risks[pr.risk];
             let mut class = "heatmap-risk".to_string();
             if r.status == RiskStatus::Occurred {
                 class.push_str(" heatmap-risk-occurred");
@@ -520,7 +515,7 @@ pub fn heatmap_chart(program: &Program, link_prefix: &str) -> Chart {
                 .risks
                 .iter()
                 .take(20)
-                .map(|&i| program.risks[i].id.as_str())
+                .map(|&i| risks[i].id.as_str())
                 .collect();
             let rest = if m.risks.len() > 20 {
                 format!(" and {} more", m.risks.len() - 20)
@@ -563,21 +558,21 @@ pub fn heatmap_chart(program: &Program, link_prefix: &str) -> Chart {
 /// The heat map in words, e.g. "7 risks on the map: 1 high (score ≥ 15), 6
 /// medium (6–12), none low; highest: schema-migration-overrun (15, occurred).
 /// 1 closed risk not shown."
-pub fn heatmap_summary(program: &Program, l: &HeatmapLayout) -> String {
+pub fn heatmap_summary(risks: &[Risk], l: &HeatmapLayout) -> String {
     let closed = match l.closed.len() {
         0 => String::new(),
         1 => " 1 closed risk not shown.".to_string(),
         n => format!(" {n} closed risks not shown."),
     };
     if l.shown.is_empty() {
-        let head = if program.risks.is_empty() {
+        let head = if risks.is_empty() {
             "No risks recorded."
         } else {
             "No open risks."
         };
         return format!("{head}{closed}");
     }
-    let score = |i: usize| grid_position(&program.risks[i]).2;
+    let score = |i: usize| grid_position(&risks[i]).2;
     let count = |b: Band| l.shown.iter().filter(|&&i| Band::of(score(i)) == b).count();
     let n = l.shown.len();
     let num_or_none = |k: usize| {
@@ -594,12 +589,12 @@ pub fn heatmap_summary(program: &Program, l: &HeatmapLayout) -> String {
         .copied()
         .filter(|&i| score(i) == top)
         .collect();
-    best.sort_by(|&a, &b| program.risks[a].id.cmp(&program.risks[b].id));
-    let occurred = |i: usize| program.risks[i].status == RiskStatus::Occurred;
+    best.sort_by(|&a, &b| risks[a].id.cmp(&risks[b].id));
+    let occurred = |i: usize| risks[i].status == RiskStatus::Occurred;
     let highest = match best.as_slice() {
         [one] => format!(
             "{} ({top}{})",
-            program.risks[*one].id,
+            risks[*one].id,
             if occurred(*one) { ", occurred" } else { "" }
         ),
         _ => {
@@ -607,7 +602,7 @@ pub fn heatmap_summary(program: &Program, l: &HeatmapLayout) -> String {
                 .iter()
                 .take(3)
                 .map(|&i| {
-                    let id = &program.risks[i].id;
+                    let id = &risks[i].id;
                     if occurred(i) {
                         format!("{id} (occurred)")
                     } else {
@@ -641,6 +636,15 @@ mod tests {
 
     use super::*;
     use crate::site::Analyzed;
+
+    /// The register after every report of the example.
+    fn now(a: &Analyzed) -> Vec<Risk> {
+        crate::analysis::register::register_as_of(
+            &a.program,
+            a.program.reports.len(),
+            a.current.as_of,
+        )
+    }
 
     fn example() -> Analyzed {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
@@ -693,7 +697,7 @@ mod tests {
     #[test]
     fn example_places_risks_in_their_cells() {
         let a = example();
-        let l = layout_heatmap(&a.program);
+        let l = layout_heatmap(&now(&a));
         assert_eq!(l.cells.len(), 25);
         // Probability 5 on the top row, impact 1 in the left column.
         assert_eq!((l.cells[0].probability, l.cells[0].impact), (5, 1));
@@ -705,7 +709,7 @@ mod tests {
         for c in &l.cells {
             assert_eq!(c.score, u32::from(c.probability) * u32::from(c.impact));
             for pr in &c.risks {
-                let r = &a.program.risks[pr.risk];
+                let r = &now(&a)[pr.risk];
                 assert_eq!(
                     (r.probability, r.impact),
                     (c.probability, c.impact),
@@ -722,10 +726,7 @@ mod tests {
                 .unwrap()
         };
         let ids = |c: &HeatCell| -> Vec<String> {
-            c.risks
-                .iter()
-                .map(|r| a.program.risks[r.risk].id.clone())
-                .collect()
+            c.risks.iter().map(|r| now(&a)[r.risk].id.clone()).collect()
         };
         assert_eq!(ids(cell(3, 4)), ["app-store-review-delay"]);
         assert_eq!(
@@ -743,7 +744,7 @@ mod tests {
     #[test]
     fn example_chart_parses_renders_and_links() {
         let a = example();
-        let c = heatmap_chart(&a.program, "../");
+        let c = heatmap_chart(&now(&a), "../");
         renders(&c.svg);
         let doc = roxmltree::Document::parse(&c.svg).unwrap();
         let root = doc.root_element();
@@ -791,7 +792,7 @@ mod tests {
             "7 risks on the map: 1 high (score ≥ 15), 6 medium (6–12), none low; \
              highest: schema-migration-overrun (15, occurred). 1 closed risk not shown."
         );
-        assert_eq!(c, heatmap_chart(&a.program, "../"), "deterministic");
+        assert_eq!(c, heatmap_chart(&now(&a), "../"), "deterministic");
     }
 
     #[test]
@@ -821,7 +822,7 @@ mod tests {
             (r.probability, r.impact) = (2, 2);
             program.risks.push(r);
         }
-        let l = layout_heatmap(&program);
+        let l = layout_heatmap(&program.risks);
         assert_clean(&l);
         let short = l
             .cells
@@ -847,7 +848,7 @@ mod tests {
         let lines: std::collections::BTreeSet<i64> =
             wrapped.risks.iter().map(|r| r.label.y as i64).collect();
         assert!(lines.len() > 1 || wrapped.more.is_some());
-        let c = heatmap_chart(&program, "");
+        let c = heatmap_chart(&program.risks, "");
         renders(&c.svg);
         assert!(
             c.summary.starts_with("48 risks on the map: 40 high"),
@@ -867,16 +868,16 @@ mod tests {
         let a = example();
         let mut program = a.program.clone();
         program.risks.clear();
-        let c = heatmap_chart(&program, "");
+        let c = heatmap_chart(&program.risks, "");
         renders(&c.svg);
         assert_eq!(c.summary, "No risks recorded.");
-        assert_clean(&layout_heatmap(&program));
+        assert_clean(&layout_heatmap(&program.risks));
 
         let mut program = a.program.clone();
         for r in &mut program.risks {
             r.status = RiskStatus::Closed;
         }
-        let c = heatmap_chart(&program, "");
+        let c = heatmap_chart(&program.risks, "");
         renders(&c.svg);
         assert_eq!(c.summary, "No open risks. 8 closed risks not shown.");
         assert!(!c.svg.contains("#risk-"));
@@ -892,9 +893,9 @@ mod tests {
         program.risks[1].impact = 255;
         program.risks[2].id = "x".repeat(500);
         program.risks[2].status = RiskStatus::Open;
-        let l = layout_heatmap(&program);
+        let l = layout_heatmap(&program.risks);
         assert_clean(&l);
-        let c = heatmap_chart(&program, "");
+        let c = heatmap_chart(&program.risks, "");
         renders(&c.svg);
         assert!(c.summary.contains("(25)"), "{}", c.summary);
     }
@@ -907,7 +908,7 @@ mod tests {
         program.risks[0].title = evil.to_string();
         program.risks[0].id = r#"</text><script>&"'"#.to_string();
         (program.risks[0].probability, program.risks[0].impact) = (5, 5);
-        let c = heatmap_chart(&program, r#"x"&<"#);
+        let c = heatmap_chart(&program.risks, r#"x"&<"#);
         assert!(
             !c.svg.contains("<script") && !c.svg.contains("<b>"),
             "{}",

@@ -1,0 +1,588 @@
+//! The report pages of the example program, built for real: what changed
+//! since the last report (computed), the next two weeks, the decisions and
+//! risks as of the report, the declared-vs-computed check, `reports/latest/`,
+//! the archive's trend strip and permanence (a new report never changes an
+//! earlier page).
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use scraper::{ElementRef, Html, Selector};
+use tpm_site::diagnostics::{Diagnostic, Diagnostics, Severity};
+use tpm_site::site::{self, BuildOptions};
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+/// Builds `content` into a fresh folder; returns it with the diagnostics.
+fn build_with(
+    content: &Path,
+    source_commit: Option<&str>,
+) -> (tempfile::TempDir, PathBuf, Vec<Diagnostic>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let mut diags = Diagnostics::new();
+    let opts = BuildOptions {
+        content: content.to_path_buf(),
+        output: out.clone(),
+        base_url: None,
+        as_of: None,
+        include_drafts: false,
+        source_commit: source_commit.map(str::to_string),
+    };
+    site::build(&opts, &mut diags)
+        .unwrap_or_else(|e| panic!("{e}: {}", common::render(diags.clone().into_sorted())));
+    (tmp, out, diags.into_sorted())
+}
+
+/// The example content, copied (so it is not in a git repository and
+/// reports can be removed).
+fn example_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::root().join("content"), &tmp.path().join("content"));
+    tmp
+}
+
+fn example() -> (tempfile::TempDir, PathBuf, Vec<Diagnostic>) {
+    let src = example_copy();
+    let (tmp, out, diags) = build_with(&src.path().join("content"), Some("abc1234"));
+    drop(src);
+    (tmp, out, diags)
+}
+
+fn page(out: &Path, rel: &str) -> Html {
+    let text = fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    Html::parse_document(&text)
+}
+
+fn report(out: &Path, date: &str) -> Html {
+    page(out, &format!("reports/{date}/index.html"))
+}
+
+fn text(e: ElementRef) -> String {
+    e.text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every "Since the last report" line, as text.
+fn since(doc: &Html) -> Vec<String> {
+    doc.select(&sel("section.since li.change"))
+        .map(text)
+        .collect()
+}
+
+/// The lines of one group (`slips`, `status`, `risks`, `decisions`, ...).
+fn since_group(doc: &Html, key: &str) -> Vec<String> {
+    doc.select(&sel(&format!("section.since ul.changes-{key} > li")))
+        .map(text)
+        .collect()
+}
+
+/// The hrefs of the links in the line that contains `needle`.
+fn links_in_line(doc: &Html, needle: &str) -> Vec<String> {
+    doc.select(&sel("section.since li.change"))
+        .find(|li| text(*li).contains(needle))
+        .map(|li| {
+            li.select(&sel("a"))
+                .filter_map(|a| a.value().attr("href").map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Rows of the "next two weeks" table: (date, what, subject).
+fn next_rows(doc: &Html) -> Vec<(String, String, String)> {
+    doc.select(&sel("table.next tbody tr"))
+        .map(|tr| {
+            let cells: Vec<String> = tr.select(&sel("td, th")).map(text).collect();
+            (cells[0].clone(), cells[1].clone(), cells[2].clone())
+        })
+        .collect()
+}
+
+#[test]
+fn the_2027_02_12_report_says_what_changed_and_why() {
+    let (_tmp, out, _) = example();
+    let doc = report(&out, "2027-02-12");
+
+    // The header: program, date, period, RAG in words, data date, commit.
+    let head = text(doc.select(&sel("main header.page-head")).next().unwrap());
+    assert!(head.contains("Identity Platform Migration"), "{head}");
+    assert!(head.contains("Report of 2027-02-12"), "{head}");
+    assert!(head.contains("Covers 2027-01-29 to 2027-02-12"), "{head}");
+    assert!(
+        head.contains("Data as of 2027-02-12 · source commit abc1234"),
+        "{head}"
+    );
+    let rag = text(doc.select(&sel(".status-card .rag-big")).next().unwrap());
+    assert_eq!(rag, "▲ Amber");
+
+    // The schema migration slipped, in working days, with no upstream cause...
+    let slips = since_group(&doc, "slips");
+    assert!(
+        slips[0].starts_with(
+            "▼ Identity schema v5 migration slipped 3 working days (forecast finish 2027-02-23 → 2027-02-26)"
+        ),
+        "{slips:?}"
+    );
+    assert!(
+        links_in_line(&doc, "Identity schema v5 migration slipped")
+            .iter()
+            .any(|h| h.ends_with("deliverables/db-schema-migration/index.html"))
+    );
+    // ... and pushed Auth API v2 by as much.
+    let pushed = slips
+        .iter()
+        .find(|l| l.starts_with("▼ User Auth API v2 slipped"))
+        .expect("auth-api-v2 slipped");
+    assert!(
+        pushed.contains("3 working days")
+            && pushed.contains("pushed by Identity schema v5 migration (+3 working days)"),
+        "{pushed}"
+    );
+    let cause_links = links_in_line(&doc, "User Auth API v2 slipped");
+    assert!(
+        cause_links
+            .iter()
+            .any(|h| h.ends_with("deliverables/db-schema-migration/index.html")),
+        "the cause is linked: {cause_links:?}"
+    );
+
+    // The end moved from 1 day early to 2 days late.
+    let end = since_group(&doc, "end");
+    assert!(
+        end[0].contains("Forecast end 2027-07-02, 2 working days late")
+            && end[0].contains("+1 → -2 working days (3 working days lost)"),
+        "{end:?}"
+    );
+    // Status flips, worse first.
+    let status = since_group(&doc, "status");
+    assert!(
+        status[0].contains("User Auth API v2 went from ○ Not started to ▲ At risk"),
+        "{status:?}"
+    );
+    assert!(
+        status
+            .iter()
+            .any(|l| l.contains("Token signing service went from ○ Not started to ✓ Done")),
+        "{status:?}"
+    );
+    // The HSM risk closed in this report.
+    let risks = since_group(&doc, "risks");
+    assert!(
+        risks.iter().any(|l| l.contains(
+            "HSM hardware for signing keys arrives after the token service needs it closed"
+        )),
+        "{risks:?}"
+    );
+    assert!(
+        links_in_line(&doc, "HSM hardware")
+            .iter()
+            .any(|h| h == "../../risks/index.html#risk-hsm-provisioning-delay")
+    );
+
+    // Next two weeks: the contract freeze is due, the migration's new date.
+    let next = next_rows(&doc);
+    assert!(
+        next.contains(&(
+            "2027-02-19".into(),
+            "Decision due".into(),
+            "Freeze Auth API v2 contract before mobile integration".into()
+        )),
+        "{next:?}"
+    );
+    assert!(
+        next.iter().any(|(d, w, s)| d == "2027-02-26"
+            && w == "Finishes"
+            && s.starts_with("Identity schema v5 migration")
+            && s.contains("Late")),
+        "{next:?}"
+    );
+    assert!(
+        next.iter()
+            .all(|(d, _, _)| d.as_str() > "2027-02-12" && d.as_str() <= "2027-02-26"),
+        "{next:?}"
+    );
+
+    // Decisions: the contract freeze, open 14 days since it was raised.
+    let asks: Vec<String> = doc.select(&sel("table.asks tbody tr")).map(text).collect();
+    assert_eq!(asks.len(), 1, "{asks:?}");
+    assert!(
+        asks[0].contains("VP Engineering")
+            && asks[0].contains("2027-02-19")
+            && asks[0].contains("14 days"),
+        "{asks:?}"
+    );
+
+    // Top risks as of the report: re-scored contract-churn (4 × 4) first, the
+    // closed HSM risk and the not-yet-raised long-tail risk absent.
+    let top: Vec<String> = doc
+        .select(&sel("section[aria-labelledby=sec-risks] tbody tr"))
+        .map(text)
+        .collect();
+    assert_eq!(top.len(), 5, "{top:?}");
+    assert!(
+        top[0].contains("contract-churn") && top[0].contains("16"),
+        "{top:?}"
+    );
+    assert!(top.iter().all(|r| !r.contains("hsm-provisioning-delay")));
+    assert!(top.iter().all(|r| !r.contains("legacy-client-long-tail")));
+
+    // Amber with negative float: the page says so plainly.
+    let callout = text(
+        doc.select(&sel("section.callout-disagree"))
+            .next()
+            .expect("declared-vs-computed callout"),
+    );
+    assert!(callout.contains("This report says Amber"), "{callout}");
+    assert!(
+        callout.contains("the critical path has negative float (-2 working days)"),
+        "{callout}"
+    );
+    // Unreviewed cross-team dependencies on the at-risk Auth API v2.
+    let gaps: Vec<String> = doc.select(&sel(".review-gaps li")).map(text).collect();
+    assert!(
+        gaps.iter()
+            .any(|g| g.starts_with("Partner API OAuth migration")
+                && g.contains("depends on User Auth API v2")
+                && g.contains("At risk")),
+        "{gaps:?}"
+    );
+}
+
+#[test]
+fn the_2027_04_09_report_has_the_overdue_decision_and_what_is_next() {
+    let (_tmp, out, _) = example();
+    let doc = report(&out, "2027-04-09");
+    let decisions = since_group(&doc, "decisions");
+    assert!(
+        decisions.iter().any(|l| l.contains(
+            "Run the web and partner cutover in parallel with the mobile launch is overdue: needed by 2027-04-02"
+        )),
+        "{decisions:?}"
+    );
+    assert!(
+        decisions
+            .iter()
+            .any(|l| l.starts_with("• New: Force-upgrade mobile app versions")),
+        "{decisions:?}"
+    );
+    // The overdue decision stands out in the decisions table.
+    let overdue: Vec<String> = doc
+        .select(&sel("table.asks tr.is-overdue"))
+        .map(text)
+        .collect();
+    assert_eq!(overdue.len(), 1, "{overdue:?}");
+    assert!(
+        overdue[0].contains("Run the web and partner cutover")
+            && overdue[0].contains("Overdue by 7 days")
+            && overdue[0].contains("14 days"),
+        "{overdue:?}"
+    );
+    let card = text(doc.select(&sel(".ask-card")).next().unwrap());
+    assert!(
+        card.contains("3 open") && card.contains("1 overdue"),
+        "{card}"
+    );
+
+    let all = since(&doc);
+    assert!(
+        all.iter().any(|l| l.contains(
+            "Partner integrations and old app versions still call legacy auth at shutdown opened, score 12"
+        )),
+        "{all:?}"
+    );
+    assert!(
+        all.iter().any(|l| l.contains(
+            "Login outage during the production traffic cutover re-scored from 15 to 10"
+        )),
+        "{all:?}"
+    );
+    assert!(
+        all.iter()
+            .any(|l| l.contains("Forecast end unchanged: 2027-07-06, 3 working days late")),
+        "{all:?}"
+    );
+
+    let next = next_rows(&doc);
+    for (date, what, subject) in [
+        ("2027-04-12", "Finishes", "Auth SDK v2 (iOS, Android, JS)"),
+        ("2027-04-13", "Starts", "Mobile app update to Auth SDK v2"),
+        (
+            "2027-04-23",
+            "Decision due",
+            "Include IdP-initiated SAML in the v2 launch scope",
+        ),
+    ] {
+        assert!(
+            next.iter()
+                .any(|(d, w, s)| d == date && w == what && s.starts_with(subject)),
+            "{date} {what} {subject}: {next:?}"
+        );
+    }
+    // A cross-team edge on the at-risk SDK that no row reviews.
+    let gaps: Vec<String> = doc.select(&sel(".review-gaps li")).map(text).collect();
+    assert!(
+        gaps.iter().any(|g| g.starts_with("Biometric login on v2")
+            && g.contains("depends on Auth SDK v2")),
+        "{gaps:?}"
+    );
+    assert!(
+        gaps.iter().all(|g| !g.starts_with("Mobile app update")),
+        "reviewed edges are not listed: {gaps:?}"
+    );
+    assert!(
+        doc.select(&sel("section.callout-disagree"))
+            .next()
+            .is_some()
+    );
+}
+
+#[test]
+fn every_kind_of_story_beat_shows_up_in_its_report() {
+    let (_tmp, out, _) = example();
+    // The contract freeze was decided on Feb 17, in the period of the Feb 26 report.
+    let feb26 = report(&out, "2027-02-26");
+    let decided = since_group(&feb26, "decisions");
+    assert!(
+        decided.iter().any(|l| l.contains(
+            "Freeze Auth API v2 contract before mobile integration decided on 2027-02-17 by VP Engineering"
+        )),
+        "{decided:?}"
+    );
+    // Red admits the problems: no callout. Green with float: no callout.
+    assert!(
+        feb26
+            .select(&sel("section.callout-disagree"))
+            .next()
+            .is_none()
+    );
+    let jan15 = report(&out, "2027-01-15");
+    assert!(
+        jan15
+            .select(&sel("section.callout-disagree"))
+            .next()
+            .is_none()
+    );
+    let first = text(
+        jan15
+            .select(&sel("section.since .section-note"))
+            .next()
+            .unwrap(),
+    );
+    assert!(first.contains("compared with the plan"), "{first}");
+    // The recovery: the migration is done and the end comes back 4 days.
+    let mar12 = report(&out, "2027-03-12");
+    let end = since_group(&mar12, "end");
+    assert!(end[0].contains("4 working days gained"), "{end:?}");
+    assert!(
+        since_group(&mar12, "risks")
+            .iter()
+            .any(|l| l.contains("Online schema v5 migration takes longer than rehearsed occurred")),
+    );
+    // Decided later, but undecided as of Jan 15: still open on that page.
+    let asks: Vec<String> = jan15
+        .select(&sel("table.asks tbody tr"))
+        .map(text)
+        .collect();
+    assert_eq!(asks.len(), 1, "{asks:?}");
+    assert!(
+        asks[0].contains("Where token signing keys live for launch") && asks[0].contains("new")
+    );
+}
+
+#[test]
+fn the_build_warns_when_green_or_amber_contradicts_the_schedule() {
+    let (_tmp, _out, diags) = example();
+    let warned: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| {
+            d.severity == Severity::Warning && d.message.contains("computed schedule disagrees")
+        })
+        .collect();
+    let files: Vec<&str> = warned.iter().map(|d| &*d.file).collect();
+    assert_eq!(
+        files,
+        [
+            "reports/2027-02-12.md",
+            "reports/2027-03-12.md",
+            "reports/2027-03-26.md",
+            "reports/2027-04-09.md"
+        ],
+        "amber with negative float, never the red or the green one"
+    );
+    let w = warned[0];
+    assert_eq!(w.line, 2, "at the front matter");
+    assert!(
+        w.message.contains("says amber")
+            && w.message
+                .contains("the critical path has negative float (-2 working days)"),
+        "{}",
+        w.message
+    );
+}
+
+#[test]
+fn the_latest_report_is_the_newest_one() {
+    let (_tmp, out, _) = example();
+    let latest = fs::read(out.join("reports/latest/index.html")).unwrap();
+    let newest = fs::read(out.join("reports/2027-04-09/index.html")).unwrap();
+    assert_eq!(latest, newest);
+    let archive = page(&out, "reports/index.html");
+    let link = archive
+        .select(&sel("main a.button-link"))
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .unwrap();
+    assert_eq!(link, "../reports/latest/index.html");
+}
+
+#[test]
+fn the_archive_has_a_trend_strip_and_shows_missing_reports() {
+    let src = example_copy();
+    let content = src.path().join("content");
+    fs::remove_file(content.join("reports/2027-03-12.md")).unwrap();
+    let (_tmp, out, diags) = build_with(&content, None);
+    let missing: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| {
+            d.message
+                .contains("no report for the scheduled report date")
+        })
+        .collect();
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert_eq!(&*missing[0].file, "program.yaml");
+    assert!(missing[0].message.contains("2027-03-12"));
+
+    let archive = page(&out, "reports/index.html");
+    let cells: Vec<String> = archive
+        .select(&sel("ol.rag-strip > li"))
+        .map(text)
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            "●G2027-01-15: Green",
+            "▲A2027-01-29: Amber",
+            "▲A2027-02-12: Amber",
+            "■R2027-02-26: Red",
+            "✕–2027-03-12: no report",
+            "▲A2027-03-26: Amber",
+            "▲A2027-04-09: Amber",
+        ],
+        "one cell per report, oldest first, the missing one in place"
+    );
+    assert_eq!(
+        archive
+            .select(&sel("ol.rag-strip > li.is-missing a"))
+            .count(),
+        0,
+        "a missing report has nothing to link to"
+    );
+}
+
+#[test]
+fn a_new_report_leaves_every_earlier_report_page_byte_identical() {
+    let before = example_copy();
+    let content = before.path().join("content");
+    let mut reports: Vec<PathBuf> = fs::read_dir(content.join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    reports.sort();
+    let last = reports.pop().unwrap();
+    fs::remove_file(&last).unwrap();
+    let (_a, without, _) = build_with(&content, Some("abc1234"));
+    let after = example_copy();
+    let (_b, with, _) = build_with(&after.path().join("content"), Some("abc1234"));
+    assert!(!without.join("reports/2027-04-09/index.html").exists());
+    let mut compared = 0;
+    for r in &reports {
+        let date = r.file_stem().unwrap().to_string_lossy();
+        let rel = format!("reports/{date}/index.html");
+        let a = fs::read(without.join(&rel)).unwrap();
+        let b = fs::read(with.join(&rel)).unwrap();
+        assert!(a == b, "{rel} changed when a later report arrived");
+        compared += 1;
+    }
+    assert_eq!(compared, 6);
+    // The latest page moved on to the new report.
+    assert_eq!(
+        fs::read(without.join("reports/latest/index.html")).unwrap(),
+        fs::read(without.join("reports/2027-03-26/index.html")).unwrap()
+    );
+}
+
+#[test]
+fn report_pages_are_accessible_and_print_without_navigation() {
+    let (_tmp, out, _) = example();
+    for date in ["2027-01-15", "2027-02-12", "2027-04-09"] {
+        let doc = report(&out, date);
+        assert_eq!(doc.select(&sel("h1")).count(), 1);
+        for landmark in ["header", "nav", "main", "footer"] {
+            assert!(
+                doc.select(&sel(landmark)).next().is_some(),
+                "{date}: {landmark}"
+            );
+        }
+        for th in doc.select(&sel("th")) {
+            assert!(
+                th.value().attr("scope").is_some(),
+                "{date}: <th> without scope"
+            );
+        }
+        // Every section is labelled by a heading that exists.
+        for s in doc.select(&sel("section[aria-labelledby]")) {
+            let id = s.value().attr("aria-labelledby").unwrap();
+            assert!(
+                doc.select(&sel(&format!("#{id}"))).next().is_some(),
+                "{date}: #{id}"
+            );
+        }
+        // Tone is never colour alone: every change line has an icon and words.
+        for li in doc.select(&sel("li.change")) {
+            assert!(li.select(&sel(".icon")).next().is_some());
+            assert!(text(li).chars().filter(|c| c.is_alphabetic()).count() > 5);
+        }
+    }
+    let css = fs::read_to_string(out.join("assets/style.css")).unwrap();
+    let print = &css[css.rfind("@media print").unwrap()..];
+    assert!(print.contains(".site-nav") && print.contains("display: none"));
+    assert!(print.contains(".chart svg") && print.contains("max-width: 100%"));
+}
+
+#[test]
+fn the_source_commit_comes_from_git_or_the_flag() {
+    // From the flag (the copies are not in a repository).
+    let (_tmp, out, _) = example();
+    let doc = report(&out, "2027-01-15");
+    let commit = doc.select(&sel(".provenance code.commit")).next().map(text);
+    assert_eq!(commit.as_deref(), Some("abc1234"));
+    // Not a repository and no flag: no commit.
+    let src = example_copy();
+    let (_t, out, _) = build_with(&src.path().join("content"), None);
+    let doc = report(&out, "2027-01-15");
+    assert!(doc.select(&sel(".provenance code.commit")).next().is_none());
+    // From git, when the example is in a repository and git is installed.
+    let root = common::root();
+    let head = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root.join("content"))
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    if let Some(head) = head {
+        let (_t, out, _) = build_with(&root.join("content"), None);
+        let doc = report(&out, "2027-01-15");
+        let commit = doc.select(&sel(".provenance code.commit")).next().map(text);
+        assert_eq!(commit, Some(head));
+    }
+}
