@@ -586,3 +586,29 @@ fn the_source_commit_comes_from_git_or_the_flag() {
         assert_eq!(commit, Some(head));
     }
 }
+
+#[test]
+fn the_source_commit_flag_is_checked_and_shown() {
+    let src = example_copy();
+    let content = src.path().join("content");
+    let out = src.path().join("public");
+    assert_cmd::Command::cargo_bin("tpm-site")
+        .unwrap()
+        .args(["build", "--source-commit", "deadbee", "--content"])
+        .arg(&content)
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .success();
+    let doc = report(&out, "2027-04-09");
+    let commit = doc.select(&sel(".provenance code.commit")).next().map(text);
+    assert_eq!(commit.as_deref(), Some("deadbee"));
+    assert_cmd::Command::cargo_bin("tpm-site")
+        .unwrap()
+        .args(["build", "--source-commit", "<b>", "--content"])
+        .arg(&content)
+        .arg("--output")
+        .arg(src.path().join("other"))
+        .assert()
+        .code(2);
+}

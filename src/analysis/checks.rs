@@ -144,22 +144,23 @@ mod tests {
 
     #[test]
     fn overdue_milestones_and_blocked_critical_providers() {
-        let p = Kit::new(d(2027, 1, 4), d(2027, 3, 31))
+        // a (Jan 4-8) -> b (Jan 11-15) is the whole program; m, dated Jan 5,
+        // waits for nothing and is not done on Jan 6.
+        let p = Kit::new(d(2027, 1, 4), d(2027, 1, 15))
             .teams(&["t"])
             .dur("a", "t", &[], 5)
-            .milestone("m", Some(d(2027, 1, 11)), &["a"])
-            .dur("b", "t", &["m"], 5)
-            .report(
-                d(2027, 1, 13),
-                vec![("a", upd().status(Status::Blocked).forecast(d(2027, 1, 8)))],
-            )
+            .dur("b", "t", &["a"], 5)
+            .milestone("m", Some(d(2027, 1, 5)), &[])
+            .report(d(2027, 1, 6), vec![("a", upd().status(Status::Blocked))])
             .rag(Rag::Amber)
             .build();
         let (_, snap) = run(&p);
+        let a = &snap.items[ix(&p, "a")];
+        assert!(a.critical && a.status == Status::Blocked, "{a:?}");
         let reasons = rag_disagreements(&p, &snap);
         assert!(
             reasons.contains(
-                &"milestone m (Item m) was planned for 2027-01-11 and is not done".into()
+                &"milestone m (Item m) was planned for 2027-01-05 and is not done".into()
             ),
             "{reasons:?}"
         );

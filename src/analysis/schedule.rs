@@ -15,14 +15,11 @@
 //!
 //! Milestones are reported with start dates equal to their finish date.
 //!
-//! One reading goes beyond the letter of the spec: in the backward pass only
-//! consumers that are not `done` bound their providers' late finish. The spec
-//! says a done item is not pushed; so a provider slipping cannot delay a done
-//! consumer, and total float keeps its meaning ("how far this item can slip
-//! before the program end moves"). Counting done consumers would give items
-//! of finished work negative float (in the benchmark's M program: a done
-//! provider whose done consumer reported an earlier start), make them the
-//! only critical items, and leave the critical path empty.
+//! The backward pass follows the letter of the spec: every consumer bounds
+//! its providers' late finish, `done` ones included. With inconsistent reports
+//! (a consumer done before its provider finished) that can give finished work
+//! negative float; the critical path is then empty when no critical item
+//! reaches the forecast end, exactly as the spec's definition says.
 
 use super::dates::DateTable;
 use super::{ItemSchedule, Plan, Snapshot, State, risks};
@@ -204,9 +201,6 @@ impl Passes {
         for &i in plan.order.iter().rev() {
             let mut late = end;
             for c in plan.consumer_lists.of(i) {
-                if done[c] {
-                    continue;
-                }
                 let late_start = lf[c] - plan.items[c].duration + 1;
                 late = late.min(late_start - 1);
             }
@@ -682,17 +676,18 @@ mod tests {
     }
 
     #[test]
-    fn a_done_consumer_sets_no_late_date_for_its_provider() {
+    fn a_done_consumer_still_bounds_its_provider_late_dates() {
+        // The spec's backward pass takes every consumer's late start, done or
+        // not: a must finish the day before w's late start (the 10th).
         let p = done_consumer_program();
         let (_, snap) = run(&p);
         assert_eq!(
             forecast(&p, &snap, "w"),
             (d(2027, 1, 3), d(2027, 1, 3), None, -4)
         );
-        // a finishes on the 6th and only feeds the done w: it may slip to the end.
         assert_eq!(
             late(&p, &snap, "a"),
-            (d(2027, 1, 7), d(2027, 1, 10), 4, false)
+            (d(2027, 1, 6), d(2027, 1, 9), 3, true)
         );
         assert_eq!(
             late(&p, &snap, "w"),
@@ -1145,7 +1140,12 @@ mod tests {
             }
         }
 
-        fn check(c: &Case) -> Result<(), TestCaseError> {
+        /// `open_only`: no item is done, so total float equals the push an
+        /// item can take before the forecast end passes the program end. With
+        /// done items the spec's backward pass still bounds providers by done
+        /// consumers' late starts, so only the forward pass and the path's
+        /// shape are compared.
+        fn check(c: &Case, open_only: bool) -> Result<(), TestCaseError> {
             let p = build(c);
             let (_, snap) = run(&p);
             let naive = Naive {
@@ -1171,7 +1171,7 @@ mod tests {
             let end = p.meta.end;
             let wide_end = end.max(naive_end);
             let extra = naive.between(end, wide_end);
-            for (j, &finish) in base.iter().enumerate() {
+            for (j, &finish) in base.iter().enumerate().filter(|_| open_only) {
                 let r = &snap.items[at(j)];
                 let k = r.total_float + extra;
                 prop_assert!(k >= 0, "item {} float {} extra {}", j, r.total_float, extra);
@@ -1220,10 +1220,10 @@ mod tests {
                     );
                 }
                 prop_assert!(path.iter().all(|&i| snap.items[i].critical));
-            } else {
-                // Done consumers set no late dates, so every item's float is
-                // at least that of its open consumers: the sinks finishing on
-                // the forecast end have the minimum float, and a path exists.
+            } else if open_only {
+                // With every item open, an item's float is at least that of
+                // its consumers and the sinks finishing on the forecast end
+                // have the minimum float, so a path exists.
                 prop_assert!(false, "no critical path");
             }
             Ok(())
@@ -1234,12 +1234,12 @@ mod tests {
 
             #[test]
             fn open_items_match_a_naive_model(c in case(false)) {
-                check(&c)?;
+                check(&c, true)?;
             }
 
             #[test]
-            fn done_items_match_a_naive_model_too(c in case(true)) {
-                check(&c)?;
+            fn done_items_match_a_naive_forward_pass(c in case(true)) {
+                check(&c, false)?;
             }
         }
     }

@@ -68,6 +68,10 @@ pub fn run(args: &BuildArgs) -> i32 {
             );
             EXIT_CONTENT
         }
+        Err(e @ BuildError::Guard(_)) => {
+            eprintln!("error: {e}");
+            EXIT_CONTENT
+        }
         Err(e) => {
             eprintln!("error: {e}");
             EXIT_USAGE

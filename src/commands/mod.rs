@@ -6,6 +6,7 @@
 pub mod build;
 pub mod check;
 pub mod diff;
+pub mod email;
 pub mod new;
 pub mod serve;
 
@@ -45,6 +46,8 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Create a new program repository (example content, README, GitHub Pages workflow).
     New(new::NewArgs),
+    /// E-mail a report's link, summary and Gantt chart to every stakeholder, exactly once.
+    Email(email::EmailArgs),
 }
 
 /// `--content DIR`, shared by every command.
@@ -68,6 +71,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Diff(args) => diff::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::New(args) => new::run(&args),
+        Command::Email(args) => email::run(&args),
     }
 }
 

@@ -8,6 +8,7 @@
 //! knows file names and syntax, not meaning: that is `model`'s job.
 
 pub mod frontmatter;
+pub mod memory;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};

@@ -1001,21 +1001,27 @@ fn order_layers(p: &Proper, max_sweeps: usize) -> Vec<Vec<u32>> {
         if comp_of[s as usize] != NONE {
             continue;
         }
-        let mut comp = vec![s];
-        comp_of[s as usize] = comp_id;
-        let mut head = 0;
-        while head < comp.len() {
-            let v = comp[head];
-            head += 1;
-            for &w in p.ups(v).iter().chain(p.downs(v)) {
+        // The component in dot's order (`decompose`): depth first from its
+        // first node, following out-edges (in order) before in-edges; the
+        // initial orders start from its sources in this order.
+        let mut comp = Vec::new();
+        let mut stack = vec![s];
+        while let Some(v) = stack.pop() {
+            if comp_of[v as usize] != NONE {
+                continue;
+            }
+            comp_of[v as usize] = comp_id;
+            comp.push(v);
+            for &w in p.ups(v).iter().rev().chain(p.downs(v).iter().rev()) {
                 if comp_of[w as usize] == NONE {
-                    comp_of[w as usize] = comp_id;
-                    comp.push(w);
+                    stack.push(w);
                 }
             }
         }
         comp_id += 1;
-        comp.sort_unstable();
+        if std::env::var_os("DAG_SORTCOMP").is_some() {
+            comp.sort_unstable();
+        } // PROFILE
         let local = ord.order_component(&comp, max_sweeps);
         let lmin = comp
             .iter()
@@ -1156,27 +1162,86 @@ impl<'a> Orderer<'a> {
                 self.work
             );
         } // PROFILE
-        // Then sifting from the best order, down and up, while it helps and
-        // the budget lasts.
-        if best_c > 0 {
-            let cost: usize = best.iter().map(|l| l.len() * l.len()).sum::<usize>().max(1);
-            let sweeps = (SIFT_BUDGET / cost).min(2 * max_sweeps);
-            let mut layers = best.clone();
-            self.set_pos(&layers);
-            for s in 0..sweeps {
-                self.sift(&mut layers, s % 2 == 0);
-                self.transpose(&mut layers, false);
-                let c = self.crossings(&layers);
-                if std::env::var_os("DAG_PROFILE").is_some() && comp.len() > 100 {
-                    eprintln!("sift {s}: {c} (best {best_c}) {:?}", t_start.elapsed());
-                } // PROFILE
-                if c < best_c {
-                    best = layers.clone();
-                    best_c = c;
-                } else if s % 2 == 1 {
-                    break;
+        let variant: u32 = std::env::var("DAG_V")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0); // PROFILE
+        if variant == 0 {
+            // Then sifting from the best order, down and up, while it helps and
+            // the budget lasts.
+            if best_c > 0 {
+                let cost: usize = best.iter().map(|l| l.len() * l.len()).sum::<usize>().max(1);
+                let sweeps = (SIFT_BUDGET / cost).min(2 * max_sweeps);
+                let mut layers = best.clone();
+                self.set_pos(&layers);
+                for s in 0..sweeps {
+                    self.sift(&mut layers, s % 2 == 0);
+                    self.transpose(&mut layers, false);
+                    let c = self.crossings(&layers);
+                    if c < best_c {
+                        best = layers.clone();
+                        best_c = c;
+                    } else if s % 2 == 1 {
+                        break;
+                    }
+                    if c == 0 {
+                        break;
+                    }
                 }
-                if c == 0 {
+            }
+        } else {
+            let rounds = if variant >= 2 { 4 } else { 1 };
+            for round in 0..rounds {
+                let before = best_c;
+                if round > 0 {
+                    // another long median pass from the best
+                    let mut layers = best.clone();
+                    self.set_pos(&layers);
+                    let mut trying = 0;
+                    let mut cur;
+                    for iter in 0..max_iter {
+                        if trying >= MIN_QUIT || best_c == 0 {
+                            break;
+                        }
+                        trying += 1;
+                        self.sweep(&mut layers, iter + round);
+                        cur = self.crossings(&layers);
+                        if cur < best_c {
+                            best = layers.clone();
+                            best_c = cur;
+                            trying = 0;
+                        }
+                    }
+                }
+                let cost: usize = best.iter().map(|l| l.len() * l.len()).sum::<usize>().max(1);
+                let sweeps = (SIFT_BUDGET / cost).min(40);
+                let mut layers = best.clone();
+                self.set_pos(&layers);
+                let mut idle = 0;
+                for s in 0..sweeps {
+                    if best_c == 0 {
+                        break;
+                    }
+                    self.sift(&mut layers, s % 2 == 0);
+                    if variant != 3 {
+                        self.transpose(&mut layers, false);
+                    }
+                    let c = self.crossings(&layers);
+                    if c < best_c {
+                        best = layers.clone();
+                        best_c = c;
+                        idle = 0;
+                    } else {
+                        idle += 1;
+                        if idle >= 2 {
+                            break;
+                        }
+                    }
+                }
+                if std::env::var_os("DAG_PROFILE").is_some() && comp.len() > 100 {
+                    eprintln!("round {round}: {best_c} {:?}", t_start.elapsed());
+                } // PROFILE
+                if best_c >= before && round > 0 {
                     break;
                 }
             }

@@ -934,7 +934,7 @@ mod tests {
         let html = page_of(&files, "deliverables/d2/index.html");
         let doc = Html::parse_document(&html);
         let rows: Vec<String> = doc
-            .select(&sel("table.trend tbody tr"))
+            .select(&sel("table.forecast-trend tbody tr"))
             .map(|tr| tr.text().collect::<String>())
             .collect();
         assert_eq!(rows.len(), 3, "plan and two reports: {rows:?}");
@@ -1037,8 +1037,11 @@ mod tests {
             .expect("dashboard");
         let html = String::from_utf8_lossy(&index.bytes);
         assert!(html.contains("No report yet"), "{html}");
-        assert!(html.contains("<!-- chart: gantt -->"));
         assert!(html.contains("id=\"chart-gantt\""));
+        assert!(
+            html.contains("class=\"chart gantt\""),
+            "the Gantt SVG is embedded"
+        );
         assert!(!html.contains("rel=\"canonical\""));
         let not_found = files.iter().find(|f| f.path == "404.html").expect("404");
         assert!(String::from_utf8_lossy(&not_found.bytes).contains("href=\"assets/style.css\""));
@@ -1058,8 +1061,11 @@ mod tests {
         assert!(html.contains("rag-red"), "latest RAG is red");
         assert!(html.contains("■</span> Red"), "RAG has a word and a shape");
         assert!(html.contains("Overdue by"), "overdue decision flagged");
-        assert!(html.contains("<!-- chart: gantt -->"));
         assert!(html.contains("<section class=\"chart\" id=\"chart-gantt\""));
+        assert!(
+            html.contains("<figcaption class=\"chart-summary\">"),
+            "chart summary in words"
+        );
         assert!(
             html.contains("deliverables and 1 milestone"),
             "chart summary"

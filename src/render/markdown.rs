@@ -4,7 +4,9 @@
 //! headings. Raw HTML in the source is escaped and shown as text, never
 //! rendered; link and image URLs keep only http, https, mailto and relative
 //! targets (anything else becomes `#`). The output is therefore safe to embed
-//! without further escaping.
+//! without further escaping. Text between `<!-- internal -->` and
+//! `<!-- /internal -->` is the author's private notes: it is left out
+//! ([`split_internal`]), and `site::guards` checks that none of it leaked.
 
 use std::collections::HashMap;
 
@@ -66,8 +68,73 @@ fn slug(text: &str, used: &mut HashMap<String, usize>) -> String {
     }
 }
 
-/// Renders Markdown to safe HTML.
+/// Which marker an HTML comment at `text[at..]` is: `Some((true, len))` for
+/// `<!-- internal -->`, `Some((false, len))` for `<!-- /internal -->` (any case,
+/// any spacing inside the comment); `len` is the comment's length in bytes.
+/// Only the first 64 bytes after `<!--` are looked at, so every call is O(1).
+fn internal_marker(text: &str, at: usize) -> Option<(bool, usize)> {
+    let rest = text[at..].strip_prefix("<!--")?.as_bytes();
+    let window = &rest[..rest.len().min(64)];
+    let close = window.windows(3).position(|w| w == b"-->")?;
+    let inner = std::str::from_utf8(&window[..close]).ok()?.trim();
+    let (opens, word) = match inner.strip_prefix('/') {
+        Some(w) => (false, w.trim_start()),
+        None => (true, inner),
+    };
+    word.eq_ignore_ascii_case("internal")
+        .then_some((opens, 4 + close + 3))
+}
+
+/// Splits Markdown into the published text and the internal parts: everything
+/// from a `<!-- internal -->` marker to the next `<!-- /internal -->` (markers
+/// included) is internal; an unclosed marker makes the rest of the text
+/// internal. A removed part that spanned lines leaves a line break, so the
+/// blocks around it stay apart. Linear in the length of the text.
+pub fn split_internal(md: &str) -> (std::borrow::Cow<'_, str>, Vec<&str>) {
+    if !md.contains("<!--") {
+        return (md.into(), Vec::new());
+    }
+    let mut public = String::with_capacity(md.len());
+    let mut internal = Vec::new();
+    let mut kept_from = 0usize; // start of the public text not yet copied
+    let mut open: Option<(usize, usize)> = None; // (marker start, text start)
+    let mut search = 0usize;
+    while let Some(found) = md[search..].find("<!--") {
+        let at = search + found;
+        match internal_marker(md, at) {
+            Some((true, len)) if open.is_none() => {
+                public.push_str(&md[kept_from..at]);
+                open = Some((at, at + len));
+                search = at + len;
+            }
+            Some((false, len)) if open.is_some() => {
+                let (start, text_start) = open.take().unwrap_or_default();
+                internal.push(&md[text_start..at]);
+                if md[start..at + len].contains('\n') {
+                    public.push('\n');
+                }
+                kept_from = at + len;
+                search = kept_from;
+            }
+            _ => search = at + 4,
+        }
+    }
+    match open {
+        Some((_, text_start)) => internal.push(&md[text_start..]),
+        None => public.push_str(&md[kept_from..]),
+    }
+    (public.into(), internal)
+}
+
+/// Renders Markdown to safe HTML. Internal parts (see [`split_internal`]) are
+/// left out.
 pub fn to_html(md: &str) -> String {
+    let (public, _) = split_internal(md);
+    render(&public)
+}
+
+/// Renders Markdown (internal parts included) to safe HTML.
+pub fn render(md: &str) -> String {
     let mut events: Vec<Event> = Vec::new();
     let mut used = HashMap::new();
     let mut heading_start: Option<usize> = None;
@@ -281,6 +348,26 @@ mod tests {
         assert!(out.contains("<td class=\"align-right\">2</td>"), "{out}");
         let doc = scraper::Html::parse_fragment(&out);
         assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+    }
+
+    #[test]
+    fn internal_parts_are_left_out() {
+        let md = "Public one.\n\n<!-- internal -->\nSecret **plan**.\n<!-- /internal -->\n\nPublic two <!--INTERNAL-->inline secret<!-- / internal --> end.\n\n<!-- a comment -->\n";
+        let (public, internal) = split_internal(md);
+        assert_eq!(internal, ["\nSecret **plan**.\n", "inline secret"]);
+        assert!(!public.contains("ecret"), "{public}");
+        let out = to_html(md);
+        assert!(out.contains("<p>Public one.</p>"), "{out}");
+        assert!(out.contains("Public two  end."), "{out}");
+        assert!(!out.contains("ecret") && !out.contains("internal"), "{out}");
+        assert!(out.contains("&lt;!-- a comment --&gt;"), "{out}");
+        // An unclosed marker hides the rest; a stray closing marker is shown.
+        let (public, internal) = split_internal("a\n<!-- internal -->\nb\n");
+        assert_eq!((public.as_ref(), internal), ("a\n", vec!["\nb\n"]));
+        let (public, internal) = split_internal("a <!-- /internal --> <!-- -->");
+        assert_eq!(public, "a <!-- /internal --> <!-- -->");
+        assert!(internal.is_empty());
+        assert_eq!(split_internal("<!--").0, "<!--");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! Stakeholders are never read here.
 
 pub mod charts;
+pub mod email;
 pub mod exports;
 pub mod html;
 pub mod impact;

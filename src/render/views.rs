@@ -700,6 +700,8 @@ pub struct Viewer<'a> {
     pub register: Vec<RiskState>,
     /// The snapshot's detected risks, with overdue decisions judged as of its date.
     detected: Vec<DetectedRisk>,
+    /// Whether the risks page (as of the current snapshot) lists each risk.
+    listed: Vec<bool>,
 }
 
 impl<'a> Viewer<'a> {
@@ -709,8 +711,28 @@ impl<'a> Viewer<'a> {
             program,
             snap,
             links,
-            register: risks_as_of(program, snap.report.map_or(0, |r| r + 1), snap.as_of),
+            register: register_of(program, snap),
             detected: detected_as_of(program, snap),
+            listed: register_of(program, data.current)
+                .iter()
+                .map(|s| s.in_register)
+                .collect(),
+        }
+    }
+
+    /// The risk's entry on the risks page; the page itself for a risk it
+    /// does not list (raised after the site's date, seen from a later report
+    /// built with `--as-of`).
+    pub fn risk_href(&self, r: &Risk) -> String {
+        let listed = self
+            .program
+            .risk_index(&r.id)
+            .and_then(|i| self.listed.get(i))
+            .is_none_or(|&l| l);
+        if listed {
+            format!("{}#risk-{}", self.links.dir("risks"), r.id)
+        } else {
+            self.links.dir("risks")
         }
     }
 
@@ -844,7 +866,7 @@ impl<'a> Viewer<'a> {
         let live = matches!(status, RiskStatus::Open | RiskStatus::Mitigating);
         RiskRow {
             id: r.id.clone(),
-            href: format!("{}#{anchor}", self.links.dir("risks")),
+            href: self.risk_href(r),
             anchor,
             title: r.title.clone(),
             probability,
@@ -920,12 +942,15 @@ impl<'a> Viewer<'a> {
             } else {
                 None
             },
+            // Only a risk in the register as of the page (the risks page
+            // has no entry for one raised later).
             risk: d
                 .risk
                 .and_then(|r| self.program.risks.get(r))
+                .filter(|r| self.in_register(r))
                 .map(|r| Link {
                     text: r.title.clone(),
-                    href: format!("{}#risk-{}", self.links.dir("risks"), r.id),
+                    href: self.risk_href(r),
                 }),
             raised_in,
             first_raised,
@@ -1128,6 +1153,12 @@ impl<'a> Viewer<'a> {
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The risk register as of a snapshot: the patches of its report and the
+/// earlier ones, risks raised by its date.
+fn register_of(program: &Program, snap: &Snapshot) -> Vec<RiskState> {
+    risks_as_of(program, snap.report.map_or(0, |r| r + 1), snap.as_of)
 }
 
 /// Calendar days from `from` to `to` (negative when `to` is earlier).
@@ -2023,7 +2054,7 @@ impl Viewer<'_> {
         match self.program.risks.get(ix) {
             Some(r) => Part::link(Link {
                 text: r.title.clone(),
-                href: format!("{}#risk-{}", self.links.dir("risks"), r.id),
+                href: self.risk_href(r),
             }),
             None => Part::text("?"),
         }
@@ -2941,6 +2972,7 @@ fn forecast_trend(data: &SiteData, links: &Links, ix: ItemIx) -> ForecastTrend {
             links,
             register: Vec::new(),
             detected: Vec::new(),
+            listed: Vec::new(),
         };
         rows.push(TrendRow {
             label: r.date.to_string(),

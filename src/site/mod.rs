@@ -2,6 +2,8 @@
 //! render, write), each feeding the next. This module owns the order of the
 //! steps and the build options; [`output`] is the one place that writes files.
 
+pub mod email;
+pub mod guards;
 pub mod output;
 pub mod serve;
 
@@ -60,6 +62,9 @@ pub enum BuildError {
     Render(#[from] render::html::RenderError),
     #[error("`--base-url {0}` is not an http(s) URL")]
     BaseUrl(String),
+    /// The publishing guards found a leak or a broken link: nothing was written.
+    #[error(transparent)]
+    Guard(#[from] guards::GuardError),
 }
 
 /// What a successful build did.
@@ -79,14 +84,21 @@ pub fn analyze_dir(
     diags: &mut Diagnostics,
 ) -> Result<Option<Analyzed>, content::LoadError> {
     let loaded = content::load(content_dir, diags)?;
-    let Some(program) = model::resolve(&loaded, ResolveOptions { include_drafts }, diags) else {
-        return Ok(None);
-    };
-    let Some(plan) = analysis::plan(&program, diags) else {
-        return Ok(None);
-    };
+    Ok(analyze_content(&loaded, as_of, include_drafts, diags))
+}
+
+/// Resolves and analyses content already read (from disk or from memory, see
+/// [`content::memory`]). `None` means content errors stopped it.
+pub fn analyze_content(
+    loaded: &content::Content,
+    as_of: Option<Date>,
+    include_drafts: bool,
+    diags: &mut Diagnostics,
+) -> Option<Analyzed> {
+    let program = model::resolve(loaded, ResolveOptions { include_drafts }, diags)?;
+    let plan = analysis::plan(&program, diags)?;
     if diags.has_errors() {
-        return Ok(None);
+        return None;
     }
     let states = analysis::states(&program);
     let reports: Vec<Snapshot> = states
@@ -95,8 +107,14 @@ pub fn analyze_dir(
         .collect();
     let current = match as_of {
         Some(date) => analysis::analyze(&program, &plan, &analysis::state_as_of(&program, date)),
-        None => match reports.last() {
-            Some(last) => last.clone(),
+        // The newest non-draft report is the current state (drafts only appear in serve).
+        None => match reports
+            .iter()
+            .zip(&program.reports)
+            .rev()
+            .find(|(_, r)| !r.draft)
+        {
+            Some((last, _)) => last.clone(),
             None => analysis::analyze(
                 &program,
                 &plan,
@@ -105,14 +123,14 @@ pub fn analyze_dir(
         },
     };
     let scheduled = analysis::scheduled_reports(&program);
-    Ok(Some(Analyzed {
+    Some(Analyzed {
         program,
         plan,
         current,
         reports,
         scheduled,
         source_commit: None,
-    }))
+    })
 }
 
 /// Renders every file of the site (nothing is written).
@@ -199,6 +217,7 @@ pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummar
         .and_then(clean_commit)
         .or_else(|| git_commit(&opts.content));
     let files = render_site(&analyzed, Some(&theme_root(&opts.content)))?;
+    guards::check(&files, &analyzed.program)?;
     output::write_site(&opts.output, &opts.content, &files)?;
     Ok(BuildSummary {
         pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),

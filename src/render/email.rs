@@ -1,0 +1,1149 @@
+//! The e-mail a stakeholder receives for one report (pure: nothing here does
+//! IO or reads `stakeholders.yaml`; the caller passes one recipient's name,
+//! role and address).
+//!
+//! One message per recipient: `multipart/alternative` with a plain-text part
+//! and a `multipart/related` HTML part (inline CSS only: no `<style>`, no
+//! script, no SVG, since mail clients such as Gmail drop them) whose Gantt
+//! chart is a PNG attached inline and referenced by `cid:`. The subject reads
+//! `[Program] Biweekly report 2027-01-29 — AMBER`.
+//!
+//! The PNG is rasterised with resvg from the very SVG the report page shows.
+//! The SVG is styled by CSS classes, so the Gantt block of the default theme's
+//! `charts.css` is handed to usvg as a stylesheet (reduced to what usvg's CSS
+//! engine understands, see [`raster_stylesheet`]), and text is drawn with the
+//! one font embedded in the binary (DejaVu Sans, `assets/fonts/`) and never a
+//! system font: the same report gives the same pixels on every machine.
+//!
+//! Header safety: the recipient's name and the subject are refused when they
+//! contain a line break or any other control character ([`EmailError::Header`]),
+//! in addition to `stakeholders.yaml` validation; lettre encodes the rest
+//! (RFC 2047), so a name can never add a header or a recipient.
+
+use std::fmt::Write as _;
+use std::sync::{Arc, OnceLock};
+use std::time::SystemTime;
+
+use jiff::civil::Date;
+use lettre::Message;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use resvg::{tiny_skia, usvg};
+
+use super::SiteData;
+use super::views::{end_verdict, report_changes, report_dir, working_days};
+use crate::analysis::changes::Changes;
+use crate::analysis::register::{DecisionState, decision_state, risks_as_of};
+use crate::layout::gantt::GanttOptions;
+use crate::model::{Program, Rag, Status};
+
+/// The font every PNG is drawn with (DejaVu Sans 2.37, see
+/// `assets/fonts/LICENSE-DejaVu.txt`).
+pub const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+/// The family name of [`FONT`].
+pub const FONT_FAMILY: &str = "DejaVu Sans";
+/// The default theme's chart styles; the Gantt block styles the PNG.
+pub const CHARTS_CSS: &str = include_str!("../../themes/default/charts.css");
+/// At most this many changes are spelled out; the rest are counted.
+pub const TOP_CHANGES: usize = 8;
+
+/// Why a message could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum EmailError {
+    #[error(
+        "the {0} contains a line break or another control character; it cannot go into a mail header"
+    )]
+    Header(&'static str),
+    #[error("the {0} is not a valid e-mail address")]
+    Address(&'static str),
+    #[error(
+        "no base URL: set `site.base_url` in program.yaml or pass --base-url, so the message can link to the report"
+    )]
+    NoBaseUrl,
+    #[error("the base URL `{0}` is not an http(s) URL")]
+    BaseUrl(String),
+    #[error("rasterising the Gantt chart: {0}")]
+    Raster(String),
+    #[error("building the message: {0}")]
+    Build(#[from] lettre::error::Error),
+}
+
+/// A PNG image and its size in pixels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Png {
+    pub bytes: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// One open decision as of the report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecisionLine {
+    pub title: String,
+    pub decider: String,
+    pub needed_by: Option<Date>,
+    pub overdue: bool,
+    pub recommendation: String,
+}
+
+impl DecisionLine {
+    /// Whether `name` or `role` is this decision's decider (trimmed, any case).
+    pub fn is_for(&self, name: &str, role: &str) -> bool {
+        let norm = |s: &str| s.trim().to_lowercase();
+        let decider = norm(&self.decider);
+        !decider.is_empty() && (decider == norm(name) || decider == norm(role))
+    }
+}
+
+/// Everything about one report that is the same for every recipient.
+#[derive(Clone, Debug)]
+pub struct ReportMail {
+    pub program_name: String,
+    pub date: Date,
+    pub rag: Rag,
+    pub subject: String,
+    pub summary: String,
+    /// The absolute address of the report page: `{base_url}reports/<date>/`.
+    pub url: String,
+    /// What the changes are counted from: "the report of 2027-01-15" or "the plan".
+    pub against: String,
+    /// The most important changes, in words, most important first.
+    pub changes: Vec<String>,
+    /// How many further changes the report page lists.
+    pub more_changes: usize,
+    /// Decisions open as of the report date that reports up to it escalated.
+    pub decisions: Vec<DecisionLine>,
+    /// The Gantt chart's summary in words (the image's alt text).
+    pub chart_summary: String,
+    /// The report's Gantt chart as a PNG of the chart's size.
+    pub png: Png,
+    /// The `Content-ID` of the PNG (without angle brackets).
+    pub cid: String,
+}
+
+/// One recipient, as the message needs them.
+#[derive(Clone, Copy, Debug)]
+pub struct Recipient<'a> {
+    pub name: &'a str,
+    pub role: &'a str,
+    pub address: &'a str,
+}
+
+/// The text and HTML bodies for one recipient.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bodies {
+    pub text: String,
+    pub html: String,
+}
+
+/// `[Program] Biweekly report 2027-01-29 — AMBER`.
+pub fn subject(program_name: &str, date: Date, rag: Rag) -> String {
+    format!(
+        "[{}] Biweekly report {date} — {}",
+        program_name.trim(),
+        rag.as_str().to_uppercase()
+    )
+}
+
+/// `base_url` (an http(s) URL; a missing trailing `/` is added) plus
+/// `reports/<date>/`.
+pub fn report_url(base_url: &str, date: Date) -> Result<String, EmailError> {
+    let b = base_url.trim();
+    let ok = (b.starts_with("https://") || b.starts_with("http://"))
+        && b.len() > "https://".len()
+        && !b
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\''));
+    if !ok {
+        return Err(EmailError::BaseUrl(base_url.to_string()));
+    }
+    let slash = if b.ends_with('/') { "" } else { "/" };
+    Ok(format!("{b}{slash}{}/", report_dir(date)))
+}
+
+/// Refuses a value with a line break or other control character for a header.
+pub fn header_safe(what: &'static str, value: &str) -> Result<(), EmailError> {
+    if value
+        .chars()
+        .any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}')
+    {
+        Err(EmailError::Header(what))
+    } else {
+        Ok(())
+    }
+}
+
+/// Everything about report `i` (an index into `data.program.reports`) that is
+/// the same for every recipient, including the PNG.
+pub fn prepare(data: &SiteData, i: usize, base_url: &str) -> Result<ReportMail, EmailError> {
+    let program = data.program;
+    let report = &program.reports[i];
+    let snap = &data.reports[i];
+    let url = report_url(base_url, report.date)?;
+    let subject = subject(&program.meta.name, report.date, report.status);
+    header_safe("subject", &subject)?;
+    let against = match i.checked_sub(1).and_then(|p| program.reports.get(p)) {
+        Some(p) => format!("the report of {}", p.date),
+        None => "the plan".to_string(),
+    };
+    let all = report_changes(data, i)
+        .map(|c| change_lines(data, i, &c))
+        .unwrap_or_default();
+    let more_changes = all.len().saturating_sub(TOP_CHANGES);
+    let changes: Vec<String> = all.into_iter().take(TOP_CHANGES).collect();
+    let decisions = open_decisions(program, i, snap.as_of);
+    let base = url_base(base_url);
+    let chart = crate::render::svg::gantt::gantt_chart(
+        program,
+        snap,
+        &GanttOptions {
+            as_of: snap.as_of,
+            team: None,
+            max_rows: 60,
+            link_prefix: base,
+        },
+    );
+    let png = rasterize(&chart.svg, chart.width, chart.height, CHARTS_CSS)?;
+    Ok(ReportMail {
+        program_name: program.meta.name.trim().to_string(),
+        date: report.date,
+        rag: report.status,
+        subject,
+        summary: report.summary.trim().to_string(),
+        url,
+        against,
+        changes,
+        more_changes,
+        decisions,
+        chart_summary: chart.summary,
+        png,
+        cid: format!("gantt-{}@tpm-site", report.date),
+    })
+}
+
+fn url_base(base_url: &str) -> String {
+    let b = base_url.trim();
+    if b.ends_with('/') {
+        b.to_string()
+    } else {
+        format!("{b}/")
+    }
+}
+
+/// Decisions escalated by reports `..=i` that are still open on `as_of`,
+/// overdue first, then by `needed_by`, then by id.
+fn open_decisions(program: &Program, i: usize, as_of: Date) -> Vec<DecisionLine> {
+    let mut raised: Vec<usize> = Vec::new();
+    for r in &program.reports[..=i] {
+        for &d in &r.decisions {
+            if !raised.contains(&d) {
+                raised.push(d);
+            }
+        }
+    }
+    let mut out: Vec<(DecisionState, Option<Date>, &str, DecisionLine)> = raised
+        .into_iter()
+        .filter_map(|ix| {
+            let d = program.decisions.get(ix)?;
+            let state = decision_state(d, as_of);
+            (state != DecisionState::Decided).then(|| {
+                (
+                    state,
+                    d.needed_by,
+                    d.id.as_str(),
+                    DecisionLine {
+                        title: d.title.trim().to_string(),
+                        decider: d.decider.trim().to_string(),
+                        needed_by: d.needed_by,
+                        overdue: state == DecisionState::Overdue,
+                        recommendation: d.recommendation.trim().to_string(),
+                    },
+                )
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (a.0, a.1.is_none(), a.1, a.2).cmp(&(b.0, b.1.is_none(), b.1, b.2)));
+    out.into_iter().map(|x| x.3).collect()
+}
+
+/// Every change in words, the most important first: the end date, missed
+/// milestones, worse statuses, decisions gone overdue, forecast slips (where
+/// they start first, largest first), risks opened, decisions escalated,
+/// milestones met, decisions made, better statuses, risks closed or
+/// re-scored, critical path changes.
+fn change_lines(data: &SiteData, i: usize, c: &Changes) -> Vec<String> {
+    let p = data.program;
+    let snap = &data.reports[i];
+    let item = |ix: usize| p.items.get(ix).map_or("?", |x| x.name.as_str());
+    let risk = |ix: usize| p.risks.get(ix).map_or("?", |x| x.title.as_str());
+    let decision = |ix: usize| p.decisions.get(ix).map_or("?", |x| x.title.as_str());
+    let rank = |s: Status| match s {
+        Status::Done => 0,
+        Status::OnTrack | Status::NotStarted => 1,
+        Status::AtRisk => 2,
+        Status::Blocked => 3,
+    };
+    let mut out = Vec::new();
+
+    let fe = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    if c.end_slack_before != c.end_slack_after || c.forecast_end_before != c.forecast_end_after {
+        out.push(format!(
+            "Forecast end {}, {} (was {}, {}).",
+            fe(c.forecast_end_after),
+            end_verdict(c.end_slack_after),
+            fe(c.forecast_end_before),
+            end_verdict(c.end_slack_before)
+        ));
+    } else {
+        out.push(format!(
+            "Forecast end unchanged: {}, {}.",
+            fe(c.forecast_end_after),
+            end_verdict(c.end_slack_after)
+        ));
+    }
+    for &m in &c.milestones_missed {
+        if let Some(s) = snap.items.get(m) {
+            out.push(format!(
+                "{} missed its planned date {}; now forecast {}.",
+                item(m),
+                s.planned_finish,
+                s.forecast_finish
+            ));
+        }
+    }
+    let mut flips: Vec<_> = c.status_flips.iter().collect();
+    flips.sort_by_key(|f| (rank(f.from) - rank(f.to), f.item));
+    for f in flips.iter().filter(|f| rank(f.to) > rank(f.from)) {
+        out.push(format!(
+            "{}: {} → {}.",
+            item(f.item),
+            f.from.label(),
+            f.to.label()
+        ));
+    }
+    for &d in &c.decisions_gone_overdue {
+        let by = p
+            .decisions
+            .get(d)
+            .and_then(|x| x.needed_by)
+            .map(|b| format!(" (needed by {b})"))
+            .unwrap_or_default();
+        out.push(format!("Decision overdue: {}{by}.", decision(d)));
+    }
+    let mut slips: Vec<_> = c.slips.iter().collect();
+    slips.sort_by_key(|s| (s.cause.is_some(), s.days <= 0, -s.days.abs(), s.item));
+    for s in slips {
+        let moved = match s.days {
+            d if d > 0 => format!("slipped {}", working_days(d)),
+            d if d < 0 => format!("moved {} earlier", working_days(d)),
+            _ => "moved within the same working day".to_string(),
+        };
+        let cause = s
+            .cause
+            .map(|(x, _)| format!(", pushed by {}", item(x)))
+            .unwrap_or_default();
+        out.push(format!(
+            "{} {moved} (forecast finish {} → {}){cause}.",
+            item(s.item),
+            s.from,
+            s.to
+        ));
+    }
+    let register = risks_as_of(p, i + 1, snap.as_of);
+    for &r in &c.risks_opened {
+        let score = register.get(r).map_or(0, |s| s.score());
+        out.push(format!("Risk opened: {} (score {score}).", risk(r)));
+    }
+    for &d in &c.decisions_escalated {
+        out.push(format!("Decision escalated: {}.", decision(d)));
+    }
+    for &m in &c.milestones_met {
+        let when = snap
+            .items
+            .get(m)
+            .map(|s| format!(" on {}", s.forecast_finish))
+            .unwrap_or_default();
+        out.push(format!("{} met{when}.", item(m)));
+    }
+    for &d in &c.decisions_made {
+        let outcome = p
+            .decisions
+            .get(d)
+            .map(|x| x.outcome.trim())
+            .filter(|o| !o.is_empty())
+            .map(|o| format!(": {o}"))
+            .unwrap_or_else(|| ".".to_string());
+        out.push(format!("Decided: {}{outcome}", decision(d)));
+    }
+    for f in flips.iter().filter(|f| rank(f.to) <= rank(f.from)) {
+        out.push(format!(
+            "{}: {} → {}.",
+            item(f.item),
+            f.from.label(),
+            f.to.label()
+        ));
+    }
+    for &r in &c.risks_closed {
+        out.push(format!("Risk closed: {}.", risk(r)));
+    }
+    for rc in &c.risks_rescored {
+        out.push(format!(
+            "Risk re-scored: {} ({} → {}).",
+            risk(rc.risk),
+            rc.from_score,
+            rc.to_score
+        ));
+    }
+    if !c.joined_critical_path.is_empty() {
+        let names: Vec<&str> = c.joined_critical_path.iter().map(|&x| item(x)).collect();
+        out.push(format!("Joined the critical path: {}.", names.join(", ")));
+    }
+    if !c.left_critical_path.is_empty() {
+        let names: Vec<&str> = c.left_critical_path.iter().map(|&x| item(x)).collect();
+        out.push(format!("Left the critical path: {}.", names.join(", ")));
+    }
+    out
+}
+
+/// The plain-text and HTML bodies of `mail` for one recipient: greeting,
+/// summary, link, top changes, the decisions needed from them (decider matches
+/// their role or name) and the other open decisions, the chart.
+pub fn bodies(mail: &ReportMail, name: &str, role: &str) -> Bodies {
+    let (mine, others): (Vec<&DecisionLine>, Vec<&DecisionLine>) =
+        mail.decisions.iter().partition(|d| d.is_for(name, role));
+    Bodies {
+        text: text_body(mail, name, role, &mine, &others),
+        html: html_body(mail, name, role, &mine, &others),
+    }
+}
+
+fn first_name(name: &str) -> &str {
+    name.split_whitespace().next().unwrap_or(name)
+}
+
+fn needed(d: &DecisionLine) -> String {
+    match (d.overdue, d.needed_by) {
+        (true, Some(by)) => format!("OVERDUE, needed by {by}"),
+        (true, None) => "OVERDUE".to_string(),
+        (false, Some(by)) => format!("needed by {by}"),
+        (false, None) => "no date set".to_string(),
+    }
+}
+
+fn text_body(
+    m: &ReportMail,
+    name: &str,
+    role: &str,
+    mine: &[&DecisionLine],
+    others: &[&DecisionLine],
+) -> String {
+    let mut t = String::new();
+    let _ = writeln!(t, "Hello {},", first_name(name));
+    let _ = writeln!(t);
+    let _ = writeln!(
+        t,
+        "{} — biweekly report {}: {}",
+        m.program_name,
+        m.date,
+        m.rag.as_str().to_uppercase()
+    );
+    let _ = writeln!(t);
+    if !m.summary.is_empty() {
+        let _ = writeln!(t, "{}", m.summary);
+        let _ = writeln!(t);
+    }
+    let _ = writeln!(t, "Read the full report: {}", m.url);
+    let _ = writeln!(t);
+    let _ = writeln!(t, "Top changes since {}", m.against);
+    for c in &m.changes {
+        let _ = writeln!(t, "- {c}");
+    }
+    if m.more_changes > 0 {
+        let _ = writeln!(t, "- and {} more on the report page.", m.more_changes);
+    }
+    let _ = writeln!(t);
+    let _ = writeln!(t, "Decisions needed from you");
+    if mine.is_empty() {
+        let _ = writeln!(t, "- None this time.");
+    }
+    for d in mine {
+        let _ = writeln!(t, "- {} ({})", d.title, needed(d));
+        if !d.recommendation.is_empty() {
+            let _ = writeln!(t, "  Recommendation: {}", d.recommendation);
+        }
+    }
+    if !others.is_empty() {
+        let _ = writeln!(t);
+        let _ = writeln!(t, "Other open decisions");
+        for d in others {
+            let _ = writeln!(t, "- {} ({}; decider: {})", d.title, needed(d), d.decider);
+        }
+    }
+    let _ = writeln!(t);
+    let _ = writeln!(t, "Schedule: {}", m.chart_summary);
+    let _ = writeln!(
+        t,
+        "(The HTML version of this message shows the Gantt chart as an image.)"
+    );
+    let _ = writeln!(t);
+    let _ = writeln!(t, "-- ");
+    let who = if role.trim().is_empty() {
+        name.trim().to_string()
+    } else {
+        format!("{}, {}", name.trim(), role.trim())
+    };
+    let _ = writeln!(
+        t,
+        "You receive this report as a stakeholder of {} ({who}).",
+        m.program_name
+    );
+    t
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn rag_colors(rag: Rag) -> (&'static str, &'static str) {
+    match rag {
+        Rag::Green => ("#15803d", "#ffffff"),
+        Rag::Amber => ("#b45309", "#ffffff"),
+        Rag::Red => ("#b91c1c", "#ffffff"),
+    }
+}
+
+const FONT_STACK: &str = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
+
+fn html_body(
+    m: &ReportMail,
+    name: &str,
+    role: &str,
+    mine: &[&DecisionLine],
+    others: &[&DecisionLine],
+) -> String {
+    let (bg, fg) = rag_colors(m.rag);
+    let h2 = "font-size:17px;line-height:1.3;margin:24px 0 8px 0;color:#1b1f24;";
+    let p = "margin:0 0 12px 0;";
+    let li = "margin:0 0 6px 0;";
+    let muted = "color:#57606a;";
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n</head>\n",
+        esc(&m.subject)
+    );
+    let _ = writeln!(
+        h,
+        "<body style=\"margin:0;padding:0;background:#f6f8fa;\">\n\
+         <div style=\"max-width:720px;margin:0 auto;padding:24px 16px;background:#ffffff;\
+         font-family:{FONT_STACK};font-size:15px;line-height:1.5;color:#1b1f24;\">"
+    );
+    let _ = writeln!(h, "<p style=\"{p}\">Hello {},</p>", esc(first_name(name)));
+    let _ = writeln!(
+        h,
+        "<h1 style=\"font-size:21px;line-height:1.3;margin:0 0 4px 0;\">{}</h1>",
+        esc(&m.program_name)
+    );
+    let _ = writeln!(
+        h,
+        "<p style=\"{p}{muted}\">Biweekly report {} &nbsp;<span style=\"display:inline-block;\
+         padding:1px 8px;border-radius:4px;background:{bg};color:{fg};font-weight:700;\
+         font-size:13px;letter-spacing:0.04em;\">{}</span></p>",
+        m.date,
+        m.rag.as_str().to_uppercase()
+    );
+    if !m.summary.is_empty() {
+        let _ = writeln!(h, "<p style=\"{p}font-size:16px;\">{}</p>", esc(&m.summary));
+    }
+    let _ = writeln!(
+        h,
+        "<p style=\"margin:16px 0 8px 0;\"><a href=\"{url}\" style=\"display:inline-block;\
+         padding:8px 16px;border-radius:6px;background:#0b57d0;color:#ffffff;\
+         text-decoration:none;font-weight:700;\">Read the full report</a></p>\n\
+         <p style=\"{p}font-size:13px;{muted}\">{url}</p>",
+        url = esc(&m.url)
+    );
+    let _ = writeln!(
+        h,
+        "<h2 style=\"{h2}\">Top changes since {}</h2>\n<ul style=\"margin:0;padding-left:20px;\">",
+        esc(&m.against)
+    );
+    for c in &m.changes {
+        let _ = writeln!(h, "<li style=\"{li}\">{}</li>", esc(c));
+    }
+    if m.more_changes > 0 {
+        let _ = writeln!(
+            h,
+            "<li style=\"{li}{muted}\">and {} more on <a href=\"{}\" style=\"color:#0b57d0;\">the report page</a>.</li>",
+            m.more_changes,
+            esc(&m.url)
+        );
+    }
+    let _ = writeln!(h, "</ul>");
+    let _ = writeln!(h, "<h2 style=\"{h2}\">Decisions needed from you</h2>");
+    if mine.is_empty() {
+        let _ = writeln!(h, "<p style=\"{p}{muted}\">None this time.</p>");
+    } else {
+        let _ = writeln!(h, "<ul style=\"margin:0;padding-left:20px;\">");
+        for d in mine {
+            let flag = if d.overdue {
+                "color:#b91c1c;font-weight:700;"
+            } else {
+                "color:#57606a;"
+            };
+            let _ = write!(
+                h,
+                "<li style=\"{li}\"><strong>{}</strong> <span style=\"{flag}\">({})</span>",
+                esc(&d.title),
+                esc(&needed(d))
+            );
+            if !d.recommendation.is_empty() {
+                let _ = write!(
+                    h,
+                    "<br><span style=\"{muted}\">Recommendation:</span> {}",
+                    esc(&d.recommendation)
+                );
+            }
+            let _ = writeln!(h, "</li>");
+        }
+        let _ = writeln!(h, "</ul>");
+    }
+    if !others.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h2 style=\"{h2}\">Other open decisions</h2>\n<ul style=\"margin:0;padding-left:20px;\">"
+        );
+        for d in others {
+            let _ = writeln!(
+                h,
+                "<li style=\"{li}\">{} <span style=\"{muted}\">({}; decider: {})</span></li>",
+                esc(&d.title),
+                esc(&needed(d)),
+                esc(&d.decider)
+            );
+        }
+        let _ = writeln!(h, "</ul>");
+    }
+    let _ = writeln!(
+        h,
+        "<h2 style=\"{h2}\">Schedule as of {}</h2>\n\
+         <p style=\"margin:0 0 8px 0;\"><a href=\"{}\"><img src=\"cid:{}\" width=\"{}\" alt=\"{}\" \
+         style=\"display:block;width:100%;max-width:{}px;height:auto;border:1px solid #d8dee4;\"></a></p>\n\
+         <p style=\"{p}font-size:13px;{muted}\">{}</p>",
+        m.date,
+        esc(&m.url),
+        esc(&m.cid),
+        m.png.width,
+        esc(&m.chart_summary),
+        m.png.width,
+        esc(&m.chart_summary)
+    );
+    let who = if role.trim().is_empty() {
+        esc(name.trim())
+    } else {
+        format!("{}, {}", esc(name.trim()), esc(role.trim()))
+    };
+    let _ = writeln!(
+        h,
+        "<p style=\"margin:24px 0 0 0;padding-top:12px;border-top:1px solid #d8dee4;font-size:12px;{muted}\">\
+         You receive this report as a stakeholder of {} ({who}).</p>\n</div>\n</body>\n</html>",
+        esc(&m.program_name)
+    );
+    h
+}
+
+/// The whole message for one recipient: `From`, `To`, subject, date, a
+/// stable `Message-ID`, and the text, HTML and inline PNG parts.
+pub fn message(
+    mail: &ReportMail,
+    to: Recipient,
+    from: &Mailbox,
+    date: SystemTime,
+    message_id: &str,
+) -> Result<Message, EmailError> {
+    header_safe("recipient's name", to.name)?;
+    header_safe("subject", &mail.subject)?;
+    header_safe("message id", message_id)?;
+    if let Some(n) = &from.name {
+        header_safe("sender's name", n)?;
+    }
+    let address: lettre::Address = to
+        .address
+        .trim()
+        .parse()
+        .map_err(|_| EmailError::Address("recipient's address"))?;
+    let to_box = Mailbox::new(Some(to.name.trim().to_string()), address);
+    let b = bodies(mail, to.name, to.role);
+    let png = ContentType::parse("image/png").map_err(|e| EmailError::Raster(e.to_string()))?;
+    let related = MultiPart::related()
+        .singlepart(SinglePart::html(b.html))
+        .singlepart(
+            Attachment::new_inline_with_name(mail.cid.clone(), format!("gantt-{}.png", mail.date))
+                .body(mail.png.bytes.clone(), png),
+        );
+    let body = MultiPart::alternative()
+        .singlepart(SinglePart::plain(b.text))
+        .multipart(related);
+    Ok(Message::builder()
+        .from(from.clone())
+        .to(to_box)
+        .subject(mail.subject.clone())
+        .date(date)
+        .message_id(Some(message_id.to_string()))
+        .user_agent(format!("tpm-site {}", env!("CARGO_PKG_VERSION")))
+        .multipart(body)?)
+}
+
+/// A negated simple selector of the theme CSS, which usvg's CSS engine
+/// (simplecss) cannot match: `:not(.class)` or `:not([attribute])`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Negation {
+    Class(String),
+    Attr(String),
+}
+
+impl Negation {
+    /// The class that [`mark_negations`] gives every element the negation matches.
+    pub fn marker(&self) -> String {
+        match self {
+            Negation::Class(c) => format!("tpm-not-{c}"),
+            Negation::Attr(a) => format!("tpm-no-{a}"),
+        }
+    }
+
+    fn parse(inner: &str) -> Option<Negation> {
+        let ident = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        };
+        if let Some(c) = inner.strip_prefix('.').filter(|c| ident(c)) {
+            Some(Negation::Class(c.to_string()))
+        } else {
+            inner
+                .strip_prefix('[')
+                .and_then(|r| r.strip_suffix(']'))
+                .filter(|a| ident(a))
+                .map(|a| Negation::Attr(a.to_string()))
+        }
+    }
+}
+
+/// The Gantt rules of `charts.css` reduced to what usvg's CSS engine
+/// understands: only the `/* gantt:begin */` … `/* gantt:end */` block, no
+/// `@media` blocks (the PNG is the light, screen version), every
+/// `var(--x, fallback)` replaced by its fallback, no selectors that need
+/// interaction (`:hover`, `:focus`, ...), and `:not(.c)` / `:not([a])`
+/// rewritten to a marker class (see [`mark_negations`]). Returns the
+/// stylesheet and the negations it uses.
+pub fn raster_stylesheet(css: &str) -> (String, Vec<Negation>) {
+    let block = match (css.find("/* gantt:begin */"), css.find("/* gantt:end */")) {
+        (Some(a), Some(b)) if a < b => &css[a..b],
+        _ => css,
+    };
+    let block = strip_comments(block);
+    let mut out = String::new();
+    let mut negations: Vec<Negation> = Vec::new();
+    let mut rest = block.as_str();
+    while let Some(open) = rest.find('{') {
+        let prelude = rest[..open].trim();
+        let Some(close) = matching_brace(rest, open) else {
+            break;
+        };
+        let body = &rest[open + 1..close];
+        rest = &rest[close + 1..];
+        if prelude.starts_with('@') {
+            continue;
+        }
+        let decls = resolve_vars(body);
+        if decls.is_empty() {
+            continue;
+        }
+        let selectors: Vec<String> = prelude
+            .split(',')
+            .filter_map(|sel| rewrite_selector(sel.trim(), &mut negations))
+            .collect();
+        if !selectors.is_empty() {
+            let _ = writeln!(out, "{} {{ {decls} }}", selectors.join(", "));
+        }
+    }
+    (out, negations)
+}
+
+/// `sel` with each `:not(...)` replaced by its marker class; `None` when it
+/// keeps another pseudo-class or negates something else.
+fn rewrite_selector(sel: &str, negations: &mut Vec<Negation>) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = sel;
+    while let Some(at) = rest.find(":not(") {
+        let close = at + rest[at..].find(')')?;
+        let neg = Negation::parse(&rest[at + 5..close])?;
+        out.push_str(&rest[..at]);
+        out.push('.');
+        out.push_str(&neg.marker());
+        if !negations.contains(&neg) {
+            negations.push(neg);
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    (!out.is_empty() && !out.contains(':')).then_some(out)
+}
+
+/// `svg` with the marker class of every negation added to each start tag the
+/// negation matches (a tag without that class, or without that attribute),
+/// so the rewritten selectors of [`raster_stylesheet`] match what the
+/// original `:not()` selectors match. Text, comments and end tags are copied
+/// unchanged.
+pub fn mark_negations(svg: &str, negations: &[Negation]) -> String {
+    if negations.is_empty() {
+        return svg.to_string();
+    }
+    let mut out = String::with_capacity(svg.len() + svg.len() / 4);
+    let mut rest = svg;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        let verbatim_until = if rest.starts_with("<!--") {
+            Some(rest.find("-->").map_or(rest.len(), |e| e + 3))
+        } else if rest.starts_with("<![CDATA[") {
+            Some(rest.find("]]>").map_or(rest.len(), |e| e + 3))
+        } else if !rest[1..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+            Some(rest.find('>').map_or(rest.len(), |e| e + 1))
+        } else {
+            None
+        };
+        if let Some(end) = verbatim_until {
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
+        let mut quote = None;
+        let mut end = None;
+        for (i, c) in rest.char_indices().skip(1) {
+            match (quote, c) {
+                (None, '"' | '\'') => quote = Some(c),
+                (Some(q), c) if c == q => quote = None,
+                (None, '>') => {
+                    end = Some(i);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let Some(end) = end else {
+            break;
+        };
+        out.push_str(&mark_tag(&rest[..=end], negations));
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One start tag (`<name a="v" ...>` or `.../>`) with the marker classes added.
+fn mark_tag(tag: &str, negations: &[Negation]) -> String {
+    let closing = if tag.ends_with("/>") { "/>" } else { ">" };
+    let inner = &tag[1..tag.len() - closing.len()];
+    let name_end = inner
+        .find(|c: char| c.is_whitespace())
+        .unwrap_or(inner.len());
+    let (name, mut rest) = inner.split_at(name_end);
+    let mut attrs: Vec<(&str, char, &str)> = Vec::new();
+    loop {
+        rest = rest.trim_start();
+        let Some(eq) = rest.find('=') else { break };
+        let key = rest[..eq].trim();
+        let after = rest[eq + 1..].trim_start();
+        let Some(q) = after.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+            return tag.to_string();
+        };
+        let Some(len) = after[1..].find(q) else {
+            return tag.to_string();
+        };
+        attrs.push((key, q, &after[1..1 + len]));
+        rest = &after[len + 2..];
+    }
+    if !rest.trim().is_empty() {
+        return tag.to_string();
+    }
+    let classes: Vec<&str> = attrs
+        .iter()
+        .find(|a| a.0 == "class")
+        .map(|a| a.2.split_whitespace().collect())
+        .unwrap_or_default();
+    let extra: Vec<String> = negations
+        .iter()
+        .filter(|n| match n {
+            Negation::Class(c) => !classes.contains(&c.as_str()),
+            Negation::Attr(a) => !attrs.iter().any(|x| x.0 == a),
+        })
+        .map(Negation::marker)
+        .collect();
+    if extra.is_empty() {
+        return tag.to_string();
+    }
+    let mut out = format!("<{name}");
+    let mut had_class = false;
+    for (key, q, value) in &attrs {
+        if *key == "class" {
+            had_class = true;
+            let _ = write!(out, " class={q}{value} {}{q}", extra.join(" "));
+        } else {
+            let _ = write!(out, " {key}={q}{value}{q}");
+        }
+    }
+    if !had_class {
+        let _ = write!(out, " class=\"{}\"", extra.join(" "));
+    }
+    out.push_str(closing);
+    out
+}
+
+fn strip_comments(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(a) = rest.find("/*") {
+        out.push_str(&rest[..a]);
+        match rest[a + 2..].find("*/") {
+            Some(b) => rest = &rest[a + 2 + b + 2..],
+            None => {
+                rest = "";
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The index of the `}` closing the `{` at `open`.
+fn matching_brace(s: &str, open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in s[open..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Declarations with `var(--x, fallback)` replaced by the fallback; a
+/// declaration using `var()` without a fallback is dropped.
+fn resolve_vars(body: &str) -> String {
+    let mut out = Vec::new();
+    for decl in body.split(';').map(str::trim).filter(|d| !d.is_empty()) {
+        let mut d = decl.to_string();
+        let mut ok = true;
+        while let Some(at) = d.find("var(") {
+            let open = at + 3;
+            let mut depth = 0usize;
+            let mut close = None;
+            for (i, c) in d[open..].char_indices() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            close = Some(open + i);
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let Some(close) = close else {
+                ok = false;
+                break;
+            };
+            let inner = &d[open + 1..close];
+            let Some((_, fallback)) = inner.split_once(',') else {
+                ok = false;
+                break;
+            };
+            d = format!("{}{}{}", &d[..at], fallback.trim(), &d[close + 1..]);
+        }
+        if ok {
+            out.push(d);
+        }
+    }
+    if out.is_empty() {
+        String::new()
+    } else {
+        format!("{};", out.join("; "))
+    }
+}
+
+/// The font database: [`FONT`] only, standing in for every generic family.
+fn font_db() -> Arc<usvg::fontdb::Database> {
+    static DB: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
+    DB.get_or_init(|| {
+        let mut db = usvg::fontdb::Database::new();
+        db.load_font_data(FONT.to_vec());
+        db.set_sans_serif_family(FONT_FAMILY);
+        db.set_serif_family(FONT_FAMILY);
+        db.set_monospace_family(FONT_FAMILY);
+        db.set_cursive_family(FONT_FAMILY);
+        db.set_fantasy_family(FONT_FAMILY);
+        Arc::new(db)
+    })
+    .clone()
+}
+
+/// Rasterises `svg` (a chart of `width` × `height` user units whose root has
+/// `width="100%"`) at one pixel per unit on white, styled by the Gantt block
+/// of `css` (see [`raster_stylesheet`]). External images are never loaded.
+pub fn rasterize(svg: &str, width: f64, height: f64, css: &str) -> Result<Png, EmailError> {
+    let (w, h) = (width.ceil(), height.ceil());
+    if !(w >= 1.0 && h >= 1.0 && w <= 16384.0 && h <= 16384.0) {
+        return Err(EmailError::Raster(format!(
+            "the chart is {width} × {height}"
+        )));
+    }
+    let (w, h) = (w as u32, h as u32);
+    // Give the root element the chart's size in place of `width="100%"`.
+    let root_end = svg.find('>').unwrap_or(svg.len());
+    let sized = match svg[..root_end].find(" width=\"100%\"") {
+        Some(at) => format!(
+            "{} width=\"{w}\" height=\"{h}\"{}",
+            &svg[..at],
+            &svg[at + " width=\"100%\"".len()..]
+        ),
+        None => svg.to_string(),
+    };
+    let (stylesheet, negations) = raster_stylesheet(css);
+    let sized = mark_negations(&sized, &negations);
+    let opt = usvg::Options {
+        font_family: FONT_FAMILY.to_string(),
+        fontdb: font_db(),
+        style_sheet: Some(stylesheet),
+        image_href_resolver: usvg::ImageHrefResolver {
+            resolve_data: Box::new(|_, _, _| None),
+            resolve_string: Box::new(|_, _| None),
+        },
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(&sized, &opt).map_err(|e| EmailError::Raster(e.to_string()))?;
+    let mut pixmap = tiny_skia::Pixmap::new(w, h)
+        .ok_or_else(|| EmailError::Raster(format!("cannot allocate {w} × {h} pixels")))?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    let size = tree.size();
+    let transform =
+        tiny_skia::Transform::from_scale(w as f32 / size.width(), h as f32 / size.height());
+    resvg::render(&tree, transform, &mut pixmap.as_mut());
+    let bytes = pixmap
+        .encode_png()
+        .map_err(|e| EmailError::Raster(e.to_string()))?;
+    Ok(Png {
+        bytes,
+        width: w,
+        height: h,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subject_names_program_date_and_rag() {
+        let d: Date = "2027-01-29".parse().unwrap();
+        assert_eq!(
+            subject("Identity Platform Migration", d, Rag::Amber),
+            "[Identity Platform Migration] Biweekly report 2027-01-29 — AMBER"
+        );
+    }
+
+    #[test]
+    fn report_urls_are_absolute() {
+        let d: Date = "2027-01-29".parse().unwrap();
+        assert_eq!(
+            report_url("https://example.org/p", d).unwrap(),
+            "https://example.org/p/reports/2027-01-29/"
+        );
+        assert_eq!(
+            report_url("https://example.org/p/", d).unwrap(),
+            "https://example.org/p/reports/2027-01-29/"
+        );
+        assert!(report_url("javascript:alert(1)", d).is_err());
+        assert!(report_url("https://x.org/\"><script>", d).is_err());
+    }
+
+    #[test]
+    fn header_values_with_line_breaks_are_refused() {
+        assert!(header_safe("name", "Eve\r\nBcc: x@evil.example").is_err());
+        assert!(header_safe("name", "Eve\nBcc: x@evil.example").is_err());
+        assert!(header_safe("name", "Eve\u{2028}Bcc").is_err());
+        assert!(header_safe("name", "Tomás Herrera").is_ok());
+    }
+
+    #[test]
+    fn stylesheet_keeps_what_usvg_understands() {
+        let css = "x { color: red }\n/* gantt:begin */\n/* c */\n.gantt text { fill: var(--text, #1b1f24); }\n\
+                   .gantt .a:hover .b { fill: red; }\n.gantt .s:not([fill]) { fill: var(--b, #afb8c1); }\n\
+                   .gantt .c .bar:not(.sw) { stroke-width: 2.5; }\n\
+                   .gantt .p, .gantt .q:focus { stroke: #000; stroke-width: 2; }\n\
+                   @media (prefers-color-scheme: dark) { .gantt .p { stroke: #fff; } }\n/* gantt:end */";
+        let (out, negs) = raster_stylesheet(css);
+        assert_eq!(
+            out,
+            ".gantt text { fill: #1b1f24; }\n\
+             .gantt .s.tpm-no-fill { fill: #afb8c1; }\n\
+             .gantt .c .bar.tpm-not-sw { stroke-width: 2.5; }\n\
+             .gantt .p { stroke: #000; stroke-width: 2; }\n"
+        );
+        assert_eq!(
+            negs,
+            vec![Negation::Attr("fill".into()), Negation::Class("sw".into())]
+        );
+        let svg = r##"<svg class="chart"><!-- <a> --><rect class="s" fill="#3b82f6"/><rect class="s"/><g><text>a &lt; b</text></g><rect class='bar sw'/></svg>"##;
+        assert_eq!(
+            mark_negations(svg, &negs),
+            r##"<svg class="chart tpm-no-fill tpm-not-sw"><!-- <a> --><rect class="s tpm-not-sw" fill="#3b82f6"/><rect class="s tpm-no-fill tpm-not-sw"/><g class="tpm-no-fill tpm-not-sw"><text class="tpm-no-fill tpm-not-sw">a &lt; b</text></g><rect class='bar sw tpm-no-fill'/></svg>"##
+        );
+    }
+
+    #[test]
+    fn deciders_match_role_or_name_in_any_case() {
+        let d = DecisionLine {
+            title: "t".into(),
+            decider: " vp engineering ".into(),
+            needed_by: None,
+            overdue: false,
+            recommendation: String::new(),
+        };
+        assert!(d.is_for("Dana Whitfield", "VP Engineering"));
+        assert!(!d.is_for("Dana Whitfield", "CISO"));
+        let e = DecisionLine {
+            decider: "Dana Whitfield".into(),
+            ..d.clone()
+        };
+        assert!(e.is_for("dana whitfield", ""));
+        let empty = DecisionLine {
+            decider: String::new(),
+            ..d
+        };
+        assert!(!empty.is_for("", ""));
+    }
+}

@@ -1,0 +1,526 @@
+//! Publishing guards: a last scan of the rendered site, after rendering and
+//! before anything is written. A build whose output would publish something
+//! it must not, or whose pages link to nothing, fails here and the previous
+//! output stays as it was.
+//!
+//! - **Stakeholder addresses**: no output file may contain the address of a
+//!   stakeholder from `stakeholders.yaml` (in any case, also written with
+//!   HTML entities or `%40`).
+//! - **Internal text**: Markdown between `<!-- internal -->` and
+//!   `<!-- /internal -->` is left out of every page (see
+//!   [`markdown::split_internal`]); the guard checks that no line of it (12
+//!   characters or more, as rendered text) appears in any output file.
+//! - **Links**: every site-relative link (`href`, `src`, `xlink:href` in an
+//!   HTML page, relative or starting with `/` or with the site's `base_url`)
+//!   must name a file of the site, and its `#fragment` an `id` on that page.
+//!
+//! Every scan is linear in the size of the output per address or internal
+//! line; the HTML scanner reads each page once.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::Program;
+use crate::render::OutputFile;
+use crate::render::markdown;
+
+/// Internal lines shorter than this are not looked for (too likely to appear
+/// by chance, e.g. "On track").
+pub const MIN_INTERNAL_CHARS: usize = 12;
+/// At most this many problems are listed.
+const MAX_LISTED: usize = 20;
+
+/// What the guards found: one line per problem.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", self.message())]
+pub struct GuardError {
+    pub problems: Vec<String>,
+}
+
+impl GuardError {
+    fn message(&self) -> String {
+        let mut s = format!(
+            "the publishing guards stopped the build ({} problem{}); nothing was written:",
+            self.problems.len(),
+            if self.problems.len() == 1 { "" } else { "s" }
+        );
+        for p in self.problems.iter().take(MAX_LISTED) {
+            s.push_str("\n  - ");
+            s.push_str(p);
+        }
+        if self.problems.len() > MAX_LISTED {
+            s.push_str(&format!(
+                "\n  - ... and {} more",
+                self.problems.len() - MAX_LISTED
+            ));
+        }
+        s
+    }
+}
+
+/// Runs every guard over the rendered `files` of `program`.
+pub fn check(files: &[OutputFile], program: &Program) -> Result<(), GuardError> {
+    let mut problems = Vec::new();
+    problems.extend(stakeholder_addresses(files, program));
+    problems.extend(internal_text(files, program));
+    problems.extend(broken_links(files, program.meta.site.base_url.as_deref()));
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(GuardError { problems })
+    }
+}
+
+/// Every output file as lowercase text with `@` written plainly.
+fn plain_lower(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes).to_lowercase();
+    if !text.contains('&') && !text.contains('%') {
+        return text;
+    }
+    decode_entities(&text)
+        .replace("%40", "@")
+        .replace("&commat;", "@")
+}
+
+/// Stakeholder addresses that appear in the output.
+pub fn stakeholder_addresses(files: &[OutputFile], program: &Program) -> Vec<String> {
+    let emails: Vec<(String, &str)> = program
+        .stakeholders
+        .iter()
+        .map(|s| (s.email.trim().to_lowercase(), s.name.as_str()))
+        .filter(|(e, _)| !e.is_empty())
+        .collect();
+    if emails.is_empty() {
+        return Vec::new();
+    }
+    let mut problems = Vec::new();
+    for f in files {
+        let text = plain_lower(&f.bytes);
+        for (email, name) in &emails {
+            if text.contains(email.as_str()) {
+                problems.push(format!(
+                    "{}: contains the address of stakeholder {name} ({email}); stakeholders.yaml is private: remove the address from the content",
+                    f.path
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// Text with tags replaced by line breaks, entities decoded (twice: an Atom
+/// feed holds escaped HTML), and spaces collapsed on each line.
+fn visible_text(s: &str) -> String {
+    let once = decode_entities(&strip_tags(s));
+    let twice = decode_entities(&strip_tags(&once));
+    let mut out = String::with_capacity(twice.len());
+    for line in twice.lines() {
+        let mut first = true;
+        for word in line.split_whitespace() {
+            if !first {
+                out.push(' ');
+            }
+            out.push_str(word);
+            first = false;
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' if !in_tag => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push('\n');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Decodes the entities tpm-site's escapers produce, and numeric ones.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let end = tail[..tail.len().min(12)].find(';');
+        let decoded = end.and_then(|end| {
+            let name = &tail[1..end];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            }?;
+            Some((c, end + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &tail[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Internal Markdown parts of the program, with where each comes from.
+fn internal_parts(program: &Program) -> Vec<(&str, &str)> {
+    let mut parts = Vec::new();
+    let sources = program
+        .reports
+        .iter()
+        .map(|r| (&*r.loc.file, r.body.as_str()))
+        .chain(
+            program
+                .pages
+                .iter()
+                .map(|p| (&*p.loc.file, p.body.as_str())),
+        )
+        .chain(
+            program
+                .items
+                .iter()
+                .map(|i| (&*i.loc.file, i.description.as_str())),
+        );
+    for (file, md) in sources {
+        for part in markdown::split_internal(md).1 {
+            parts.push((file, part));
+        }
+    }
+    parts
+}
+
+/// Lines of internal text that appear in the output.
+pub fn internal_text(files: &[OutputFile], program: &Program) -> Vec<String> {
+    let mut needles: Vec<(String, &str)> = Vec::new();
+    let mut seen = HashSet::new();
+    for (file, part) in internal_parts(program) {
+        for line in visible_text(&markdown::render(part)).lines() {
+            if line.chars().count() >= MIN_INTERNAL_CHARS
+                && line.chars().any(char::is_alphanumeric)
+                && seen.insert(line.to_string())
+            {
+                needles.push((line.to_string(), file));
+            }
+        }
+    }
+    if needles.is_empty() {
+        return Vec::new();
+    }
+    let mut problems = Vec::new();
+    for f in files {
+        let text = visible_text(&String::from_utf8_lossy(&f.bytes));
+        for (needle, source) in &needles {
+            if text.contains(needle.as_str()) {
+                problems.push(format!(
+                    "{}: contains text marked internal in {source}: \"{needle}\"",
+                    f.path
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// One `href`/`src`/`xlink:href` value and the ids of an HTML page.
+struct Scan {
+    links: Vec<String>,
+    ids: HashSet<String>,
+}
+
+/// Reads the tags of an HTML page once: link targets and element ids.
+fn scan_html(html: &str) -> Scan {
+    let b = html.as_bytes();
+    let mut scan = Scan {
+        links: Vec::new(),
+        ids: HashSet::new(),
+    };
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        if b[i..].starts_with(b"<!--") {
+            i = match html[i + 4..].find("-->") {
+                Some(end) => i + 4 + end + 3,
+                None => b.len(),
+            };
+            continue;
+        }
+        i += 1;
+        if i >= b.len() || !b[i].is_ascii_alphabetic() {
+            continue;
+        }
+        // The tag name.
+        while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' && b[i] != b'/' {
+            i += 1;
+        }
+        // Attributes until `>`.
+        loop {
+            while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+                i += 1;
+            }
+            if i >= b.len() || b[i] == b'>' {
+                i += 1;
+                break;
+            }
+            let name_start = i;
+            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/')
+            {
+                i += 1;
+            }
+            let name = html[name_start..i].to_ascii_lowercase();
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i >= b.len() || b[i] != b'=' {
+                continue;
+            }
+            i += 1;
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let value = if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                let q = b[i];
+                let start = i + 1;
+                let end = b[start..]
+                    .iter()
+                    .position(|&c| c == q)
+                    .map_or(b.len(), |p| start + p);
+                i = (end + 1).min(b.len());
+                &html[start..end]
+            } else {
+                let start = i;
+                while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                    i += 1;
+                }
+                &html[start..i]
+            };
+            match name.as_str() {
+                "href" | "src" | "xlink:href" => scan.links.push(decode_entities(value)),
+                "id" => {
+                    scan.ids.insert(decode_entities(value));
+                }
+                _ => {}
+            }
+        }
+    }
+    scan
+}
+
+/// `dir/` + a relative path, with `.` and `..` resolved; `None` above the root.
+fn join(page: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if target.starts_with('/') {
+        Vec::new()
+    } else {
+        let mut p: Vec<&str> = page.split('/').collect();
+        p.pop(); // the page's own file name
+        p
+    };
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Site-relative links whose file or `#fragment` does not exist.
+pub fn broken_links(files: &[OutputFile], base_url: Option<&str>) -> Vec<String> {
+    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let scans: HashMap<&str, Scan> = files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .map(|f| {
+            (
+                f.path.as_str(),
+                scan_html(&String::from_utf8_lossy(&f.bytes)),
+            )
+        })
+        .collect();
+    let mut problems = Vec::new();
+    let mut pages: Vec<&&str> = scans.keys().collect();
+    pages.sort();
+    for page in pages {
+        let scan = &scans[*page];
+        for link in &scan.links {
+            if let Some(why) = check_link(page, link, base_url, &paths, &scans) {
+                problems.push(format!("{page}: broken link `{link}`: {why}"));
+            }
+        }
+    }
+    problems
+}
+
+fn check_link(
+    page: &str,
+    link: &str,
+    base_url: Option<&str>,
+    paths: &HashSet<&str>,
+    scans: &HashMap<&str, Scan>,
+) -> Option<String> {
+    let mut link = link.trim();
+    if let Some(rest) = base_url.and_then(|b| link.strip_prefix(b)) {
+        link = rest;
+        if link.is_empty() || !link.starts_with('/') {
+            // `base_url` ends with `/`: what follows is relative to the root.
+            return check_link("index.html", &format!("/{link}"), None, paths, scans);
+        }
+    }
+    let is_external = link.starts_with("//")
+        || link
+            .find(':')
+            .is_some_and(|colon| !link[..colon].contains(['/', '?', '#']));
+    if is_external || link.is_empty() {
+        return None;
+    }
+    let (path, fragment) = match link.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (link, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let mut shown = None;
+    let target = if path.is_empty() {
+        page.to_string()
+    } else {
+        let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        let Some(joined) = join(page, &decoded) else {
+            return Some("it points above the site's root".into());
+        };
+        if joined.is_empty() || decoded.ends_with('/') {
+            format!(
+                "{}{}index.html",
+                joined,
+                if joined.is_empty() { "" } else { "/" }
+            )
+        } else if paths.contains(joined.as_str()) {
+            joined
+        } else {
+            let dir = format!("{joined}/index.html");
+            shown = Some(joined);
+            dir
+        }
+    };
+    if !paths.contains(target.as_str()) {
+        let shown = shown.as_deref().unwrap_or(&target);
+        return Some(format!("the site has no `{shown}`"));
+    }
+    match (fragment, scans.get(target.as_str())) {
+        (Some(f), Some(scan)) if !f.is_empty() => {
+            let f = percent_encoding::percent_decode_str(f).decode_utf8_lossy();
+            (!scan.ids.contains(f.as_ref()))
+                .then(|| format!("`{target}` has no element with id `{f}`"))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn relative_links_and_anchors_are_checked() {
+        let files = [
+            file(
+                "index.html",
+                "<a href=\"teams/\">t</a><a href=\"#top\" id=\"top\">x</a><a href='style.css'>s</a>\
+                 <a href=\"https://x.example/\">e</a><a href=\"mailto:a@b.c\">m</a><a href=\"#\">h</a>\
+                 <!-- <a href=\"gone/\"> --><a href=\"teams/a/#sec\">a</a><a href=\"https://site.example/p/teams/\">abs</a>",
+            ),
+            file("style.css", ""),
+            file(
+                "teams/index.html",
+                "<a href=\"../index.html#top\">up</a><a href=\"a\">a</a>",
+            ),
+            file(
+                "teams/a/index.html",
+                "<h2 id=\"sec\">S</h2><img src=\"../../logo.png\">",
+            ),
+        ];
+        let problems = broken_links(&files, Some("https://site.example/p/"));
+        assert_eq!(
+            problems,
+            ["teams/a/index.html: broken link `../../logo.png`: the site has no `logo.png`"]
+        );
+        let bad = [
+            file(
+                "a/index.html",
+                "<a href=\"../b/\">b</a><a href=\"#nope\">n</a><a href=\"../../../x\">x</a><a href=\"/c/\">c</a>\
+                 <a href=\"https://site.example/p/zzz/\">z</a>",
+            ),
+            file("b/index.html", ""),
+        ];
+        let problems = broken_links(&bad, Some("https://site.example/p/"));
+        assert_eq!(problems.len(), 4, "{problems:#?}");
+        assert!(
+            problems[0].contains("has no element with id `nope`"),
+            "{problems:#?}"
+        );
+        assert!(
+            problems[1].contains("above the site's root"),
+            "{problems:#?}"
+        );
+        assert!(problems[2].contains("no `c/index.html`"), "{problems:#?}");
+        assert!(problems[3].contains("no `zzz/index.html`"), "{problems:#?}");
+    }
+
+    #[test]
+    fn the_scanner_is_linear_on_hostile_pages() {
+        let page = "<a href=\"".repeat(200_000) + &"<!--".repeat(200_000) + "<";
+        let started = std::time::Instant::now();
+        let _ = broken_links(&[file("index.html", &page)], None);
+        assert!(started.elapsed().as_secs() < 5);
+    }
+
+    #[test]
+    fn entities_and_visible_text() {
+        assert_eq!(
+            decode_entities("a&amp;b&lt;&#64;&#x40;&bogus;&"),
+            "a&b<@@&bogus;&"
+        );
+        assert_eq!(
+            visible_text(
+                "<p>Secret   <strong>plan</strong></p>&lt;p&gt;Hidden &amp;lt;x&lt;/p&gt;"
+            ),
+            "\nSecret\nplan\n\n\nHidden <x\n"
+        );
+    }
+}
