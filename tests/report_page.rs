@@ -569,22 +569,43 @@ fn the_source_commit_comes_from_git_or_the_flag() {
     let (_t, out, _) = build_with(&src.path().join("content"), None);
     let doc = report(&out, "2027-01-15");
     assert!(doc.select(&sel(".provenance code.commit")).next().is_none());
-    // From git, when the example is in a repository and git is installed.
-    let root = common::root();
-    let head = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root.join("content"))
-        .args(["rev-parse", "--short", "HEAD"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-    if let Some(head) = head {
-        let (_t, out, _) = build_with(&root.join("content"), None);
-        let doc = report(&out, "2027-01-15");
-        let commit = doc.select(&sel(".provenance code.commit")).next().map(text);
-        assert_eq!(commit, Some(head));
-    }
+    // From git: each report shows the last commit of its own file, so a
+    // later commit never changes an earlier report's page.
+    let repo = example_copy();
+    let git = |args: &[&str]| -> String {
+        let o = std::process::Command::new("git")
+            .arg("-C")
+            .arg(repo.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(
+            o.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "first"]);
+    let first = git(&["rev-parse", "--short", "HEAD"]);
+    let latest = repo.path().join("content/reports/2027-04-09.md");
+    let source = std::fs::read_to_string(&latest).unwrap();
+    std::fs::write(&latest, source.replacen("---\n", "---\n# edited\n", 1)).unwrap();
+    git(&["commit", "-q", "-am", "second"]);
+    let second = git(&["rev-parse", "--short", "HEAD"]);
+    assert_ne!(first, second);
+    let (_t, out, _) = build_with(&repo.path().join("content"), None);
+    let commit_of = |date: &str| {
+        report(&out, date)
+            .select(&sel(".provenance code.commit"))
+            .next()
+            .map(text)
+    };
+    assert_eq!(commit_of("2027-01-15"), Some(first));
+    assert_eq!(commit_of("2027-04-09"), Some(second));
 }
 
 #[test]

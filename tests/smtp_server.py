@@ -8,10 +8,14 @@ temporary name first and renamed, so a reader never sees half a file.
 
 Modes (--mode):
   healthy            accept everything
-  close-after-first  accept the first message, then close that session and
-                     answer every later session with 421 and hang up
+  close-after-first  accept the first message, then hang up: a further MAIL
+                     on that session gets 421 and the connection closes, and
+                     every later session gets 421 and is closed
   hang-after-first   accept the first message, then never answer again
                      (a run stuck there is killed by the test)
+  drop-first-reply   store the first message but hang up instead of
+                     answering its DATA (the client cannot know it arrived);
+                     everything after that is accepted
 
 --refuse-rcpt ADDRESS answers RCPT TO for that address with a 550 that
 quotes the address, like Postfix does. --tls-cert/--tls-key enable STARTTLS
@@ -50,6 +54,9 @@ class Handler:
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         if self.state.closed and self.state.args.mode == "hang-after-first":
             await asyncio.sleep(3600)
+        if self.state.closed and self.state.args.mode == "close-after-first":
+            asyncio.get_running_loop().call_soon(server.transport.close)
+            return "421 4.3.2 Service not available, closing channel"
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
@@ -62,11 +69,11 @@ class Handler:
         meta = {
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
-            "tls": session.ssl is not None,
-            "auth": session.authenticated and (
-                session.login_data.decode() if isinstance(session.login_data, bytes)
-                else str(session.login_data)
-            ),
+            "tls": session.ssl is not None
+            or server.transport.get_extra_info("sslcontext") is not None,
+            "auth": (session.auth_data.login.decode()
+                     if session.authenticated and isinstance(session.auth_data, LoginPassword)
+                     else None),
         }
         for name, data in ((f"{n}.eml", envelope.original_content or envelope.content),
                            (f"{n}.json", json.dumps(meta).encode())):
@@ -74,6 +81,9 @@ class Handler:
             with open(tmp, "wb") as f:
                 f.write(data)
             os.replace(tmp, os.path.join(maildir, name))
+        if st.args.mode == "drop-first-reply" and n == 1:
+            server.transport.close()
+            await asyncio.sleep(3600)
         if st.args.mode in ("close-after-first", "hang-after-first") and n == 1:
             st.closed = True
             if st.args.mode == "close-after-first":
@@ -98,7 +108,7 @@ def authenticator(user, password):
         ok = (isinstance(auth_data, LoginPassword)
               and auth_data.login.decode() == user
               and auth_data.password.decode() == password)
-        return AuthResult(success=ok, handled=False)
+        return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
     return check
 
 
@@ -106,7 +116,8 @@ async def main():
     p = argparse.ArgumentParser()
     p.add_argument("--maildir", required=True)
     p.add_argument("--mode", default="healthy",
-                   choices=["healthy", "close-after-first", "hang-after-first"])
+                   choices=["healthy", "close-after-first", "hang-after-first",
+                            "drop-first-reply"])
     p.add_argument("--refuse-rcpt")
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
@@ -125,8 +136,9 @@ async def main():
     kwargs = {"hostname": "smtp.test", "data_size_limit": 10 * 1024 * 1024}
     if args.auth:
         user, password = args.auth.split(":", 1)
+        # With implicit TLS the whole session is encrypted already.
         kwargs.update(authenticator=authenticator(user, password), auth_required=True,
-                      auth_require_tls=tls is not None)
+                      auth_require_tls=tls is not None and not args.implicit_tls)
     if tls is not None and not args.implicit_tls:
         kwargs.update(tls_context=tls, require_starttls=True)
 

@@ -304,6 +304,7 @@ impl Kit {
                     summary: String::new(),
                     updates,
                     risk_updates: Vec::new(),
+                    commit: None,
                     dependencies: r
                         .reviews
                         .into_iter()

@@ -102,9 +102,10 @@ pub fn run(args: &EmailArgs) -> i32 {
     match result {
         Ok(summary) if summary.failed > 0 => {
             eprintln!(
-                "error: {} of {} not sent; run again to send the rest",
+                "error: {} of {} not sent ({}); run again to send the rest",
                 super::plural(summary.failed, "message"),
-                summary.recipients
+                summary.recipients,
+                summary.failed_names.join(", ")
             );
             EXIT_SEND_FAILED
         }

@@ -1019,9 +1019,6 @@ fn order_layers(p: &Proper, max_sweeps: usize) -> Vec<Vec<u32>> {
             }
         }
         comp_id += 1;
-        if std::env::var_os("DAG_SORTCOMP").is_some() {
-            comp.sort_unstable();
-        } // PROFILE
         let local = ord.order_component(&comp, max_sweeps);
         let lmin = comp
             .iter()
@@ -1085,6 +1082,9 @@ impl<'a> Orderer<'a> {
         }
     }
 
+    /// Orders one connected component (`comp` in dot's depth-first order).
+    /// Runs [`Orderer::run`] from several starts while the work budget
+    /// allows, and keeps the order with the fewest crossings.
     fn order_component(&mut self, comp: &[u32], max_sweeps: usize) -> Vec<Vec<u32>> {
         let p = self.p;
         let lmin = comp.iter().map(|&v| p.layer[v as usize]).min().unwrap_or(0);
@@ -1096,27 +1096,59 @@ impl<'a> Orderer<'a> {
             self.pos[comp[0] as usize] = 0;
             return l;
         }
-        self.limit = self.work + ORDER_BUDGET;
         self.version = vec![0; nl];
         self.up_seen = vec![u64::MAX; nl];
         self.down_seen = vec![u64::MAX; nl];
-        // Bound the work by size: a sweep costs about one visit per segment.
-        let segs: usize = comp.iter().map(|&v| p.downs(v).len()).sum();
-        let max_iter = (max_sweeps * 40_000 / segs.max(1)).clamp(2, max_sweeps.max(2));
-        let passes_initial = max_iter.min(4);
+        // Starts: the breadth-first orders seeded in dot's node order, in
+        // input order, and in reverse input order.
+        let mut by_id = comp.to_vec();
+        by_id.sort_unstable();
+        let mut reversed = by_id.clone();
+        reversed.reverse();
+        let starts = [comp.to_vec(), by_id, reversed];
+        let first_work = self.work;
+        let mut best: Vec<Vec<u32>> = Vec::new();
+        let mut best_c = u64::MAX;
+        for seeds in &starts {
+            if self.work - first_work >= ORDER_BUDGET {
+                break;
+            }
+            let (layers, c) = self.run(seeds, lmin, nl, max_sweeps);
+            if c < best_c {
+                best = layers;
+                best_c = c;
+            }
+            if best_c == 0 {
+                break;
+            }
+        }
+        self.set_pos(&best);
+        best
+    }
 
-        let t_start = std::time::Instant::now(); // PROFILE
+    /// One ordering run: dot's scheme — two short passes from breadth-first
+    /// orders (from the sources, then from the sinks, seeded in `seeds`
+    /// order), then a long pass of median sweeps with transposition from the
+    /// best — followed by sifting sweeps until two in a row bring nothing.
+    /// Returns the best order seen and its crossings.
+    fn run(
+        &mut self,
+        seeds: &[u32],
+        lmin: u32,
+        nl: usize,
+        max_sweeps: usize,
+    ) -> (Vec<Vec<u32>>, u64) {
+        self.limit = self.work + ORDER_BUDGET;
+        let max_iter = max_sweeps.max(2);
         let mut best: Vec<Vec<u32>> = Vec::new();
         let mut best_c = u64::MAX;
         let mut layers: Vec<Vec<u32>> = Vec::new();
         let mut cur = u64::MAX;
-        // dot's scheme: two short passes from breadth-first orders (from the
-        // sources, then from the sinks), then a long pass from the best.
         for pass in 0..3 {
             let max_this;
             if pass <= 1 {
-                max_this = passes_initial;
-                layers = self.initial_order(comp, lmin, nl, pass == 1);
+                max_this = max_iter.min(4);
+                layers = self.initial_order(seeds, lmin, nl, pass == 1);
                 self.set_pos(&layers);
                 cur = self.crossings(&layers);
                 if cur > 0 {
@@ -1155,99 +1187,32 @@ impl<'a> Orderer<'a> {
                 break;
             }
         }
-        if std::env::var_os("DAG_PROFILE").is_some() && comp.len() > 100 {
-            eprintln!(
-                "dot-like: {best_c} {:?} work {}",
-                t_start.elapsed(),
-                self.work
-            );
-        } // PROFILE
-        let variant: u32 = std::env::var("DAG_V")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0); // PROFILE
-        if variant == 0 {
-            // Then sifting from the best order, down and up, while it helps and
-            // the budget lasts.
-            if best_c > 0 {
-                let cost: usize = best.iter().map(|l| l.len() * l.len()).sum::<usize>().max(1);
-                let sweeps = (SIFT_BUDGET / cost).min(2 * max_sweeps);
-                let mut layers = best.clone();
-                self.set_pos(&layers);
-                for s in 0..sweeps {
-                    self.sift(&mut layers, s % 2 == 0);
-                    self.transpose(&mut layers, false);
-                    let c = self.crossings(&layers);
-                    if c < best_c {
-                        best = layers.clone();
-                        best_c = c;
-                    } else if s % 2 == 1 {
-                        break;
-                    }
-                    if c == 0 {
+        if best_c > 0 {
+            let cost: usize = best.iter().map(|l| l.len() * l.len()).sum::<usize>().max(1);
+            let sweeps = SIFT_BUDGET / cost;
+            let mut layers = best.clone();
+            self.set_pos(&layers);
+            let mut idle = 0;
+            for s in 0..sweeps {
+                self.sift(&mut layers, s % 2 == 0);
+                self.transpose(&mut layers, false);
+                let c = self.crossings(&layers);
+                if c < best_c {
+                    best = layers.clone();
+                    best_c = c;
+                    idle = 0;
+                } else {
+                    idle += 1;
+                    if idle >= 2 {
                         break;
                     }
                 }
-            }
-        } else {
-            let rounds = if variant >= 2 { 4 } else { 1 };
-            for round in 0..rounds {
-                let before = best_c;
-                if round > 0 {
-                    // another long median pass from the best
-                    let mut layers = best.clone();
-                    self.set_pos(&layers);
-                    let mut trying = 0;
-                    let mut cur;
-                    for iter in 0..max_iter {
-                        if trying >= MIN_QUIT || best_c == 0 {
-                            break;
-                        }
-                        trying += 1;
-                        self.sweep(&mut layers, iter + round);
-                        cur = self.crossings(&layers);
-                        if cur < best_c {
-                            best = layers.clone();
-                            best_c = cur;
-                            trying = 0;
-                        }
-                    }
-                }
-                let cost: usize = best.iter().map(|l| l.len() * l.len()).sum::<usize>().max(1);
-                let sweeps = (SIFT_BUDGET / cost).min(40);
-                let mut layers = best.clone();
-                self.set_pos(&layers);
-                let mut idle = 0;
-                for s in 0..sweeps {
-                    if best_c == 0 {
-                        break;
-                    }
-                    self.sift(&mut layers, s % 2 == 0);
-                    if variant != 3 {
-                        self.transpose(&mut layers, false);
-                    }
-                    let c = self.crossings(&layers);
-                    if c < best_c {
-                        best = layers.clone();
-                        best_c = c;
-                        idle = 0;
-                    } else {
-                        idle += 1;
-                        if idle >= 2 {
-                            break;
-                        }
-                    }
-                }
-                if std::env::var_os("DAG_PROFILE").is_some() && comp.len() > 100 {
-                    eprintln!("round {round}: {best_c} {:?}", t_start.elapsed());
-                } // PROFILE
-                if best_c >= before && round > 0 {
+                if c == 0 {
                     break;
                 }
             }
         }
-        self.set_pos(&best);
-        best
+        (best, best_c)
     }
 
     fn set_pos(&mut self, layers: &[Vec<u32>]) {
@@ -2049,21 +2014,38 @@ pub fn focus_items(program: &Program, snap: &Snapshot, focus: Focus) -> Vec<Item
             }
         }
         Focus::Item(i) if i < n => {
+            // The chain through the item, upstream and downstream, level by
+            // level while it fits the page: a whole chain in a small program,
+            // the nearest levels in a large one (so each page stays fast).
             keep[i] = true;
             for up in [true, false] {
-                let mut stack = vec![i];
-                while let Some(v) = stack.pop() {
-                    let next: &[ItemIx] = if up {
-                        &program.items[v].depends_on
-                    } else {
-                        &consumers[v]
-                    };
-                    for &w in next {
-                        if !keep[w] {
-                            keep[w] = true;
-                            stack.push(w);
-                        }
+                let mut frontier = vec![i];
+                let mut budget = ITEM_FOCUS_PER_SIDE;
+                while !frontier.is_empty() && budget > 0 {
+                    let mut level: Vec<ItemIx> = Vec::new();
+                    for &v in &frontier {
+                        let next: &[ItemIx] = if up {
+                            &program.items[v].depends_on
+                        } else {
+                            &consumers[v]
+                        };
+                        level.extend(next.iter().copied().filter(|&w| !keep[w]));
                     }
+                    level.sort_unstable();
+                    level.dedup();
+                    if level.len() > budget {
+                        if frontier.len() > 1 || frontier[0] != i {
+                            break;
+                        }
+                        // The direct neighbours always show, critical ones first.
+                        level.sort_by_key(|&w| (!snap.items.get(w).is_some_and(|s| s.critical), w));
+                        level.truncate(budget);
+                    }
+                    budget -= level.len();
+                    for &w in &level {
+                        keep[w] = true;
+                    }
+                    frontier = level;
                 }
             }
         }
@@ -2077,6 +2059,9 @@ pub fn focus_items(program: &Program, snap: &Snapshot, focus: Focus) -> Vec<Item
     });
     items
 }
+
+/// At most this many items on each side of a deliverable page's chain.
+pub const ITEM_FOCUS_PER_SIDE: usize = 30;
 
 /// The layered dependency diagram of the focused items: one node per item
 /// (`key` = its [`ItemIx`]), one edge per dependency, provider → consumer.

@@ -354,6 +354,10 @@ pub struct Report {
     pub body: String,
     /// The line where the body starts (1-based, whole file).
     pub body_line: u32,
+    /// The last commit that changed this report's file, when the content is
+    /// in a git repository (filled in by `site`; the report page shows it, so
+    /// later commits never change an earlier report's page).
+    pub commit: Option<String>,
     pub loc: Loc,
 }
 

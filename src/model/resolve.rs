@@ -1363,6 +1363,7 @@ fn resolve_reports(
             draft,
             body: f.body.clone(),
             body_line: f.body_line,
+            commit: None,
             loc: ctx.loc(f.front.pos),
         });
     }

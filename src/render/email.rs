@@ -647,7 +647,9 @@ fn html_body(
         m.date,
         esc(&m.url),
         esc(&m.cid),
-        m.png.width,
+        // Clients that ignore CSS (Outlook) size the image by this attribute:
+        // the content width of the 720 px column.
+        m.png.width.min(688),
         esc(&m.chart_summary),
         m.png.width,
         esc(&m.chart_summary)

@@ -7,6 +7,7 @@
 //! which is served from any depth). Pages contain no JavaScript, and a
 //! Content-Security-Policy forbids it anyway.
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
@@ -74,8 +75,21 @@ struct Renderer<'a, 'd> {
 }
 
 impl Renderer<'_, '_> {
-    /// Renders one page; `view` builds its data from the page's [`Links`].
+    /// Renders one page and keeps it.
     fn page<T: Serialize>(&mut self, p: Page, links: &Links, view: &T) -> Result<(), RenderError> {
+        let file = self.render_one(p, links, view)?;
+        self.out.push(file);
+        Ok(())
+    }
+
+    /// Renders one page; `view` holds its data, built for the page's [`Links`].
+    /// Takes `&self` so that pages render in parallel.
+    fn render_one<T: Serialize>(
+        &self,
+        p: Page,
+        links: &Links,
+        view: &T,
+    ) -> Result<OutputFile, RenderError> {
         let (as_of, as_of_report) = match p.report.and_then(|i| self.data.reports.get(i)) {
             Some(snap) => (snap.as_of, p.report),
             None => (self.data.current.as_of, self.data.current.report),
@@ -109,11 +123,10 @@ impl Renderer<'_, '_> {
             .theme
             .render(p.template, &ctx)
             .map_err(|e| fail(super::theme::tera_message(&e)))?;
-        self.out.push(OutputFile {
+        Ok(OutputFile {
             path: p.path,
             bytes: html.into_bytes(),
-        });
-        Ok(())
+        })
     }
 
     /// Renders the `index.html` of `dir` with a view built for that depth.
@@ -210,10 +223,13 @@ impl Renderer<'_, '_> {
 
     fn teams(&mut self) -> Result<(), RenderError> {
         let d = self.data;
-        for (ix, t) in d.program.teams.iter().enumerate() {
-            let dir = views::team_dir(&t.id);
-            let links = Links::from_path(&views::index_path(&dir));
-            if let Some(v) = views::team(d, &links, ix) {
+        let files = (0..d.program.teams.len())
+            .into_par_iter()
+            .filter_map(|ix| {
+                let t = &d.program.teams[ix];
+                let dir = views::team_dir(&t.id);
+                let links = Links::from_path(&views::index_path(&dir));
+                let v = views::team(d, &links, ix)?;
                 let page = Page {
                     path: views::index_path(&dir),
                     template: "team.html",
@@ -223,18 +239,22 @@ impl Renderer<'_, '_> {
                     report: None,
                     subject: Subject::Team(ix),
                 };
-                self.page(page, &links, &v)?;
-            }
-        }
+                Some(self.render_one(page, &links, &v))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.out.extend(files);
         Ok(())
     }
 
     fn reports(&mut self) -> Result<(), RenderError> {
         let d = self.data;
-        for (i, r) in d.program.reports.iter().enumerate() {
-            let path = views::index_path(&views::report_dir(r.date));
-            let links = Links::from_path(&path);
-            if let Some(v) = views::report(d, &links, i) {
+        let files = (0..d.program.reports.len())
+            .into_par_iter()
+            .filter_map(|i| {
+                let r = &d.program.reports[i];
+                let path = views::index_path(&views::report_dir(r.date));
+                let links = Links::from_path(&path);
+                let v = views::report(d, &links, i)?;
                 let page = Page {
                     path,
                     template: "report.html",
@@ -244,9 +264,10 @@ impl Renderer<'_, '_> {
                     report: Some(i),
                     subject: Subject::Report(i),
                 };
-                self.page(page, &links, &v)?;
-            }
-        }
+                Some(self.render_one(page, &links, &v))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.out.extend(files);
         self.latest_report();
         Ok(())
     }
@@ -280,10 +301,13 @@ impl Renderer<'_, '_> {
 
     fn items(&mut self) -> Result<(), RenderError> {
         let d = self.data;
-        for (ix, it) in d.program.items.iter().enumerate() {
-            let path = views::index_path(&views::item_dir(it));
-            let links = Links::from_path(&path);
-            if let Some(v) = views::item(d, &links, ix) {
+        let files = (0..d.program.items.len())
+            .into_par_iter()
+            .filter_map(|ix| {
+                let it = &d.program.items[ix];
+                let path = views::index_path(&views::item_dir(it));
+                let links = Links::from_path(&path);
+                let v = views::item(d, &links, ix)?;
                 let kind = if v.row.item.milestone {
                     "milestone"
                 } else {
@@ -298,9 +322,10 @@ impl Renderer<'_, '_> {
                     report: None,
                     subject: Subject::Item(ix),
                 };
-                self.page(page, &links, &v)?;
-            }
-        }
+                Some(self.render_one(page, &links, &v))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.out.extend(files);
         Ok(())
     }
 

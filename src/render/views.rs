@@ -1812,7 +1812,9 @@ pub fn report(data: &SiteData, links: &Links, i: usize) -> Option<ReportView> {
             href: links.dir(&report_dir(p.date)),
         }),
         data_date: snap.as_of.to_string(),
-        source_commit: data.source_commit.clone(),
+        // An explicit --source-commit names the whole build; otherwise the
+        // report shows the last commit of its own file (permanent).
+        source_commit: data.source_commit.clone().or_else(|| r.commit.clone()),
         disagreements: rag_disagreements(program, snap),
         since: since_view(data, &v, i),
         body_html: markdown::to_html(&r.body),

@@ -138,6 +138,8 @@ pub struct EmailSummary {
     /// In the ledger as unconfirmed, not re-sent.
     pub unconfirmed: usize,
     pub failed: usize,
+    /// Who was not sent to (names, never addresses).
+    pub failed_names: Vec<String>,
     /// `.eml` files written by a dry run.
     pub written: usize,
 }
@@ -537,6 +539,7 @@ pub fn run(
         }
         if let Some(why) = &stopped {
             summary.failed += 1;
+            summary.failed_names.push(t.name.trim().to_string());
             let _ = writeln!(out, "{n} FAILED    {}: not attempted: {why}", t.label());
             continue;
         }
@@ -553,10 +556,11 @@ pub fn run(
             }
             Err(SendError::Refused { stage, reply }) => {
                 summary.failed += 1;
+                summary.failed_names.push(t.name.trim().to_string());
                 let what = match stage {
                     Stage::Sender => "the sender address".to_string(),
-                    Stage::Recipient => format!("the recipient {}", t.label()),
-                    Stage::Data | Stage::Body => format!("the message to {}", t.label()),
+                    Stage::Recipient => format!("the recipient {}", t.name.trim()),
+                    Stage::Data | Stage::Body => format!("the message to {}", t.name.trim()),
                 };
                 let _ = writeln!(
                     out,
@@ -567,6 +571,7 @@ pub fn run(
             }
             Err(SendError::Unknown(e)) => {
                 summary.failed += 1;
+                summary.failed_names.push(t.name.trim().to_string());
                 let _ = writeln!(
                     out,
                     "{n} FAILED    {}: the connection failed while the message was being delivered ({}); \
@@ -577,6 +582,7 @@ pub fn run(
             }
             Err(SendError::Connection(e)) => {
                 summary.failed += 1;
+                summary.failed_names.push(t.name.trim().to_string());
                 let why = format!("the connection to the SMTP server failed: {}", clean(&e));
                 let _ = writeln!(out, "{n} FAILED    {}: {why}", t.label());
                 stopped = Some(why);
@@ -921,11 +927,11 @@ impl Smtp {
             conn.abort();
             return Err("the connection is not encrypted".to_string());
         }
-        if let Some(c) = &self.credentials {
-            if let Err(e) = conn.auth(&[Mechanism::Plain, Mechanism::Login], c) {
-                conn.abort();
-                return Err(format!("authentication failed: {e}"));
-            }
+        if let Some(c) = &self.credentials
+            && let Err(e) = conn.auth(&[Mechanism::Plain, Mechanism::Login], c)
+        {
+            conn.abort();
+            return Err(format!("authentication failed: {e}"));
         }
         Ok(conn)
     }
@@ -1090,6 +1096,58 @@ mod tests {
             "permanent error (550): 5.1.1 <[address]>: Recipient address rejected"
         );
         assert_eq!(redact("to grace@example.com, ok"), "to [address], ok");
+    }
+
+    #[test]
+    fn the_ledger_survives_reopening_and_locks_out_a_second_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".tpm-site/sent.json");
+        let d: Date = "2027-04-09".parse().unwrap();
+        let (a, b) = (
+            ledger_key(d, "a@example.com"),
+            ledger_key(d, "b@example.com"),
+        );
+        {
+            let mut l = Ledger::open(&path).unwrap();
+            assert_eq!(l.state(&a), LedgerState::New);
+            assert!(matches!(
+                Ledger::open(&path),
+                Err(EmailRunError::Ledger { .. })
+            ));
+            l.mark_unconfirmed(&a).unwrap();
+            assert_eq!(l.state(&a), LedgerState::Unconfirmed);
+            l.mark_sent(&a).unwrap();
+            l.mark_unconfirmed(&b).unwrap();
+        }
+        let mut l = Ledger::open(&path).unwrap();
+        assert_eq!(l.state(&a), LedgerState::Sent);
+        assert_eq!(l.state(&b), LedgerState::Unconfirmed);
+        l.forget(&b).unwrap();
+        assert_eq!(l.state(&b), LedgerState::New);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(&a) && !text.contains('@'), "{text}");
+        let mut names: Vec<String> = fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["sent.json", "sent.json.lock"],
+            "no temporary files left"
+        );
+    }
+
+    #[test]
+    fn a_foreign_ledger_file_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sent.json");
+        fs::write(&path, "not json").unwrap();
+        assert!(matches!(
+            Ledger::open(&path),
+            Err(EmailRunError::Ledger { .. })
+        ));
+        assert_eq!(fs::read_to_string(&path).unwrap(), "not json");
     }
 
     #[test]

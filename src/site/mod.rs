@@ -211,11 +211,8 @@ pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummar
         });
     }
     report_warnings(&analyzed, diags);
-    analyzed.source_commit = opts
-        .source_commit
-        .as_deref()
-        .and_then(clean_commit)
-        .or_else(|| git_commit(&opts.content));
+    analyzed.source_commit = opts.source_commit.as_deref().and_then(clean_commit);
+    fill_report_commits(&mut analyzed.program, &opts.content);
     let files = render_site(&analyzed, Some(&theme_root(&opts.content)))?;
     guards::check(&files, &analyzed.program)?;
     output::write_site(&opts.output, &opts.content, &files)?;
@@ -275,17 +272,46 @@ pub fn clean_commit(s: &str) -> Option<String> {
 
 /// `git -C <content> rev-parse --short HEAD`, when git is installed and the
 /// content folder is in a repository; `None` on any failure.
-fn git_commit(content: &Path) -> Option<String> {
-    let out = std::process::Command::new("git")
+/// Sets each report's `commit` to the last commit that changed its file, with
+/// one `git log` over `reports/` (nothing when git or the repository is missing).
+fn fill_report_commits(program: &mut Program, content: &Path) {
+    if program.reports.is_empty() {
+        return;
+    }
+    let Ok(out) = std::process::Command::new("git")
         .arg("-C")
         .arg(content)
-        .args(["rev-parse", "--short", "HEAD"])
+        .args([
+            "log",
+            "--format=%x00%h",
+            "--name-only",
+            "--relative",
+            "--no-renames",
+            "--",
+            "reports",
+        ])
         .stdin(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .output()
-        .ok()?;
+    else {
+        return;
+    };
     if !out.status.success() {
-        return None;
+        return;
     }
-    clean_commit(std::str::from_utf8(&out.stdout).ok()?)
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut last: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    let mut commit: Option<String> = None;
+    for line in text.lines() {
+        if let Some(h) = line.strip_prefix('\0') {
+            commit = clean_commit(h);
+        } else if !line.is_empty()
+            && let Some(c) = &commit
+        {
+            last.entry(line).or_insert_with(|| c.clone());
+        }
+    }
+    for r in &mut program.reports {
+        r.commit = last.get(&*r.loc.file).cloned();
+    }
 }

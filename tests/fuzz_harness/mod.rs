@@ -34,7 +34,10 @@ pub fn frontmatter(data: &[u8]) {
         let at = s.as_ptr() as usize;
         at >= base && at + s.len() <= base + text.len()
     };
-    assert!(within(split.front) && within(split.body), "split outside the text");
+    assert!(
+        within(split.front) && within(split.body),
+        "split outside the text"
+    );
     let body_at = split.body.as_ptr() as usize - base;
     assert!(split.front.len() < body_at || split.body.is_empty());
     assert_eq!(split.front_line, 2);
@@ -114,7 +117,11 @@ pub fn yaml_loaders(data: &[u8]) {
         .iter()
         .enumerate()
         .map(|(i, (p, t))| {
-            let bytes = if i == pick { rest.to_vec() } else { t.as_bytes().to_vec() };
+            let bytes = if i == pick {
+                rest.to_vec()
+            } else {
+                t.as_bytes().to_vec()
+            };
             (p.to_string(), bytes)
         })
         .collect();
@@ -144,8 +151,24 @@ pub fn markdown(data: &[u8]) {
 
 /// Element names that must never appear in output.
 pub const FORBIDDEN_ELEMENTS: &[&str] = &[
-    "script", "iframe", "object", "embed", "foreignobject", "frame", "frameset", "applet",
-    "base", "form", "meta", "link", "style", "svg", "math", "template", "noscript", "portal",
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "foreignobject",
+    "frame",
+    "frameset",
+    "applet",
+    "base",
+    "form",
+    "meta",
+    "link",
+    "style",
+    "svg",
+    "math",
+    "template",
+    "noscript",
+    "portal",
 ];
 
 /// Whether a URL attribute value could run script or load inline content.
@@ -173,7 +196,8 @@ pub fn assert_safe_html(html: &str, fragment: bool) {
             continue;
         };
         let name = el.name().to_ascii_lowercase();
-        if fragment || !matches!(name.as_str(), "meta" | "link" | "base") {
+        // Pages have their own head and inline SVG charts; Markdown has neither.
+        if fragment || !matches!(name.as_str(), "meta" | "link" | "svg") {
             assert!(
                 !FORBIDDEN_ELEMENTS.contains(&name.as_str()),
                 "<{name}> in {html}"
@@ -208,9 +232,34 @@ pub enum Text {
 }
 
 const WORDS: &[&str] = &[
-    "API", "migration", "schema", "on track", "Q3", "Ünïcödé", "日本語", "a & b", "x < y",
-    "\"quoted\"", "it's", "#hash", "- dash", "> quote", "**bold**", "`code`", "[link](x)",
-    "50%", "#3b82f6", "", " ", "null", "yes", "2027-03-05", "10d", "{a: b}", "[1, 2]", "|",
+    "API",
+    "migration",
+    "schema",
+    "on track",
+    "Q3",
+    "Ünïcödé",
+    "日本語",
+    "a & b",
+    "x < y",
+    "\"quoted\"",
+    "it's",
+    "#hash",
+    "- dash",
+    "> quote",
+    "**bold**",
+    "`code`",
+    "[link](x)",
+    "50%",
+    "#3b82f6",
+    "",
+    " ",
+    "null",
+    "yes",
+    "2027-03-05",
+    "10d",
+    "{a: b}",
+    "[1, 2]",
+    "|",
 ];
 
 const HOSTILE: &[&str] = &[
@@ -348,6 +397,11 @@ fn date(day: u8) -> String {
     d.to_string()
 }
 
+/// 1 to 5, and now and then out of range.
+fn score(x: u8) -> u8 {
+    if x >= 250 { x % 7 } else { 1 + x % 5 }
+}
+
 fn list<T>(v: &[T], max: usize) -> &[T] {
     &v[..v.len().min(max)]
 }
@@ -374,7 +428,11 @@ impl GenProgram {
         let ids = |v: &[u8], f: &dyn Fn(u8) -> String| {
             format!(
                 "[{}]",
-                list(v, 6).iter().map(|&i| f(i)).collect::<Vec<_>>().join(", ")
+                list(v, 6)
+                    .iter()
+                    .map(|&i| f(i))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         };
 
@@ -400,11 +458,13 @@ impl GenProgram {
             .map(|(_, d)| *d)
             .collect();
         p.push_str(&format!(
-            "calendar:\n  workdays: [{}]\n  holidays: [{}]\n",
+            "calendar:\n  workdays: {}\n  holidays: [{}]\n",
             if self.workdays & 0x80 != 0 {
                 "all".to_string()
+            } else if workdays.is_empty() {
+                "[mon]".to_string()
             } else {
-                workdays.join(", ")
+                format!("[{}]", workdays.join(", "))
             },
             list(&self.holidays, 5)
                 .iter()
@@ -412,7 +472,10 @@ impl GenProgram {
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
-        p.push_str(&format!("reports:\n  cadence: {}d\n", 1 + self.cadence % 28));
+        p.push_str(&format!(
+            "reports:\n  cadence: {}d\n",
+            1 + self.cadence % 28
+        ));
         if let Some(f) = self.first {
             p.push_str(&format!("  first: {}\n", date(f % 64)));
         }
@@ -445,7 +508,10 @@ impl GenProgram {
                 t.push_str(&format!("  color: \"#{:06x}\"\n", c & 0xff_ffff));
             }
         }
-        files.push(("teams.yaml".to_string(), if t.is_empty() { "[]\n".into() } else { t }.into_bytes()));
+        files.push((
+            "teams.yaml".to_string(),
+            if t.is_empty() { "[]\n".into() } else { t }.into_bytes(),
+        ));
 
         // deliverables/*.yaml and milestones.yaml
         let mut d = [String::new(), String::new()];
@@ -475,7 +541,11 @@ impl GenProgram {
                     s.push_str(&format!("  due: {}\n", date(x % 96)));
                 }
                 if let Some(x) = it.duration {
-                    s.push_str(&format!("  duration: {}{}\n", x % 40, if x & 0x80 != 0 { "w" } else { "d" }));
+                    s.push_str(&format!(
+                        "  duration: {}{}\n",
+                        x % 40,
+                        if x & 0x80 != 0 { "w" } else { "d" }
+                    ));
                 }
                 if let Some(c) = &it.contract {
                     s.push_str(&format!("  contract: {}\n", c.yaml()));
@@ -507,8 +577,8 @@ impl GenProgram {
             r.push_str(&format!(
                 "- id: r{i}\n  title: {}\n  probability: {}\n  impact: {}\n  status: {}\n",
                 risk.title.yaml(),
-                risk.probability % 7,
-                risk.impact % 7,
+                score(risk.probability),
+                score(risk.impact),
                 statuses[risk.status as usize % 4]
             ));
             if let Some(o) = risk.owner {
@@ -605,7 +675,11 @@ impl GenProgram {
             if !items.is_empty() && !rep.reviews.is_empty() {
                 s.push_str("dependencies:\n");
                 for (from, to, a, b, note) in list(&rep.reviews, 4) {
-                    s.push_str(&format!("  - {{ from: {}, to: {}", item_id(*from), item_id(*to)));
+                    s.push_str(&format!(
+                        "  - {{ from: {}, to: {}",
+                        item_id(*from),
+                        item_id(*to)
+                    ));
                     if let Some(a) = a {
                         s.push_str(&format!(", provider_on_track: {a}"));
                     }
@@ -619,7 +693,10 @@ impl GenProgram {
                 }
             }
             if !decisions.is_empty() && !rep.decisions.is_empty() {
-                let mut v: Vec<String> = list(&rep.decisions, 4).iter().map(|&i| decision_id(i)).collect();
+                let mut v: Vec<String> = list(&rep.decisions, 4)
+                    .iter()
+                    .map(|&i| decision_id(i))
+                    .collect();
                 v.sort();
                 v.dedup();
                 s.push_str(&format!("decisions: [{}]\n", v.join(", ")));
@@ -637,7 +714,7 @@ impl GenProgram {
                         fields.push(format!("status: {}", statuses[*v as usize % 4]));
                     }
                     if let Some(v) = prob {
-                        fields.push(format!("probability: {}", v % 6));
+                        fields.push(format!("probability: {}", score(*v)));
                     }
                     if let Some(v) = note {
                         fields.push(format!("note: {}", v.yaml()));
@@ -667,7 +744,7 @@ impl GenProgram {
         }
 
         // stakeholders.yaml
-        if !self.stakeholders.is_empty() {
+        if !self.stakeholders.is_empty() && !teams.is_empty() {
             let mut s = String::new();
             for (i, (name, team)) in list(&self.stakeholders, 3).iter().enumerate() {
                 s.push_str(&format!(
@@ -687,10 +764,10 @@ impl GenProgram {
 /// must be free of script-capable constructs.
 pub fn whole_build(data: &[u8]) {
     let mut u = Unstructured::new(data);
-    let Ok(gen) = GenProgram::arbitrary(&mut u) else {
+    let Ok(spec) = GenProgram::arbitrary(&mut u) else {
         return;
     };
-    build_files(&gen.files());
+    build_files(&spec.files());
 }
 
 /// Renders `files` like `build` does, without writing.

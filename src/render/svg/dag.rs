@@ -518,7 +518,7 @@ fn draw_dependencies(
                 .add(nodes),
         );
     Chart {
-        svg: doc.to_string(),
+        svg: super::xml_chars(doc.to_string()),
         summary,
         width,
         height,
@@ -861,7 +861,7 @@ fn draw_team_map(program: &Program, snap: &Snapshot, map: &TeamMapLayout, prefix
     .add(labels)
     .add(nodes);
     Chart {
-        svg: doc.to_string(),
+        svg: super::xml_chars(doc.to_string()),
         summary,
         width,
         height: layout.height,

@@ -548,7 +548,7 @@ pub fn heatmap_chart(risks: &[Risk], link_prefix: &str) -> Chart {
     doc.append(legend);
 
     Chart {
-        svg: doc.to_string(),
+        svg: super::xml_chars(doc.to_string()),
         summary,
         width: l.width,
         height: l.height,

@@ -19,6 +19,20 @@ pub struct Chart {
     pub height: f64,
 }
 
+/// Drops the characters XML 1.0 does not allow (C0 controls other than tab,
+/// line feed and carriage return; U+FFFE, U+FFFF) from a finished chart, so
+/// it stays well-formed whatever text the content holds (a name with a NUL).
+pub fn xml_chars(svg: String) -> String {
+    let bad = |c: char| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
+    };
+    if svg.contains(bad) {
+        svg.replace(bad, "")
+    } else {
+        svg
+    }
+}
+
 /// A number for an SVG attribute: at most two decimals, no trailing zeros.
 pub fn num(v: f64) -> String {
     let r = (v * 100.0).round() / 100.0;
@@ -36,5 +50,13 @@ mod tests {
         assert_eq!(super::num(1.256), "1.26");
         assert_eq!(super::num(-0.001), "0");
         assert_eq!(super::num(12.5), "12.5");
+    }
+
+    #[test]
+    fn charts_hold_only_xml_characters() {
+        assert_eq!(
+            super::xml_chars("<t>a\u{0}b\u{7}\tc\u{ffff}</t>".into()),
+            "<t>ab\tc</t>"
+        );
     }
 }

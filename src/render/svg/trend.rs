@@ -37,7 +37,7 @@ pub fn trend_chart(program: &Program, snaps: &[Snapshot], link_prefix: &str) -> 
     let summary = trend_summary(program, &trends, &layout);
     let svg = draw(program, &layout, link_prefix, &summary);
     Chart {
-        svg,
+        svg: super::xml_chars(svg),
         summary,
         width: layout.width,
         height: layout.height,
