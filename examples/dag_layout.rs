@@ -1,6 +1,7 @@
 //! Times the dependency-diagram layout on a content folder.
 //!
 //!     cargo run --release --example dag_layout -- CONTENT_DIR [--vs-dot] [--svg OUT_DIR]
+//!     cargo run --release --example dag_layout -- --plain FILE
 //!
 //! Prints the graph size, the layout time (median of 5 runs), layers, dummy
 //! nodes and crossings. With `--vs-dot`, also writes the same graph as DOT
@@ -9,7 +10,9 @@
 //! node centres, dummy positions where each edge spline passes a rank's
 //! centre line, the same counting function. With `--svg OUT_DIR`, writes the
 //! full diagram and the team map as `deps.svg` and `teams.svg` (and an HTML
-//! page showing both with their summaries) for a look.
+//! page showing both with their summaries) for a look. `--plain FILE` counts
+//! the crossings of any `dot -Tplain` output (say, of gen.py's
+//! `deps-flat.dot`) the same way.
 
 use std::path::Path;
 use std::process::Command;
@@ -19,6 +22,17 @@ use tpm_site::layout::dag::{Focus, count_chain_crossings, count_crossings, layou
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--plain") {
+        let file = args.get(1).expect("--plain FILE");
+        let plain = std::fs::read_to_string(file).expect("read the -Tplain output");
+        let chains = plain_chains(&plain);
+        println!(
+            "{file}: {} edges, {} crossings",
+            chains.len(),
+            count_chain_crossings(&chains)
+        );
+        return;
+    }
     let Some(dir) = args.first().filter(|a| !a.starts_with("--")) else {
         eprintln!("usage: dag_layout CONTENT_DIR [--vs-dot]");
         std::process::exit(2);
@@ -51,6 +65,14 @@ fn main() {
     }
     times.sort_by(f64::total_cmp);
     let l = layout.unwrap();
+    let mut chart_times = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let chart =
+            tpm_site::render::svg::dag::dependency_chart(&a.program, &a.current, Focus::All, "");
+        chart_times.push((t.elapsed().as_secs_f64(), chart.svg.len()));
+    }
+    chart_times.sort_by(|x, y| x.0.total_cmp(&y.0));
     println!(
         "layout: {:.1} ms (median of 5; min {:.1}); {} layers, {} dummy nodes, {} crossings, {:.0} × {:.0}",
         times[2] * 1e3,
@@ -60,6 +82,11 @@ fn main() {
         count_crossings(&l),
         l.width,
         l.height
+    );
+    println!(
+        "layout and SVG: {:.1} ms (median of 3), {} bytes of SVG",
+        chart_times[1].0 * 1e3,
+        chart_times[1].1
     );
     if let Some(out) = svg_dir {
         write_svgs(&a, Path::new(out));
@@ -132,7 +159,8 @@ fn words(line: &str) -> Vec<String> {
 fn plain_chains(plain: &str) -> Vec<Vec<(usize, usize)>> {
     let mut node_x = std::collections::HashMap::new();
     let mut node_y = std::collections::HashMap::new();
-    let mut splines: Vec<(String, String, Vec<(f64, f64)>)> = Vec::new();
+    type Spline = (String, String, Vec<(f64, f64)>);
+    let mut splines: Vec<Spline> = Vec::new();
     for line in plain.lines() {
         let w = words(line);
         match w.first().map(String::as_str) {
@@ -240,7 +268,12 @@ fn write_svgs(a: &tpm_site::site::Analyzed, out: &Path) {
             c.svg
         ));
     }
-    if let Some(&first) = a.current.critical_path.first() {
+    // An item to focus on: the first on the critical path, else the
+    // deliverable with the most direct dependencies.
+    let busiest = (0..a.program.items.len())
+        .filter(|&i| a.program.items[i].owner.is_some())
+        .max_by_key(|&i| a.program.items[i].depends_on.len());
+    if let Some(first) = a.current.critical_path.first().copied().or(busiest) {
         let c = dependency_chart(&a.program, &a.current, Focus::Item(first), "");
         html.push_str(&format!(
             "<h2>Item</h2><p>{}</p>{}",

@@ -33,12 +33,15 @@ use tpm_site::layout::dag::{
     layout_dependencies, layout_layered,
 };
 
+/// A route as a polyline.
+type Polyline = Vec<(f64, f64)>;
+
 /// Node centres and edge routes of a left-to-right drawing.
 struct Drawing {
     /// By node index.
     centres: Vec<(f64, f64)>,
     /// (tail, head, route as a polyline).
-    edges: Vec<(usize, usize, Vec<(f64, f64)>)>,
+    edges: Vec<(usize, usize, Polyline)>,
 }
 
 /// Steps 2–4 of the method: edge chains of (rank, position) slots.
@@ -158,7 +161,7 @@ fn dot_drawing(n: usize, edges: &[(usize, usize)]) -> Drawing {
     assert!(out.status.success(), "dot failed");
     let plain = String::from_utf8(out.stdout).expect("UTF-8");
     let mut centres = vec![(f64::NAN, f64::NAN); n];
-    let mut routes: HashMap<(usize, usize), Vec<Vec<(f64, f64)>>> = HashMap::new();
+    let mut routes: HashMap<(usize, usize), Vec<Polyline>> = HashMap::new();
     let index = |name: &str| {
         name.trim_start_matches('n')
             .parse::<usize>()
@@ -209,21 +212,7 @@ fn compare(layout: &DagLayout, name: &str) -> (usize, usize) {
         "{name}: the geometric method reproduces our own count"
     );
     let edges: Vec<(usize, usize)> = layout.edges.iter().map(|e| (e.from, e.to)).collect();
-    let dot_chains = chains_of(&dot_drawing(layout.nodes.len(), &edges));
-    let dot = count_chain_crossings(&dot_chains);
-    if std::env::var_os("SEEDS").is_some() {
-        let dd: usize = dot_chains.iter().map(|c| c.len() - 2).sum();
-        let dl = dot_chains
-            .iter()
-            .flat_map(|c| c.iter().map(|s| s.0))
-            .max()
-            .unwrap_or(0)
-            + 1;
-        println!(
-            "  ours: {} layers {} dummies; dot: {dl} ranks {dd} dummies",
-            layout.layers, layout.dummies
-        );
-    }
+    let dot = count_chain_crossings(&chains_of(&dot_drawing(layout.nodes.len(), &edges)));
     println!("{name}: ours {ours} crossings, dot {dot}");
     (ours, dot)
 }
@@ -417,27 +406,4 @@ fn synthetic_1000_node_graph_has_no_more_crossings_than_dot() {
     assert!(layout.edges.iter().all(|e| !e.reversed), "acyclic input");
     let (ours, dot) = compare(&layout, "synthetic 1,000-node graph");
     assert!(ours <= dot, "ours {ours} > dot {dot}");
-}
-
-#[test]
-fn tmp_seeds() {
-    let seeds: Vec<u64> = std::env::var("SEEDS")
-        .ok()
-        .map(|s| s.split(',').map(|x| x.parse().unwrap()).collect())
-        .unwrap_or_default();
-    for seed in seeds {
-        let (n, edges) = synthetic_program(seed);
-        let nodes: Vec<NodeSpec> = (0..n)
-            .map(|i| NodeSpec {
-                key: i,
-                width: 60.0 + (i * 37 % 120) as f64,
-                height: 24.0,
-            })
-            .collect();
-        let t = std::time::Instant::now();
-        let layout = layout_layered(&nodes, &edges, &DagOptions::default());
-        let el = t.elapsed();
-        let (ours, dot) = compare(&layout, &format!("seed {seed} ({el:?})"));
-        println!("ratio {:.3}", ours as f64 / dot as f64);
-    }
 }

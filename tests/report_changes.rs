@@ -57,7 +57,10 @@ fn analyzed() -> Analyzed {
     common::analyze(&common::fixture("valid/report-sequence/content"))
 }
 
-fn slips(p: &Program, c: &Changes) -> Vec<(String, i64, Option<(String, i64)>)> {
+/// A slip as (item id, working days, cause id and its move).
+type SlipLine = (String, i64, Option<(String, i64)>);
+
+fn slips(p: &Program, c: &Changes) -> Vec<SlipLine> {
     c.slips
         .iter()
         .map(|s| {

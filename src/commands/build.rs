@@ -10,6 +10,9 @@ use crate::site::{self, BuildError, BuildOptions};
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
+    /// Print the time of each step (load, analyze, render, write).
+    #[arg(long)]
+    pub timings: bool,
     #[command(flatten)]
     pub content: ContentArg,
     /// Where to write the site. It is replaced as a whole, atomically; a folder
@@ -57,6 +60,14 @@ pub fn run(args: &BuildArgs) -> i32 {
                 opts.output.display(),
                 opts.output.join("index.html").display()
             );
+            if args.timings {
+                let parts: Vec<String> = summary
+                    .phases
+                    .iter()
+                    .map(|(name, d)| format!("{name} {:.3} s", d.as_secs_f64()))
+                    .collect();
+                println!("Timings: {}", parts.join(", "));
+            }
             EXIT_OK
         }
         Err(BuildError::Content) => {

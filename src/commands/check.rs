@@ -1,5 +1,6 @@
 //! `tpm-site check`: load and analyse, report every problem, write nothing.
 
+use std::io::Write as _;
 use std::path::Path;
 
 use clap::{Args, ValueEnum};
@@ -41,15 +42,20 @@ pub fn run(args: &CheckArgs) -> i32 {
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
     match args.format {
         Format::Text => {
+            // Buffered, like `print_diagnostics`.
+            let mut err = std::io::BufWriter::new(std::io::stderr().lock());
             for d in &list {
-                eprintln!("{}", d.display(dir));
+                let _ = writeln!(err, "{}", d.display(dir));
             }
+            let _ = err.flush();
         }
         Format::Json => println!("{}", to_json(&list, dir, errors, warnings)),
         Format::Github => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for d in &list {
-                println!("{}", github_annotation(d, dir));
+                let _ = writeln!(out, "{}", github_annotation(d, dir));
             }
+            let _ = out.flush();
         }
     }
     match result {

@@ -68,6 +68,9 @@ fn options() -> Options {
     budget.max_anchors = 1_000;
     let mut options = Options::default();
     options.budget = Some(budget);
+    // An alias bomb stops after 100,000 replayed events (the crate's default,
+    // 1,000,000, takes seconds in a debug build); no content file needs more.
+    options.alias_limits.max_total_replayed_events = 100_000;
     options.duplicate_keys = DuplicateKeyPolicy::Error;
     options.strict_booleans = true;
     options.with_snippet = false;
@@ -245,6 +248,21 @@ pub fn explain(raw: &str) -> (String, Option<String>) {
         return (
             format!("duplicate key `{key}`: a key may appear only once in a mapping"),
             Some("remove one of the two entries, or merge them".into()),
+        );
+    }
+    if raw.contains("budget breached: Depth") {
+        return (
+            "the YAML is nested too deeply".into(),
+            Some("content files need only a few levels of nesting".into()),
+        );
+    }
+    if raw.contains("budget breached: Nodes")
+        || raw.contains("budget breached: Events")
+        || raw.contains("budget breached: TotalScalarBytes")
+    {
+        return (
+            "the YAML file holds too many values (more than 250,000)".into(),
+            Some("split it into several files (deliverables/ takes one file per team)".into()),
         );
     }
     if raw.contains("budget breached") || raw.contains("alias") && raw.contains("limit") {

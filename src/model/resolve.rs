@@ -147,7 +147,8 @@ pub fn resolve(
         diags
             .file_error(&"deliverables".into(), "no deliverables: the folder deliverables/ with at least one .yaml file is required")
             .with_hint("create deliverables/<team>.yaml holding a list of deliverables");
-    } else if content.deliverables.is_empty() {
+    } else if content.deliverables.is_empty() && !content.any_unreadable_in("deliverables") {
+        // (A file that exists but could not be parsed has its own error.)
         diags
             .file_error(&"deliverables".into(), "deliverables/ holds no .yaml file")
             .with_hint("add deliverables/<team>.yaml holding a list of deliverables");

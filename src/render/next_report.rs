@@ -25,14 +25,14 @@ pub fn next_report_date(program: &Program) -> Date {
             .checked_add(Span::new().days(cadence))
             .unwrap_or(program.meta.start)
     });
-    if let Some(after) = after {
-        if d <= after {
-            let gap = (after - d).get_days() as i64;
-            let steps = gap / cadence + 1;
-            d = d
-                .checked_add(Span::new().days(steps * cadence))
-                .unwrap_or(d);
-        }
+    if let Some(after) = after
+        && d <= after
+    {
+        let gap = i64::from((after - d).get_days());
+        let steps = gap / cadence + 1;
+        d = d
+            .checked_add(Span::new().days(steps * cadence))
+            .unwrap_or(d);
     }
     d
 }

@@ -73,6 +73,10 @@ pub struct BuildSummary {
     pub pages: usize,
     pub files: usize,
     pub elapsed: Duration,
+    /// Time per step: load (read and parse files), analyze (resolve, plan,
+    /// every report's snapshot), render (layout, charts, pages, exports,
+    /// guards), write.
+    pub phases: Vec<(&'static str, Duration)>,
 }
 
 /// Loads, resolves and analyses `content_dir`. Diagnostics are appended to
@@ -192,10 +196,20 @@ pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummar
     let started = Instant::now();
     // Refuse a dangerous target before doing any work.
     output::check_target(&opts.output, &opts.content)?;
-    let Some(mut analyzed) = analyze_dir(&opts.content, opts.as_of, opts.include_drafts, diags)?
+    let mut phases = Vec::new();
+    let mut lap = Instant::now();
+    let mut step = |name: &'static str, phases: &mut Vec<(&'static str, Duration)>| {
+        phases.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
+    let loaded = content::load(&opts.content, diags)?;
+    step("load", &mut phases);
+    let Some(mut analyzed) = analyze_content(&loaded, opts.as_of, opts.include_drafts, diags)
     else {
         return Err(BuildError::Content);
     };
+    drop(loaded);
+    step("analyze", &mut phases);
     if let Some(url) = &opts.base_url {
         let u = url.trim();
         if !(u.starts_with("https://") || u.starts_with("http://"))
@@ -215,8 +229,11 @@ pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummar
     fill_report_commits(&mut analyzed.program, &opts.content);
     let files = render_site(&analyzed, Some(&theme_root(&opts.content)))?;
     guards::check(&files, &analyzed.program)?;
+    step("render", &mut phases);
     output::write_site(&opts.output, &opts.content, &files)?;
+    step("write", &mut phases);
     Ok(BuildSummary {
+        phases,
         pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
         files: files.len(),
         elapsed: started.elapsed(),

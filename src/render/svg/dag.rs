@@ -172,12 +172,24 @@ fn swatch_box(color: &str) -> Group {
     )
 }
 
+/// A size class for wide drawings, so the stylesheet can give them a minimum
+/// width (text stays at least about 0.6 of its design size).
+fn width_class(width: f64) -> &'static str {
+    match width {
+        w if w <= 1100.0 => "",
+        w if w <= 1500.0 => " dag-w1",
+        w if w <= 2930.0 => " dag-w2",
+        w if w <= 5870.0 => " dag-w3",
+        _ => " dag-w4",
+    }
+}
+
 fn document(width: f64, height: f64, class: &str, title: &str, summary: &str) -> Document {
     Document::new()
         .set("viewBox", format!("0 0 {} {}", num(width), num(height)))
         .set("width", "100%")
         .set("role", "img")
-        .set("class", class)
+        .set("class", format!("{class}{}", width_class(width)))
         .set(
             "font-family",
             "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif",
@@ -261,6 +273,28 @@ pub fn dependency_chart(
     focus: Focus,
     link_prefix: &str,
 ) -> Chart {
+    let known = match focus {
+        Focus::All => true,
+        Focus::Team(t) => t < program.teams.len(),
+        Focus::Item(i) => i < program.items.len(),
+    };
+    if !known {
+        let summary = "No items to show.".to_string();
+        let doc = document(480.0, 40.0, "dag dag-deps", "Dependency diagram", &summary).add(
+            Text::new(summary.clone())
+                .set("x", 8)
+                .set("y", 24)
+                .set("font-size", num(ITEM_FONT))
+                .set("fill", TEXT_COLOR)
+                .set("class", "dag-label"),
+        );
+        return Chart {
+            svg: doc.to_string(),
+            summary,
+            width: 480.0,
+            height: 40.0,
+        };
+    }
     let layout = layout_dependencies(program, snap, focus);
     draw_dependencies(program, snap, focus, &layout, link_prefix)
 }
@@ -378,16 +412,17 @@ fn draw_dependencies(
         } else {
             (EDGE_COLOR, 1.2, &arrow)
         };
-        edges = edges.add(
-            Path::new()
-                .set("d", edge_path(&e.points, lr))
-                .set("class", class)
-                .set("fill", "none")
-                .set("stroke", color)
-                .set("stroke-width", width)
-                .set("marker-end", format!("url(#{marker})"))
-                .add(Title::new(title)),
-        );
+        let mut path = Path::new()
+            .set("d", edge_path(&e.points, lr))
+            .set("class", class)
+            .set("fill", "none")
+            .set("stroke", color)
+            .set("stroke-width", width)
+            .set("marker-end", format!("url(#{marker})"));
+        if context {
+            path = path.set("opacity", 0.55);
+        }
+        edges = edges.add(path.add(Title::new(title)));
     }
 
     let mut nodes = Group::new().set("class", "dag-nodes");
@@ -421,6 +456,9 @@ fn draw_dependencies(
             .set("href", link)
             .set("class", class)
             .add(Title::new(tooltip(program, snap, i, critical)));
+        if !in_focus(i) {
+            a = a.set("opacity", 0.55);
+        }
         if focus == Focus::Item(i) {
             a = a.add(
                 Rectangle::new()
@@ -608,8 +646,13 @@ fn dependency_summary(
                     None => "it is not on the critical path".to_string(),
                 }
             };
+            let shown = if n < 1 + up + down {
+                format!("; the diagram shows the nearest {}", n - 1)
+            } else {
+                String::new()
+            };
             format!(
-                "{}: {} upstream and {} downstream; {shape}; {crit}.",
+                "{}: {} upstream and {} downstream{shown}; {shape}; {crit}.",
                 program.items[i].name.trim(),
                 count(up, "item", "items"),
                 count(down, "item", "items")
@@ -1033,6 +1076,9 @@ mod tests {
             renders(&c.svg);
             assert!(c.svg.contains("dag-focus"));
         }
+        let none = dependency_chart(&a.program, &a.current, Focus::Item(usize::MAX), "");
+        renders(&none.svg);
+        assert_eq!(none.summary, "No items to show.");
         let m = team_map_chart(&a.program, &a.current, "");
         renders(&m.svg);
         let doc = roxmltree::Document::parse(&m.svg).unwrap();
@@ -1045,6 +1091,16 @@ mod tests {
         }
         assert!(m.summary.contains("blocks the most teams"), "{}", m.summary);
         assert!(m.summary.starts_with("6 teams"), "{}", m.summary);
+    }
+
+    #[test]
+    fn team_map_of_many_teams_renders_with_a_group() {
+        let a = crate::layout::dag::tests::many_teams(40);
+        let m = team_map_chart(&a.program, &a.current, "../");
+        renders(&m.svg);
+        assert!(m.svg.contains("28 other teams"), "{}", m.summary);
+        assert!(m.svg.contains("href=\"../teams/index.html\""));
+        assert!(m.summary.contains("groups the other 28"), "{}", m.summary);
     }
 
     #[test]

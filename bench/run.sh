@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Build-time benchmark (not run by CI): generates synthetic programs of sizes
+# S, M, L, XL with the peer harness's generator and reports the whole build
+# time, each phase (load, analyze, render, write) and peak memory.
+#
+#   bash bench/run.sh [SIZES...]        # default: S M L
+#   GEN=../shared/bench/gen.py BENCH_DATA=/tmp/tpm-site-bench bash bench/run.sh XL
+#
+# Needs python3 and /usr/bin/time (Debian package `time`). Runs each size 3
+# times and prints the median run; the machine is small and shared, so quote
+# medians.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+gen=${GEN:-../shared/bench/gen.py}
+data=${BENCH_DATA:-${TMPDIR:-/tmp}/tpm-site-bench}
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(S M L)
+cargo build --release --quiet
+bin=target/release/tpm-site
+printf '| size | items | reports | pages | wall (s) | load | analyze | render | write | peak RSS (MB) |\n|---|---|---|---|---|---|---|---|---|---|\n'
+for size in "${sizes[@]}"; do
+  dir="$data/$size"
+  [ -d "$dir/content" ] || python3 "$gen" --size "$size" --seed 1 --out "$dir" >/dev/null
+  runs=()
+  for i in 1 2 3; do
+    out="$data/out-$size"
+    rm -rf "$out"
+    log=$(mktemp)
+    /usr/bin/time -v "$bin" build --timings --content "$dir/content" --output "$out" >"$log" 2>&1
+    wall=$(grep 'Elapsed (wall clock)' "$log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+    rss=$(grep 'Maximum resident set size' "$log" | awk '{print int($NF/1024)}')
+    pages=$(grep -o 'Built [0-9]* pages' "$log" | awk '{print $2}')
+    phases=$(grep '^Timings:' "$log" | sed 's/Timings: //; s/ s//g; s/load //; s/analyze //; s/render //; s/write //; s/, / | /g')
+    runs+=("$wall|$pages|$phases|$rss")
+    rm -f "$log"
+  done
+  median=$(printf '%s\n' "${runs[@]}" | sort -t'|' -k1,1g | sed -n 2p)
+  IFS='|' read -r wall pages load analyze render write rss <<<"$median"
+  items=$(find "$dir/content/deliverables" -name '*.yaml' -exec grep -c '^- id:' {} + | awk -F: '{s+=$NF} END {print s}')
+  reports=$(ls "$dir/content/reports" | wc -l)
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$size" "$items" "$reports" "$pages" "$wall" $load $analyze $render $write "$rss"
+done
