@@ -160,4 +160,16 @@ fn short_random_run_of_every_target() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The generator makes folders that build, not only ones that fail early.
+    let rendered = (0..8u64)
+        .filter(|&n| {
+            let mut r = Rng(0x0062_7569_6c64 + n);
+            let input: Vec<u8> = (0..2048).map(|_| r.next() as u8).collect();
+            fuzz_harness::whole_build_rendered(&input)
+        })
+        .count();
+    assert!(
+        rendered >= 2,
+        "only {rendered} of 8 generated folders rendered"
+    );
 }

@@ -77,9 +77,64 @@ fn options() -> Options {
     options
 }
 
+/// Texts that may nest deeper than this are parsed on a thread of their own.
+const SHALLOW: usize = 16;
+/// That thread's stack: enough for the 64 levels the budget allows, even in an
+/// unoptimised build.
+const DEEP_PARSE_STACK: usize = 64 << 20;
+
+/// Whether `text` could nest deeper than [`SHALLOW`] levels: more than
+/// `SHALLOW` flow brackets in the whole text (never decremented, so quoted
+/// brackets cannot hide any), or a line whose indentation plus block
+/// indicators (`- `, `? `, `: `, a trailing `:`) could reach that depth. An
+/// over-estimate, linear in the text; typical content files are far below it.
+fn may_nest_deeply(text: &str) -> bool {
+    let mut brackets = 0usize;
+    for line in text.lines() {
+        let indent = line.bytes().take_while(|&b| b == b' ').count();
+        let indicators = line.matches("- ").count()
+            + line.matches("? ").count()
+            + line.matches(": ").count()
+            + usize::from(line.ends_with(':'));
+        if indent + 2 * indicators + 2 > SHALLOW {
+            return true;
+        }
+        brackets += line.bytes().filter(|&b| b == b'[' || b == b'{').count();
+        if brackets > SHALLOW {
+            return true;
+        }
+    }
+    false
+}
+
 /// Parses one YAML document. `line_offset` is added to every line so that
 /// front matter reports positions in whole-file coordinates.
+///
+/// The parser recurses once per nesting level, and an unoptimised build needs
+/// tens of KiB of stack per level: 64 levels overflow the 2 MiB stack of a
+/// test, rayon or tokio thread. A text that may nest deeply is therefore parsed
+/// on a scoped thread with a 64 MiB stack (a few microseconds); a shallow one
+/// is parsed right here.
 pub fn parse(text: &str, line_offset: u32) -> Result<Node, ParseError> {
+    if !may_nest_deeply(text) {
+        return parse_here(text, line_offset);
+    }
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("yaml-parse".into())
+            .stack_size(DEEP_PARSE_STACK)
+            .spawn_scoped(scope, || parse_here(text, line_offset))
+        {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had: parse here (the main thread's stack is large).
+            Err(_) => parse_here(text, line_offset),
+        }
+    })
+}
+
+fn parse_here(text: &str, line_offset: u32) -> Result<Node, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Ok(Node {
@@ -349,6 +404,44 @@ mod tests {
             "the YAML is nested too deeply",
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_on_a_small_stack() {
+        // A test thread has a 2 MiB stack; run on a smaller one still.
+        let handle = std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(|| {
+                for text in [
+                    format!("{}x\n", "- ".repeat(5_000)),
+                    "[".repeat(5_000),
+                    format!("{}1\n", "{a: ".repeat(5_000)),
+                    (0..200)
+                        .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+                        .collect(),
+                ] {
+                    let e = p(&text).unwrap_err();
+                    assert_eq!(
+                        explain(&e.message).0,
+                        "the YAML is nested too deeply",
+                        "{e:?}"
+                    );
+                }
+                // Forty levels parse (on the parse thread), and come back whole.
+                let n = p(&format!("{}x{}", "[".repeat(40), "]".repeat(40))).unwrap();
+                let mut depth = 0;
+                let mut node = &n;
+                while let Value::Seq(items) = &node.value {
+                    depth += 1;
+                    node = &items[0];
+                }
+                assert_eq!(depth, 40);
+            })
+            .unwrap();
+        handle.join().unwrap();
+        assert!(!may_nest_deeply(
+            "- id: a\n  depends_on: [b, c]\n  description: |\n    text\n"
+        ));
     }
 
     #[test]

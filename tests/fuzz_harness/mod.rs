@@ -14,7 +14,10 @@ use tpm_site::site;
 
 /// Every target: its name (the folder under `fuzz/fuzz_targets/` and
 /// `tests/fuzz-regressions/`) and its entry point.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub type Target = (&'static str, fn(&[u8]));
+
+/// Every target.
+pub const TARGETS: &[Target] = &[
     ("frontmatter", frontmatter),
     ("yaml_loaders", yaml_loaders),
     ("markdown", markdown),
@@ -354,15 +357,20 @@ pub struct GenUpdate {
     note: Option<Text>,
 }
 
+/// A dependency review row: from, to, provider on track, contract changed, note.
+type GenReview = (u8, u8, Option<bool>, Option<bool>, Option<Text>);
+/// A risk update: risk, status, probability, note.
+type GenRiskUpdate = (u8, Option<u8>, Option<u8>, Option<Text>);
+
 #[derive(Arbitrary, Debug)]
 pub struct GenReport {
     day: u8,
     status: u8,
     summary: Text,
     updates: Vec<GenUpdate>,
-    reviews: Vec<(u8, u8, Option<bool>, Option<bool>, Option<Text>)>,
+    reviews: Vec<GenReview>,
     decisions: Vec<u8>,
-    risks: Vec<(u8, Option<u8>, Option<u8>, Option<Text>)>,
+    risks: Vec<GenRiskUpdate>,
     draft: bool,
     body: Vec<Text>,
 }
@@ -770,15 +778,21 @@ pub fn whole_build(data: &[u8]) {
     build_files(&spec.files());
 }
 
-/// Renders `files` like `build` does, without writing.
-pub fn build_files(files: &[(String, Vec<u8>)]) {
+/// Like [`whole_build`]; whether the generated folder got as far as rendering.
+pub fn whole_build_rendered(data: &[u8]) -> bool {
+    let mut u = Unstructured::new(data);
+    GenProgram::arbitrary(&mut u).is_ok_and(|spec| build_files(&spec.files()))
+}
+
+/// Renders `files` like `build` does, without writing; whether it rendered.
+pub fn build_files(files: &[(String, Vec<u8>)]) -> bool {
     let Some(analyzed) = analyze_files(files) else {
-        return;
+        return false;
     };
     let mut diags = Diagnostics::new();
     site::report_warnings(&analyzed, &mut diags);
     let Ok(out) = site::render_site(&analyzed, None) else {
-        return;
+        return false;
     };
     let _ = site::guards::check(&out, &analyzed.program);
     for f in &out {
@@ -787,4 +801,5 @@ pub fn build_files(files: &[(String, Vec<u8>)]) {
             assert_safe_html(text, false);
         }
     }
+    true
 }
