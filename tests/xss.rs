@@ -374,6 +374,15 @@ fn payloads_in_every_field_never_become_markup() {
         );
         let (pages, svgs) = check_site(&out, &mut problems);
         assert!(pages > 10 && svgs > 0, "{pages} pages, {svgs} SVG/XML");
+        // The payloads are shown as text, not dropped.
+        let shown = common::snapshot_tree(&out)
+            .iter()
+            .filter(|(p, b)| p.ends_with(".html") && String::from_utf8_lossy(b).contains("&lt;"))
+            .count();
+        assert!(
+            shown * 2 > pages,
+            "build {build}: payloads shown on {shown} of {pages} pages"
+        );
         let _ = writeln!(
             summary,
             "build {build}: {pages} pages, {svgs} SVG/XML documents"
