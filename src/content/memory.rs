@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{Content, Kind, MAX_FILE_BYTES, classify, decode, parse_markdown, parse_yaml};
+use super::{Content, MAX_FILE_BYTES, classify, decode};
 use crate::diagnostics::Diagnostics;
 
 /// Loads a content folder given as `(relative path, bytes)` pairs
@@ -44,29 +44,7 @@ pub fn load_files(files: &[(String, Vec<u8>)], diags: &mut Diagnostics) -> Conte
             content.unreadable.push(rel);
             continue;
         };
-        match kind {
-            Kind::Report | Kind::Page => match parse_markdown(&rel, &text, diags) {
-                Some(md) if kind == Kind::Report => content.reports.push(md),
-                Some(md) => content.pages.push(md),
-                None => content.unreadable.push(rel),
-            },
-            _ => {
-                let Some(file) = parse_yaml(&rel, &text, diags) else {
-                    content.unreadable.push(rel);
-                    continue;
-                };
-                match kind {
-                    Kind::Program => content.program = Some(file),
-                    Kind::Teams => content.teams = Some(file),
-                    Kind::Deliverables => content.deliverables.push(file),
-                    Kind::Milestones => content.milestones = Some(file),
-                    Kind::Risks => content.risks = Some(file),
-                    Kind::Decisions => content.decisions = Some(file),
-                    Kind::Stakeholders => content.stakeholders = Some(file),
-                    Kind::Report | Kind::Page => unreachable!("handled above"),
-                }
-            }
-        }
+        content.add(kind, rel, &text, diags);
     }
     content
 }

@@ -63,6 +63,33 @@ pub struct Content {
 }
 
 impl Content {
+    /// Parses one file's text as the `kind` its place says, keeping it, or
+    /// recording it as unreadable after its parse errors were reported.
+    fn add(&mut self, kind: Kind, rel: Arc<str>, text: &str, diags: &mut Diagnostics) {
+        if matches!(kind, Kind::Report | Kind::Page) {
+            match parse_markdown(&rel, text, diags) {
+                Some(md) if kind == Kind::Report => self.reports.push(md),
+                Some(md) => self.pages.push(md),
+                None => self.unreadable.push(rel),
+            }
+            return;
+        }
+        let Some(file) = parse_yaml(&rel, text, diags) else {
+            self.unreadable.push(rel);
+            return;
+        };
+        match kind {
+            Kind::Program => self.program = Some(file),
+            Kind::Teams => self.teams = Some(file),
+            Kind::Deliverables => self.deliverables.push(file),
+            Kind::Milestones => self.milestones = Some(file),
+            Kind::Risks => self.risks = Some(file),
+            Kind::Decisions => self.decisions = Some(file),
+            Kind::Stakeholders => self.stakeholders = Some(file),
+            Kind::Report | Kind::Page => {}
+        }
+    }
+
     /// Whether `file` (relative path) exists but could not be parsed.
     pub fn is_unreadable(&self, file: &str) -> bool {
         self.unreadable.iter().any(|f| &**f == file)
@@ -199,29 +226,7 @@ pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Content, LoadError> {
             content.unreadable.push(rel);
             continue;
         };
-        match kind {
-            Kind::Report | Kind::Page => match parse_markdown(&rel, &text, diags) {
-                Some(md) if kind == Kind::Report => content.reports.push(md),
-                Some(md) => content.pages.push(md),
-                None => content.unreadable.push(rel),
-            },
-            _ => {
-                let Some(file) = parse_yaml(&rel, &text, diags) else {
-                    content.unreadable.push(rel);
-                    continue;
-                };
-                match kind {
-                    Kind::Program => content.program = Some(file),
-                    Kind::Teams => content.teams = Some(file),
-                    Kind::Deliverables => content.deliverables.push(file),
-                    Kind::Milestones => content.milestones = Some(file),
-                    Kind::Risks => content.risks = Some(file),
-                    Kind::Decisions => content.decisions = Some(file),
-                    Kind::Stakeholders => content.stakeholders = Some(file),
-                    Kind::Report | Kind::Page => unreachable!("handled above"),
-                }
-            }
-        }
+        content.add(kind, rel, &text, diags);
     }
     Ok(content)
 }
