@@ -59,7 +59,7 @@ fn main() {
     let mut layout = None;
     for _ in 0..5 {
         let t = Instant::now();
-        let l = layout_dependencies(&a.program, &a.current, Focus::All);
+        let l = layout_dependencies(&a.program, &a.plan.consumers, &a.current, Focus::All);
         times.push(t.elapsed().as_secs_f64());
         layout = Some(l);
     }
@@ -68,8 +68,13 @@ fn main() {
     let mut chart_times = Vec::new();
     for _ in 0..3 {
         let t = Instant::now();
-        let chart =
-            tpm_site::render::svg::dag::dependency_chart(&a.program, &a.current, Focus::All, "");
+        let chart = tpm_site::render::svg::dag::dependency_chart(
+            &a.program,
+            &a.plan.consumers,
+            &a.current,
+            Focus::All,
+            "",
+        );
         chart_times.push((t.elapsed().as_secs_f64(), chart.svg.len()));
     }
     chart_times.sort_by(|x, y| x.0.total_cmp(&y.0));
@@ -255,7 +260,7 @@ fn y_at(poly: &[(f64, f64)], x: f64) -> Option<f64> {
 fn write_svgs(a: &tpm_site::site::Analyzed, out: &Path) {
     use tpm_site::render::svg::dag::{dependency_chart, team_map_chart};
     std::fs::create_dir_all(out).expect("create the output folder");
-    let deps = dependency_chart(&a.program, &a.current, Focus::All, "");
+    let deps = dependency_chart(&a.program, &a.plan.consumers, &a.current, Focus::All, "");
     let teams = team_map_chart(&a.program, &a.current, "");
     std::fs::write(out.join("deps.svg"), &deps.svg).expect("write deps.svg");
     std::fs::write(out.join("teams.svg"), &teams.svg).expect("write teams.svg");
@@ -274,14 +279,26 @@ fn write_svgs(a: &tpm_site::site::Analyzed, out: &Path) {
         .filter(|&i| a.program.items[i].owner.is_some())
         .max_by_key(|&i| a.program.items[i].depends_on.len());
     if let Some(first) = a.current.critical_path.first().copied().or(busiest) {
-        let c = dependency_chart(&a.program, &a.current, Focus::Item(first), "");
+        let c = dependency_chart(
+            &a.program,
+            &a.plan.consumers,
+            &a.current,
+            Focus::Item(first),
+            "",
+        );
         html.push_str(&format!(
             "<h2>Item</h2><p>{}</p>{}",
             escape(&c.summary),
             c.svg
         ));
         if let Some(t) = a.program.items[first].owner {
-            let c = dependency_chart(&a.program, &a.current, Focus::Team(t), "");
+            let c = dependency_chart(
+                &a.program,
+                &a.plan.consumers,
+                &a.current,
+                Focus::Team(t),
+                "",
+            );
             html.push_str(&format!(
                 "<h2>Team</h2><p>{}</p>{}",
                 escape(&c.summary),

@@ -25,7 +25,9 @@ fn main() {
         reports: &a.reports,
         scheduled: &a.scheduled,
         source_commit: None,
+        cache: Default::default(),
     };
+    let only = std::env::var("ONLY").ok();
     for (name, subjects) in [
         ("dashboard", vec![Subject::Dashboard]),
         ("dependencies", vec![Subject::Dependencies]),
@@ -44,6 +46,9 @@ fn main() {
                 .collect::<Vec<_>>(),
         ),
     ] {
+        if only.as_deref().is_some_and(|o| o != name) {
+            continue;
+        }
         let t = Instant::now();
         for s in &subjects {
             std::hint::black_box(charts_for(&data, *s, "../../"));
@@ -51,6 +56,32 @@ fn main() {
         println!("charts {name} ({}): {:?}", subjects.len(), t.elapsed());
     }
     let t = Instant::now();
+    for i in 0..a.program.items.len() {
+        std::hint::black_box(tpm_site::layout::dag::layout_dependencies(
+            &a.program,
+            &a.plan.consumers,
+            &a.current,
+            tpm_site::layout::dag::Focus::Item(i),
+        ));
+    }
+    println!("item layouts only: {:?}", t.elapsed());
+    if only.is_some() {
+        return;
+    }
+    let theme = tpm_site::render::theme::Theme::load("default", None).unwrap();
+    let t = Instant::now();
+    let pages = tpm_site::render::html::render_pages(&data, &theme).unwrap();
+    println!("render_pages ({}): {:?}", pages.len(), t.elapsed());
+    let t = Instant::now();
+    let ex = tpm_site::render::exports::exports(&data);
+    println!("exports ({}): {:?}", ex.len(), t.elapsed());
+    let t = Instant::now();
+    let j = tpm_site::render::json::program_json(&a.program, &a.current);
+    println!("program.json ({}): {:?}", j.len(), t.elapsed());
+    let t = Instant::now();
     let files = tpm_site::site::render_site(&a, None).unwrap();
     println!("render_site ({} files): {:?}", files.len(), t.elapsed());
+    let t = Instant::now();
+    tpm_site::site::guards::check(&files, &a.program).unwrap();
+    println!("guards: {:?}", t.elapsed());
 }

@@ -224,7 +224,7 @@ fn example_program_has_no_more_crossings_than_dot() {
     let a = tpm_site::site::analyze_dir(&dir, None, false, &mut diags)
         .expect("loads")
         .expect("analyzes");
-    let layout = layout_dependencies(&a.program, &a.current, Focus::All);
+    let layout = layout_dependencies(&a.program, &a.plan.consumers, &a.current, Focus::All);
     assert_eq!(layout.nodes.len(), 31);
     let (ours, dot) = compare(&layout, "example program");
     assert!(ours <= dot, "ours {ours} > dot {dot}");

@@ -792,6 +792,7 @@ fn header_injection_in_a_stakeholder_name_is_neutralised() {
         reports: &a.reports,
         scheduled: &a.scheduled,
         source_commit: None,
+        cache: Default::default(),
     };
     let prepared = mail::prepare(
         &data,
@@ -975,6 +976,7 @@ fn the_png_is_the_same_on_every_run() {
         reports: &a.reports,
         scheduled: &a.scheduled,
         source_commit: None,
+        cache: Default::default(),
     };
     let i = a.program.reports.len() - 1;
     let one = mail::prepare(&data, i, "https://example.org/").unwrap();

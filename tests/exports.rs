@@ -45,6 +45,7 @@ fn data(a: &Analyzed) -> SiteData<'_> {
         reports: &a.reports,
         scheduled: &a.scheduled,
         source_commit: None,
+        cache: Default::default(),
     }
 }
 

@@ -1976,79 +1976,39 @@ pub fn item_size(kind: ItemKind, label: &str, bold: bool) -> (f64, f64) {
     }
 }
 
-/// Direct consumers of every item.
-fn consumers_of(program: &Program) -> Vec<Vec<ItemIx>> {
-    let mut consumers = vec![Vec::new(); program.items.len()];
-    for (c, item) in program.items.iter().enumerate() {
-        for &p in &item.depends_on {
-            if p < consumers.len() {
-                consumers[p].push(c);
-            }
-        }
-    }
-    consumers
-}
-
 /// The items a diagram with this focus shows, in the order they are laid out
 /// (by owner team, milestones last, then forecast start, then id).
-pub fn focus_items(program: &Program, snap: &Snapshot, focus: Focus) -> Vec<ItemIx> {
+/// `consumers` are the direct consumers of every item ([`crate::analysis::Plan::consumers`]).
+///
+/// An item focus costs only what it shows (no pass over the whole program),
+/// so drawing every deliverable page stays linear in the program's size.
+pub fn focus_items(
+    program: &Program,
+    consumers: &[Vec<ItemIx>],
+    snap: &Snapshot,
+    focus: Focus,
+) -> Vec<ItemIx> {
     let n = program.items.len();
-    let consumers = consumers_of(program);
-    let mut keep = vec![false; n];
-    match focus {
-        Focus::All => keep.iter_mut().for_each(|k| *k = true),
+    let mut items: Vec<ItemIx> = match focus {
+        Focus::All => (0..n).collect(),
         Focus::Team(t) => {
+            let mut keep = vec![false; n];
             for (i, item) in program.items.iter().enumerate() {
                 if item.owner == Some(t) {
                     keep[i] = true;
                     for &p in &item.depends_on {
                         keep[p] = true;
                     }
-                    for &c in &consumers[i] {
+                    for &c in consumers.get(i).map_or(&[][..], Vec::as_slice) {
                         keep[c] = true;
                     }
                 }
             }
+            (0..n).filter(|&i| keep[i]).collect()
         }
-        Focus::Item(i) if i < n => {
-            // The chain through the item, upstream and downstream, level by
-            // level while it fits the page: a whole chain in a small program,
-            // the nearest levels in a large one (so each page stays fast).
-            keep[i] = true;
-            for up in [true, false] {
-                let mut frontier = vec![i];
-                let mut budget = ITEM_FOCUS_PER_SIDE;
-                while !frontier.is_empty() && budget > 0 {
-                    let mut level: Vec<ItemIx> = Vec::new();
-                    for &v in &frontier {
-                        let next: &[ItemIx] = if up {
-                            &program.items[v].depends_on
-                        } else {
-                            &consumers[v]
-                        };
-                        level.extend(next.iter().copied().filter(|&w| !keep[w]));
-                    }
-                    level.sort_unstable();
-                    level.dedup();
-                    if level.len() > budget {
-                        if frontier.len() > 1 || frontier[0] != i {
-                            break;
-                        }
-                        // The direct neighbours always show, critical ones first.
-                        level.sort_by_key(|&w| (!snap.items.get(w).is_some_and(|s| s.critical), w));
-                        level.truncate(budget);
-                    }
-                    budget -= level.len();
-                    for &w in &level {
-                        keep[w] = true;
-                    }
-                    frontier = level;
-                }
-            }
-        }
-        Focus::Item(_) => {}
-    }
-    let mut items: Vec<ItemIx> = (0..n).filter(|&i| keep[i]).collect();
+        Focus::Item(i) if i < n => item_chain(program, consumers, snap, i),
+        Focus::Item(_) => Vec::new(),
+    };
     let teams = program.teams.len();
     items.sort_by_key(|&i| {
         let start = snap.items.get(i).map(|s| s.forecast_start);
@@ -2057,22 +2017,108 @@ pub fn focus_items(program: &Program, snap: &Snapshot, focus: Focus) -> Vec<Item
     items
 }
 
+/// The chain through item `i`, upstream and downstream, level by level while
+/// it fits the page: a whole chain in a small program, the nearest levels in
+/// a large one. The direct neighbours always show (critical ones first when
+/// there are more than [`ITEM_FOCUS_PER_SIDE`]).
+fn item_chain(
+    program: &Program,
+    consumers: &[Vec<ItemIx>],
+    snap: &Snapshot,
+    i: ItemIx,
+) -> Vec<ItemIx> {
+    let mut keep: HashSet<ItemIx> = HashSet::from([i]);
+    for up in [true, false] {
+        let mut frontier = vec![i];
+        let mut budget = ITEM_FOCUS_PER_SIDE;
+        while !frontier.is_empty() && budget > 0 {
+            let mut level: Vec<ItemIx> = Vec::new();
+            for &v in &frontier {
+                let next: &[ItemIx] = if up {
+                    &program.items[v].depends_on
+                } else {
+                    consumers.get(v).map_or(&[][..], Vec::as_slice)
+                };
+                level.extend(next.iter().copied().filter(|w| !keep.contains(w)));
+            }
+            level.sort_unstable();
+            level.dedup();
+            if level.len() > budget {
+                if frontier.len() > 1 || frontier[0] != i {
+                    break;
+                }
+                level.sort_by_key(|&w| (!snap.items.get(w).is_some_and(|s| s.critical), w));
+                level.truncate(budget);
+            }
+            budget -= level.len();
+            keep.extend(level.iter().copied());
+            frontier = level;
+        }
+    }
+    keep.into_iter().collect()
+}
+
 /// At most this many items on each side of a deliverable page's chain.
-pub const ITEM_FOCUS_PER_SIDE: usize = 30;
+pub const ITEM_FOCUS_PER_SIDE: usize = 20;
+
+/// How many items are upstream and downstream of `i`, each counted up to
+/// `cap` (a count of `cap` means "at least"): the cap keeps the cost of one
+/// page bounded in a program of tens of thousands of items.
+pub fn chain_sizes(
+    program: &Program,
+    consumers: &[Vec<ItemIx>],
+    i: ItemIx,
+    cap: usize,
+) -> (usize, usize) {
+    let mut sizes = [0, 0];
+    for (k, up) in [true, false].into_iter().enumerate() {
+        let mut seen: HashSet<ItemIx> = HashSet::from([i]);
+        let mut stack = vec![i];
+        'walk: while let Some(v) = stack.pop() {
+            let next: &[ItemIx] = if up {
+                &program.items[v].depends_on
+            } else {
+                consumers.get(v).map_or(&[][..], Vec::as_slice)
+            };
+            for &w in next {
+                if seen.insert(w) {
+                    sizes[k] += 1;
+                    if sizes[k] >= cap {
+                        break 'walk;
+                    }
+                    stack.push(w);
+                }
+            }
+        }
+    }
+    (sizes[0], sizes[1])
+}
 
 /// The layered dependency diagram of the focused items: one node per item
 /// (`key` = its [`ItemIx`]), one edge per dependency, provider → consumer.
-pub fn layout_dependencies(program: &Program, snap: &Snapshot, focus: Focus) -> DagLayout {
-    let items = focus_items(program, snap, focus);
-    let mut index = vec![usize::MAX; program.items.len()];
-    for (k, &i) in items.iter().enumerate() {
-        index[i] = k;
-    }
+pub fn layout_dependencies(
+    program: &Program,
+    consumers: &[Vec<ItemIx>],
+    snap: &Snapshot,
+    focus: Focus,
+) -> DagLayout {
+    let items = focus_items(program, consumers, snap, focus);
+    // Position of each shown item, found by binary search (no per-call
+    // array the size of the program).
+    let mut index: Vec<(ItemIx, usize)> = items.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+    index.sort_unstable();
+    let pos = |i: ItemIx| {
+        index
+            .binary_search_by_key(&i, |&(x, _)| x)
+            .ok()
+            .map(|at| index[at].1)
+    };
+    let on_path: HashSet<ItemIx> = snap.critical_path.iter().copied().collect();
     let nodes: Vec<NodeSpec> = items
         .iter()
         .map(|&i| {
             let label = item_label(program, i);
-            let bold = snap.critical_path.contains(&i);
+            let bold = on_path.contains(&i);
             let (width, height) = item_size(program.items[i].kind, &label, bold);
             NodeSpec {
                 key: i,
@@ -2082,10 +2128,10 @@ pub fn layout_dependencies(program: &Program, snap: &Snapshot, focus: Focus) -> 
         })
         .collect();
     let mut edges = Vec::new();
-    for &c in &items {
+    for (kc, &c) in items.iter().enumerate() {
         for &p in &program.items[c].depends_on {
-            if index[p] != usize::MAX {
-                edges.push((index[p], index[c]));
+            if let Some(kp) = pos(p) {
+                edges.push((kp, kc));
             }
         }
     }
@@ -2871,7 +2917,7 @@ pub(crate) mod tests {
     #[test]
     fn example_program_layouts() {
         let a = example();
-        let l = layout_dependencies(&a.program, &a.current, Focus::All);
+        let l = layout_dependencies(&a.program, &a.plan.consumers, &a.current, Focus::All);
         assert_eq!(l.nodes.len(), a.program.items.len());
         let deps: usize = a.program.items.iter().map(|i| i.depends_on.len()).sum();
         assert_eq!(l.edges.len(), deps);
@@ -2884,7 +2930,7 @@ pub(crate) mod tests {
         }
         // Item focus: exactly the chain through the item.
         let mid = a.current.critical_path[a.current.critical_path.len() / 2];
-        let l = layout_dependencies(&a.program, &a.current, Focus::Item(mid));
+        let l = layout_dependencies(&a.program, &a.plan.consumers, &a.current, Focus::Item(mid));
         assert!(l.nodes.iter().any(|n| n.key == mid));
         for &k in &a.current.critical_path {
             assert!(
@@ -2894,7 +2940,7 @@ pub(crate) mod tests {
         }
         // Team focus: its items and their direct neighbours.
         let team = a.program.items[mid].owner.unwrap_or(0);
-        let l = layout_dependencies(&a.program, &a.current, Focus::Team(team));
+        let l = layout_dependencies(&a.program, &a.plan.consumers, &a.current, Focus::Team(team));
         let shown: HashSet<usize> = l.nodes.iter().map(|n| n.key).collect();
         for (i, item) in a.program.items.iter().enumerate() {
             if item.owner == Some(team) {

@@ -102,7 +102,7 @@ pub fn charts_for(data: &SiteData, subject: Subject, prefix: &str) -> PageCharts
         Subject::Dependencies => {
             out.insert(
                 "dependencies",
-                dag::dependency_chart(p, cur, Focus::All, prefix).into(),
+                dag::dependency_chart(p, &data.plan.consumers, cur, Focus::All, prefix).into(),
             );
         }
         Subject::Risks => {
@@ -118,13 +118,13 @@ pub fn charts_for(data: &SiteData, subject: Subject, prefix: &str) -> PageCharts
             );
             out.insert(
                 "dependencies",
-                dag::dependency_chart(p, cur, Focus::Team(t), prefix).into(),
+                dag::dependency_chart(p, &data.plan.consumers, cur, Focus::Team(t), prefix).into(),
             );
         }
         Subject::Item(i) => {
             out.insert(
                 "dependencies",
-                dag::dependency_chart(p, cur, Focus::Item(i), prefix).into(),
+                dag::dependency_chart(p, &data.plan.consumers, cur, Focus::Item(i), prefix).into(),
             );
         }
         Subject::Report(i) => {

@@ -29,25 +29,70 @@ pub enum RenderError {
 }
 
 /// Every page of the site plus its assets.
+///
+/// Every page is one [`Job`], and all jobs run in one parallel pass, the
+/// costliest first (the whole-program diagram), so no page waits for another
+/// kind of page to finish.
 pub fn render_pages(data: &SiteData, theme: &Theme) -> Result<Vec<OutputFile>, RenderError> {
-    let mut r = Renderer {
+    let r = Renderer {
         data,
         theme,
         extra_css: theme.extra_stylesheets(),
-        out: Vec::new(),
     };
-    r.top_level()?;
-    r.teams()?;
-    r.reports()?;
-    r.items()?;
-    r.free_pages()?;
-    r.not_found()?;
-    r.assets();
-    r.out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(r.out)
+    let p = data.program;
+    let mut jobs: Vec<Job> = vec![Job::Top(Top::Dependencies)];
+    jobs.extend(
+        [
+            Top::Dashboard,
+            Top::Charter,
+            Top::Teams,
+            Top::Risks,
+            Top::Decisions,
+            Top::Archive,
+        ]
+        .map(Job::Top),
+    );
+    jobs.extend((0..p.reports.len()).map(Job::Report));
+    jobs.extend((0..p.teams.len()).map(Job::Team));
+    jobs.extend((0..p.items.len()).map(Job::Item));
+    jobs.extend((0..p.pages.len()).map(Job::Free));
+    jobs.push(Job::NotFound);
+    let mut out = jobs
+        .into_par_iter()
+        .filter_map(|job| r.render_job(job))
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(latest) = latest_report(data, &out) {
+        out.push(latest);
+    }
+    out.extend(r.assets());
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// A top-level page.
+#[derive(Clone, Copy, Debug)]
+enum Top {
+    Dashboard,
+    Charter,
+    Dependencies,
+    Teams,
+    Risks,
+    Decisions,
+    Archive,
 }
 
 /// One page to render.
+#[derive(Clone, Copy, Debug)]
+enum Job {
+    Top(Top),
+    Team(usize),
+    Report(usize),
+    Item(usize),
+    Free(usize),
+    NotFound,
+}
+
+/// What a page is and where it goes.
 struct Page<'p> {
     path: String,
     template: &'p str,
@@ -71,19 +116,24 @@ struct Renderer<'a, 'd> {
     data: &'a SiteData<'d>,
     theme: &'a Theme,
     extra_css: Vec<String>,
-    out: Vec<OutputFile>,
 }
 
+type Rendered = Option<Result<OutputFile, RenderError>>;
+
 impl Renderer<'_, '_> {
-    /// Renders one page and keeps it.
-    fn page<T: Serialize>(&mut self, p: Page, links: &Links, view: &T) -> Result<(), RenderError> {
-        let file = self.render_one(p, links, view)?;
-        self.out.push(file);
-        Ok(())
+    /// Renders one page (`None`: the job has no page, e.g. an unknown index).
+    fn render_job(&self, job: Job) -> Rendered {
+        match job {
+            Job::Top(top) => self.top(top),
+            Job::Team(ix) => self.team(ix),
+            Job::Report(i) => self.report(i),
+            Job::Item(ix) => self.item(ix),
+            Job::Free(i) => self.free_page(i),
+            Job::NotFound => Some(self.not_found()),
+        }
     }
 
     /// Renders one page; `view` holds its data, built for the page's [`Links`].
-    /// Takes `&self` so that pages render in parallel.
     fn render_one<T: Serialize>(
         &self,
         p: Page,
@@ -129,230 +179,131 @@ impl Renderer<'_, '_> {
         })
     }
 
-    /// Renders the `index.html` of `dir` with a view built for that depth.
-    fn index<T: Serialize>(
-        &mut self,
-        dir: &str,
-        template: &str,
-        title: String,
-        kind: &str,
-        section: Option<&str>,
-        view: impl FnOnce(&Links) -> T,
-    ) -> Result<(), RenderError> {
+    /// A top-level `index.html`, with a view built for its depth.
+    fn top(&self, top: Top) -> Rendered {
+        let d = self.data;
+        let (dir, template, title, kind) = match top {
+            Top::Dashboard => ("", "dashboard.html", "Dashboard", "dashboard"),
+            Top::Charter => ("charter", "charter.html", "Charter", "charter"),
+            Top::Dependencies => (
+                "dependencies",
+                "dependencies.html",
+                "Dependency map",
+                "dependencies",
+            ),
+            Top::Teams => ("teams", "teams.html", "Teams", "teams"),
+            Top::Risks => ("risks", "risks.html", "Risk register", "risks"),
+            Top::Decisions => ("decisions", "decisions.html", "Decisions", "decisions"),
+            Top::Archive => ("reports", "reports.html", "Reports", "reports"),
+        };
         let path = views::index_path(dir);
         let links = Links::from_path(&path);
-        let v = view(&links);
-        let subject = match kind {
-            "dashboard" => Subject::Dashboard,
-            "dependencies" => Subject::Dependencies,
-            "risks" => Subject::Risks,
+        let subject = match top {
+            Top::Dashboard => Subject::Dashboard,
+            Top::Dependencies => Subject::Dependencies,
+            Top::Risks => Subject::Risks,
             _ => Subject::Other,
         };
         let page = Page {
             path,
             template,
-            title,
+            title: title.to_string(),
             kind,
-            section: section.map(str::to_string),
+            section: Some(dir.to_string()),
             report: None,
             subject,
         };
-        self.page(page, &links, &v)
+        Some(match top {
+            Top::Dashboard => self.render_one(page, &links, &views::dashboard(d, &links)),
+            Top::Charter => self.render_one(page, &links, &views::charter(d, &links)),
+            Top::Dependencies => self.render_one(page, &links, &views::dependencies(d, &links)),
+            Top::Teams => self.render_one(page, &links, &views::teams(d, &links)),
+            Top::Risks => self.render_one(page, &links, &views::risks(d, &links)),
+            Top::Decisions => self.render_one(page, &links, &views::decisions(d, &links)),
+            Top::Archive => self.render_one(page, &links, &views::archive(d, &links)),
+        })
     }
 
-    fn top_level(&mut self) -> Result<(), RenderError> {
+    fn team(&self, ix: usize) -> Rendered {
         let d = self.data;
-        self.index(
-            "",
-            "dashboard.html",
-            "Dashboard".into(),
-            "dashboard",
-            Some(""),
-            |l| views::dashboard(d, l),
-        )?;
-        self.index(
-            "charter",
-            "charter.html",
-            "Charter".into(),
-            "charter",
-            Some("charter"),
-            |l| views::charter(d, l),
-        )?;
-        self.index(
-            "dependencies",
-            "dependencies.html",
-            "Dependency map".into(),
-            "dependencies",
-            Some("dependencies"),
-            |l| views::dependencies(d, l),
-        )?;
-        self.index(
-            "teams",
-            "teams.html",
-            "Teams".into(),
-            "teams",
-            Some("teams"),
-            |l| views::teams(d, l),
-        )?;
-        self.index(
-            "risks",
-            "risks.html",
-            "Risk register".into(),
-            "risks",
-            Some("risks"),
-            |l| views::risks(d, l),
-        )?;
-        self.index(
-            "decisions",
-            "decisions.html",
-            "Decisions".into(),
-            "decisions",
-            Some("decisions"),
-            |l| views::decisions(d, l),
-        )?;
-        self.index(
-            "reports",
-            "reports.html",
-            "Reports".into(),
-            "reports",
-            Some("reports"),
-            |l| views::archive(d, l),
-        )?;
-        Ok(())
-    }
-
-    fn teams(&mut self) -> Result<(), RenderError> {
-        let d = self.data;
-        let files = (0..d.program.teams.len())
-            .into_par_iter()
-            .filter_map(|ix| {
-                let t = &d.program.teams[ix];
-                let dir = views::team_dir(&t.id);
-                let links = Links::from_path(&views::index_path(&dir));
-                let v = views::team(d, &links, ix)?;
-                let page = Page {
-                    path: views::index_path(&dir),
-                    template: "team.html",
-                    title: t.name.clone(),
-                    kind: "team",
-                    section: Some("teams".into()),
-                    report: None,
-                    subject: Subject::Team(ix),
-                };
-                Some(self.render_one(page, &links, &v))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        self.out.extend(files);
-        Ok(())
-    }
-
-    fn reports(&mut self) -> Result<(), RenderError> {
-        let d = self.data;
-        let files = (0..d.program.reports.len())
-            .into_par_iter()
-            .filter_map(|i| {
-                let r = &d.program.reports[i];
-                let path = views::index_path(&views::report_dir(r.date));
-                let links = Links::from_path(&path);
-                let v = views::report(d, &links, i)?;
-                let page = Page {
-                    path,
-                    template: "report.html",
-                    title: format!("Report of {}", r.date),
-                    kind: "report",
-                    section: Some("reports".into()),
-                    report: Some(i),
-                    subject: Subject::Report(i),
-                };
-                Some(self.render_one(page, &links, &v))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        self.out.extend(files);
-        self.latest_report();
-        Ok(())
-    }
-
-    /// `reports/latest/index.html`: a byte-for-byte copy of the page of the
-    /// newest report as of the site's date. It sits at the same depth as the
-    /// dated pages, so the relative links work unchanged, and its canonical
-    /// link (when `base_url` is known) names the dated page.
-    fn latest_report(&mut self) {
-        let Some(r) = self
-            .data
-            .current
-            .report
-            .and_then(|i| self.data.program.reports.get(i))
-        else {
-            return;
+        let t = d.program.teams.get(ix)?;
+        let path = views::index_path(&views::team_dir(&t.id));
+        let links = Links::from_path(&path);
+        let v = views::team(d, &links, ix)?;
+        let page = Page {
+            path,
+            template: "team.html",
+            title: t.name.clone(),
+            kind: "team",
+            section: Some("teams".into()),
+            report: None,
+            subject: Subject::Team(ix),
         };
-        let dated = views::index_path(&views::report_dir(r.date));
-        if let Some(bytes) = self
-            .out
-            .iter()
-            .find(|f| f.path == dated)
-            .map(|f| f.bytes.clone())
-        {
-            self.out.push(OutputFile {
-                path: views::index_path(views::LATEST_DIR),
-                bytes,
-            });
-        }
+        Some(self.render_one(page, &links, &v))
     }
 
-    fn items(&mut self) -> Result<(), RenderError> {
+    fn report(&self, i: usize) -> Rendered {
         let d = self.data;
-        let files = (0..d.program.items.len())
-            .into_par_iter()
-            .filter_map(|ix| {
-                let it = &d.program.items[ix];
-                let path = views::index_path(&views::item_dir(it));
-                let links = Links::from_path(&path);
-                let v = views::item(d, &links, ix)?;
-                let kind = if v.row.item.milestone {
-                    "milestone"
-                } else {
-                    "deliverable"
-                };
-                let page = Page {
-                    path,
-                    template: "item.html",
-                    title: it.name.clone(),
-                    kind,
-                    section: Some("dependencies".into()),
-                    report: None,
-                    subject: Subject::Item(ix),
-                };
-                Some(self.render_one(page, &links, &v))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        self.out.extend(files);
-        Ok(())
+        let r = d.program.reports.get(i)?;
+        let path = views::index_path(&views::report_dir(r.date));
+        let links = Links::from_path(&path);
+        let v = views::report(d, &links, i)?;
+        let page = Page {
+            path,
+            template: "report.html",
+            title: format!("Report of {}", r.date),
+            kind: "report",
+            section: Some("reports".into()),
+            report: Some(i),
+            subject: Subject::Report(i),
+        };
+        Some(self.render_one(page, &links, &v))
     }
 
-    fn free_pages(&mut self) -> Result<(), RenderError> {
+    fn item(&self, ix: usize) -> Rendered {
         let d = self.data;
-        for (i, p) in d.program.pages.iter().enumerate() {
-            let dir = views::page_dir(&p.slug);
-            let path = views::index_path(&dir);
-            let links = Links::from_path(&path);
-            if let Some(v) = views::page(d.program, i) {
-                let page = Page {
-                    path,
-                    template: "page.html",
-                    title: p.title.clone(),
-                    kind: "page",
-                    section: Some(dir),
-                    report: None,
-                    subject: Subject::Other,
-                };
-                self.page(page, &links, &v)?;
-            }
-        }
-        Ok(())
+        let it = d.program.items.get(ix)?;
+        let path = views::index_path(&views::item_dir(it));
+        let links = Links::from_path(&path);
+        let v = views::item(d, &links, ix)?;
+        let kind = if v.row.item.milestone {
+            "milestone"
+        } else {
+            "deliverable"
+        };
+        let page = Page {
+            path,
+            template: "item.html",
+            title: it.name.clone(),
+            kind,
+            section: Some("dependencies".into()),
+            report: None,
+            subject: Subject::Item(ix),
+        };
+        Some(self.render_one(page, &links, &v))
+    }
+
+    fn free_page(&self, i: usize) -> Rendered {
+        let d = self.data;
+        let p = d.program.pages.get(i)?;
+        let dir = views::page_dir(&p.slug);
+        let path = views::index_path(&dir);
+        let links = Links::from_path(&path);
+        let v = views::page(d.program, i)?;
+        let page = Page {
+            path,
+            template: "page.html",
+            title: p.title.clone(),
+            kind: "page",
+            section: Some(dir),
+            report: None,
+            subject: Subject::Other,
+        };
+        Some(self.render_one(page, &links, &v))
     }
 
     /// `404.html` is served at any depth, so its links are absolute when `base_url` is known.
-    fn not_found(&mut self) -> Result<(), RenderError> {
+    fn not_found(&self) -> Result<OutputFile, RenderError> {
         let links = match self.data.program.meta.site.base_url.as_deref() {
             Some(b) if b.starts_with("https://") || b.starts_with("http://") => {
                 Links::with_root(if b.ends_with('/') {
@@ -372,23 +323,43 @@ impl Renderer<'_, '_> {
             report: None,
             subject: Subject::Other,
         };
-        self.page(page, &links, &serde_json::Map::new())
+        self.render_one(page, &links, &serde_json::Map::new())
     }
 
-    fn assets(&mut self) {
-        for (name, bytes) in self.theme.assets() {
-            if name != "teams.css" {
-                self.out.push(OutputFile {
-                    path: format!("assets/{name}"),
-                    bytes: bytes.to_vec(),
-                });
-            }
-        }
-        self.out.push(OutputFile {
+    fn assets(&self) -> Vec<OutputFile> {
+        let mut out: Vec<OutputFile> = self
+            .theme
+            .assets()
+            .into_iter()
+            .filter(|(name, _)| *name != "teams.css")
+            .map(|(name, bytes)| OutputFile {
+                path: format!("assets/{name}"),
+                bytes: bytes.to_vec(),
+            })
+            .collect();
+        out.push(OutputFile {
             path: "assets/teams.css".into(),
             bytes: views::teams_css(self.data.program).into_bytes(),
         });
+        out
     }
+}
+
+/// `reports/latest/index.html`: a byte-for-byte copy of the page of the
+/// newest report as of the site's date. It sits at the same depth as the
+/// dated pages, so the relative links work unchanged, and its canonical
+/// link (when `base_url` is known) names the dated page.
+fn latest_report(data: &SiteData, out: &[OutputFile]) -> Option<OutputFile> {
+    let r = data
+        .current
+        .report
+        .and_then(|i| data.program.reports.get(i))?;
+    let dated = views::index_path(&views::report_dir(r.date));
+    let bytes = out.iter().find(|f| f.path == dated)?.bytes.clone();
+    Some(OutputFile {
+        path: views::index_path(views::LATEST_DIR),
+        bytes,
+    })
 }
 
 #[cfg(test)]
@@ -515,6 +486,7 @@ mod tests {
             reports: &a.reports,
             scheduled: &a.scheduled,
             source_commit: commit.map(str::to_string),
+            cache: Default::default(),
         };
         render_pages(&data, theme).expect("render")
     }
@@ -747,6 +719,11 @@ mod tests {
                     continue;
                 }
                 let file = href.split('#').next().unwrap_or_default();
+                // Exports are rendered beside the pages (tests/site_links.rs
+                // resolves them on a whole build).
+                if file.ends_with("deliverables.csv") {
+                    continue;
+                }
                 assert!(
                     file.is_empty() || file.ends_with(".html") || file.ends_with(".css"),
                     "{path}: {href} does not name a file"
@@ -1017,6 +994,7 @@ mod tests {
             reports: &a.reports,
             scheduled: &a.scheduled,
             source_commit: None,
+            cache: Default::default(),
         };
         let err = render_pages(&data, &theme)
             .expect_err("must fail")

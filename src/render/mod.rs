@@ -30,6 +30,9 @@ pub struct SiteData<'a> {
     /// The commit the content was built from (`--source-commit`, or
     /// `git rev-parse --short HEAD` in the content folder), shown on report pages.
     pub source_commit: Option<String>,
+    /// Facts every page of the current snapshot shares, computed once on
+    /// first use (`Default::default()` when building a `SiteData`).
+    pub cache: views::ViewCache,
 }
 
 /// One file of the site, relative to the output root (`/`-separated).

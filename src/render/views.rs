@@ -10,6 +10,8 @@
 //! Links are relative (`../../index.html`) so the site works from `file://`
 //! and under a GitHub Pages project URL; [`Links`] knows how deep a page is.
 
+use std::borrow::Cow;
+
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -696,28 +698,113 @@ pub struct Viewer<'a> {
     pub program: &'a Program,
     pub snap: &'a Snapshot,
     pub links: &'a Links,
+    facts: Cow<'a, SnapFacts>,
+}
+
+/// What the pages of one snapshot share: its risk register, its detected
+/// risks and which risks the risks page lists.
+#[derive(Clone, Debug, Default)]
+pub struct SnapFacts {
     /// The risk register as of the snapshot, parallel to `program.risks`.
-    pub register: Vec<RiskState>,
+    register: Vec<RiskState>,
     /// The snapshot's detected risks, with overdue decisions judged as of its date.
     detected: Vec<DetectedRisk>,
     /// Whether the risks page (as of the current snapshot) lists each risk.
     listed: Vec<bool>,
 }
 
+/// [`SnapFacts`] of the current snapshot, computed once for the thousands of
+/// pages that show it (per page, they would make a build quadratic).
+#[derive(Debug, Default)]
+pub struct ViewCache {
+    current: std::sync::OnceLock<SnapFacts>,
+    /// Per item, every `(report, update)` that updates it, oldest first.
+    updates: std::sync::OnceLock<Vec<Vec<(usize, usize)>>>,
+    /// Per item, the risks that affect it, in register order.
+    risks: std::sync::OnceLock<Vec<Vec<usize>>>,
+}
+
+impl ViewCache {
+    /// Per item, every `(report, update)` that updates it, oldest first.
+    fn updates_of<'c>(&'c self, program: &Program, ix: ItemIx) -> &'c [(usize, usize)] {
+        let all = self.updates.get_or_init(|| {
+            let mut all = vec![Vec::new(); program.items.len()];
+            for (k, r) in program.reports.iter().enumerate() {
+                for (u, up) in r.updates.iter().enumerate() {
+                    if let Some(list) = all.get_mut(up.item) {
+                        list.push((k, u));
+                    }
+                }
+            }
+            all
+        });
+        all.get(ix).map_or(&[], Vec::as_slice)
+    }
+
+    /// Per item, the risks that affect it, in register order.
+    fn risks_of<'c>(&'c self, program: &Program, ix: ItemIx) -> &'c [usize] {
+        let all = self.risks.get_or_init(|| {
+            let mut all = vec![Vec::new(); program.items.len()];
+            for (k, r) in program.risks.iter().enumerate() {
+                for &i in &r.affects {
+                    if let Some(list) = all.get_mut(i)
+                        && list.last() != Some(&k)
+                    {
+                        list.push(k);
+                    }
+                }
+            }
+            all
+        });
+        all.get(ix).map_or(&[], Vec::as_slice)
+    }
+}
+
+impl SnapFacts {
+    fn of(data: &SiteData, snap: &Snapshot) -> SnapFacts {
+        let program = data.program;
+        let listed_in = |s: &Snapshot| -> Vec<bool> {
+            register_of(program, s)
+                .iter()
+                .map(|r| r.in_register)
+                .collect()
+        };
+        let register = register_of(program, snap);
+        let listed = if std::ptr::eq(snap, data.current) {
+            register.iter().map(|r| r.in_register).collect()
+        } else {
+            listed_in(data.current)
+        };
+        SnapFacts {
+            register,
+            detected: detected_as_of(program, snap),
+            listed,
+        }
+    }
+}
+
 impl<'a> Viewer<'a> {
     pub fn new(data: &'a SiteData<'a>, snap: &'a Snapshot, links: &'a Links) -> Viewer<'a> {
-        let program = data.program;
+        let facts = if std::ptr::eq(snap, data.current) {
+            Cow::Borrowed(
+                data.cache
+                    .current
+                    .get_or_init(|| SnapFacts::of(data, data.current)),
+            )
+        } else {
+            Cow::Owned(SnapFacts::of(data, snap))
+        };
         Viewer {
-            program,
+            program: data.program,
             snap,
             links,
-            register: register_of(program, snap),
-            detected: detected_as_of(program, snap),
-            listed: register_of(program, data.current)
-                .iter()
-                .map(|s| s.in_register)
-                .collect(),
+            facts,
         }
+    }
+
+    /// The risk register as of the snapshot, parallel to `program.risks`.
+    pub fn register(&self) -> &[RiskState] {
+        &self.facts.register
     }
 
     /// The risk's entry on the risks page; the page itself for a risk it
@@ -727,7 +814,7 @@ impl<'a> Viewer<'a> {
         let listed = self
             .program
             .risk_index(&r.id)
-            .and_then(|i| self.listed.get(i))
+            .and_then(|i| self.facts.listed.get(i))
             .is_none_or(|&l| l);
         if listed {
             format!("{}#risk-{}", self.links.dir("risks"), r.id)
@@ -740,7 +827,7 @@ impl<'a> Viewer<'a> {
     pub fn risk_state(&self, r: &Risk) -> Option<&RiskState> {
         self.program
             .risk_index(&r.id)
-            .and_then(|i| self.register.get(i))
+            .and_then(|i| self.facts.register.get(i))
     }
 
     /// Raised on or before the snapshot's date (or by one of its reports).
@@ -1022,7 +1109,7 @@ impl<'a> Viewer<'a> {
     /// Detected risks grouped by kind, most serious kind first; each group
     /// names at most `limit` of the things it is about.
     pub fn detected_groups(&self, limit: usize) -> Vec<DetectedGroup> {
-        let mut kinds: Vec<RiskKind> = self.detected.iter().map(|d| d.kind).collect();
+        let mut kinds: Vec<RiskKind> = self.facts.detected.iter().map(|d| d.kind).collect();
         kinds.sort_by_key(|&k| (risk_kind_rank(k), k));
         kinds.dedup();
         kinds
@@ -1032,7 +1119,12 @@ impl<'a> Viewer<'a> {
     }
 
     fn detected_group(&self, kind: RiskKind, limit: usize) -> DetectedGroup {
-        let risks: Vec<&DetectedRisk> = self.detected.iter().filter(|d| d.kind == kind).collect();
+        let risks: Vec<&DetectedRisk> = self
+            .facts
+            .detected
+            .iter()
+            .filter(|d| d.kind == kind)
+            .collect();
         let mut targets: Vec<Link> = Vec::new();
         for d in &risks {
             for t in self.targets(d) {
@@ -1756,8 +1848,11 @@ pub struct ReportView {
     /// The highest-scoring open or mitigating risks as of the report.
     pub top_risks: Vec<RiskRow>,
     pub risks_active: usize,
+    /// Items updated, in flight, finished in the period or forecast late.
     pub rows: Vec<ItemRow>,
     pub updated: usize,
+    /// Deliverables and milestones in the whole program.
+    pub items_total: usize,
     pub schedule: ScheduleView,
     pub chart_summary: String,
     pub detected: Vec<DetectedGroup>,
@@ -1773,11 +1868,37 @@ pub fn report(data: &SiteData, links: &Links, i: usize) -> Option<ReportView> {
     let snap = data.reports.get(i)?;
     let v = Viewer::new(data, snap, links);
     let prev = i.checked_sub(1).and_then(|p| program.reports.get(p));
-    let mut rows = v.item_rows(v.timeline(&data.plan.order));
-    for row in &mut rows {
-        row.updated = program
-            .item_index(&row.item.id)
-            .is_some_and(|ix| r.updates.iter().any(|u| u.item == ix));
+    // The status table holds what a reader of this report needs, not the
+    // whole program (which the team pages and deliverables.csv carry): the
+    // items updated in this report, in flight, finished in its period or
+    // forecast to miss a deadline. Bounded by the program's concurrency, so a
+    // report page stays the same size however long the program runs.
+    let mut updated = vec![false; program.items.len()];
+    for u in &r.updates {
+        if let Some(x) = updated.get_mut(u.item) {
+            *x = true;
+        }
+    }
+    let period_from = prev.map_or(program.meta.start, |p| p.date);
+    let shown = |ix: ItemIx| {
+        snap.items.get(ix).is_some_and(|s| {
+            let done = s.status == Status::Done;
+            updated[ix]
+                || (!done && (s.forecast_start <= snap.as_of || s.deadline_slack < 0))
+                || (done && s.forecast_finish > period_from && s.forecast_finish <= r.date)
+        })
+    };
+    let timeline: Vec<ItemIx> = v
+        .timeline(&data.plan.order)
+        .into_iter()
+        .filter(|&ix| shown(ix))
+        .collect();
+    let mut rows = Vec::with_capacity(timeline.len());
+    for ix in timeline {
+        if let Some(mut row) = v.item_row(ix) {
+            row.updated = updated[ix];
+            rows.push(row);
+        }
     }
     let known = raised_decisions(program, i);
     let needed: Vec<&Decision> = program
@@ -1805,7 +1926,7 @@ pub fn report(data: &SiteData, links: &Links, i: usize) -> Option<ReportView> {
             report: None,
             date: Some(r.date.to_string()),
         },
-        period_from: prev.map_or(program.meta.start, |p| p.date).to_string(),
+        period_from: period_from.to_string(),
         period_to: r.date.to_string(),
         previous: prev.map(|p| Link {
             text: format!("Report of {}", p.date),
@@ -1827,7 +1948,8 @@ pub fn report(data: &SiteData, links: &Links, i: usize) -> Option<ReportView> {
         decisions,
         top_risks,
         risks_active,
-        updated: rows.iter().filter(|x| x.updated).count(),
+        updated: updated.iter().filter(|&&x| x).count(),
+        items_total: program.items.len(),
         rows,
         schedule: schedule_view(program, snap),
         chart_summary: v.chart_summary(),
@@ -2326,7 +2448,7 @@ fn milestone_group(v: &Viewer, c: &Changes) -> ChangeGroup {
 fn risk_group(v: &Viewer, c: &Changes) -> ChangeGroup {
     let mut lines = Vec::new();
     for &r in &c.risks_opened {
-        let score = v.register.get(r).map_or(0, |s| s.score());
+        let score = v.register().get(r).map_or(0, |s| s.score());
         lines.push(line(
             "bad",
             vec![
@@ -2339,7 +2461,7 @@ fn risk_group(v: &Viewer, c: &Changes) -> ChangeGroup {
     }
     for &r in &c.risks_closed {
         let occurred = v
-            .register
+            .register()
             .get(r)
             .is_some_and(|s| s.status == RiskStatus::Occurred);
         let mut parts = vec![v.risk_part(r)];
@@ -2351,7 +2473,7 @@ fn risk_group(v: &Viewer, c: &Changes) -> ChangeGroup {
             parts.push(Part::strong("closed"));
         }
         if let Some(note) = v
-            .register
+            .register()
             .get(r)
             .and_then(|s| s.note.as_deref())
             .and_then(non_empty)
@@ -2731,8 +2853,13 @@ pub fn item(data: &SiteData, links: &Links, ix: ItemIx) -> Option<ItemView> {
         description_html: markdown::to_html(&it.description),
         providers: neighbours(&v, &it.depends_on),
         consumers: neighbours(&v, &consumers),
-        risks: v.risk_rows(program.risks.iter().filter(|r| r.affects.contains(&ix))),
-        history: history(program, links, ix),
+        risks: v.risk_rows(
+            data.cache
+                .risks_of(program, ix)
+                .iter()
+                .map(|&k| &program.risks[k]),
+        ),
+        history: history(program, data.cache.updates_of(program, ix), links),
         trend: forecast_trend(data, links, ix),
     })
 }
@@ -2751,13 +2878,14 @@ fn neighbours(v: &Viewer, ixs: &[ItemIx]) -> Vec<Neighbour> {
         .collect()
 }
 
-/// Every report's update of the item, newest first.
-fn history(program: &Program, links: &Links, ix: ItemIx) -> Vec<HistoryRow> {
-    let mut rows: Vec<HistoryRow> = program
-        .reports
+/// Every report's update of the item (`updates`: `(report, update)`
+/// indexes, oldest first), newest first.
+fn history(program: &Program, updates: &[(usize, usize)], links: &Links) -> Vec<HistoryRow> {
+    let mut rows: Vec<HistoryRow> = updates
         .iter()
-        .filter_map(|r| {
-            let u = r.updates.iter().find(|u| u.item == ix)?;
+        .filter_map(|&(k, u)| {
+            let r = program.reports.get(k)?;
+            let u = r.updates.get(u)?;
             Some(HistoryRow {
                 report: Link {
                     text: r.date.to_string(),
@@ -2972,9 +3100,7 @@ fn forecast_trend(data: &SiteData, links: &Links, ix: ItemIx) -> ForecastTrend {
             program,
             snap,
             links,
-            register: Vec::new(),
-            detected: Vec::new(),
-            listed: Vec::new(),
+            facts: Cow::Owned(SnapFacts::default()),
         };
         rows.push(TrendRow {
             label: r.date.to_string(),
@@ -2995,10 +3121,32 @@ fn forecast_trend(data: &SiteData, links: &Links, ix: ItemIx) -> ForecastTrend {
         String::new()
     };
     ForecastTrend {
-        rows,
+        rows: turning_points(rows),
         sparkline_html,
         summary,
     }
+}
+
+/// The rows where something happened: the plan, every report that moved
+/// the forecast or changed the status or the cause, and the latest report.
+/// A program with years of reports keeps a short table per item (the
+/// sparkline and the summary still cover every report).
+fn turning_points(rows: Vec<TrendRow>) -> Vec<TrendRow> {
+    let last = rows.len().saturating_sub(1);
+    let mut out: Vec<TrendRow> = Vec::new();
+    let mut prev: Option<(Option<&'static str>, Option<String>)> = None;
+    for (k, row) in rows.into_iter().enumerate() {
+        let key = (
+            row.status.map(|b| b.label),
+            row.pushed_by.as_ref().map(|p| p.id.clone()),
+        );
+        let moved = row.change.as_ref().is_some_and(|c| c.value != 0);
+        if k == 0 || k == last || moved || prev.as_ref() != Some(&key) {
+            out.push(row);
+        }
+        prev = Some(key);
+    }
+    out
 }
 
 fn trend_summary(rows: &[TrendRow]) -> String {

@@ -621,6 +621,7 @@ fn site_data(a: &Analyzed) -> SiteData<'_> {
         reports: &a.reports,
         scheduled: &a.scheduled,
         source_commit: None,
+        cache: Default::default(),
     }
 }
 

@@ -148,6 +148,7 @@ pub fn render_site(a: &Analyzed, theme_root: Option<&Path>) -> Result<Vec<Output
         reports: &a.reports,
         scheduled: &a.scheduled,
         source_commit: a.source_commit.clone(),
+        cache: Default::default(),
     };
     let mut files = render::html::render_pages(&data, &theme)?;
     files.extend(render::exports::exports(&data));

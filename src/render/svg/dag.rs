@@ -14,14 +14,15 @@ use std::collections::HashSet;
 
 use svg::Document;
 use svg::node::element::{
-    Anchor, Definitions, Description, Group, Marker, Path, Polygon, Rectangle, Text, Title,
+    Anchor, Definitions, Description, Group, Marker, Path, Rectangle, Text, Title,
 };
 
+use super::xml::{Xml, write_num};
 use super::{Chart, num};
 use crate::analysis::Snapshot;
 use crate::layout::dag::{
-    DagLayout, Focus, ITEM_FONT, TEAM_FONT, TEAM_SMALL_FONT, TeamMapLayout, item_label,
-    layout_dependencies, layout_team_map, team_dependencies,
+    DagLayout, Focus, ITEM_FONT, TEAM_FONT, TEAM_SMALL_FONT, TeamMapLayout, chain_sizes,
+    item_label, layout_dependencies, layout_team_map, team_dependencies,
 };
 use crate::layout::text::{text_width, truncate_to_width};
 use crate::model::{ItemIx, ItemKind, Program, Status};
@@ -34,6 +35,8 @@ const TEXT_COLOR: &str = "#0f172a";
 const MILESTONE_FILL: &str = "#fef3c7";
 const MILESTONE_STROKE: &str = "#b45309";
 const NEUTRAL: &str = "#64748b";
+/// Chains longer than this are summarised as "at least" this many items.
+const CHAIN_COUNT_CAP: usize = 200;
 
 /// A link target inside the site: `prefix` + a path built from validated ids.
 /// Quotes and angle brackets cannot come from ids; the prefix is the caller's,
@@ -119,57 +122,135 @@ fn diamond(cx: f64, cy: f64, w: f64, h: f64) -> String {
     )
 }
 
-/// One legend entry: a swatch (drawn by `swatch` at its origin) and a label.
+/// A legend swatch.
+enum Swatch {
+    /// A team's box in its colour.
+    Team(String),
+    Milestone,
+    Critical,
+}
+
+/// One legend entry: a swatch and a label.
 struct LegendEntry {
-    swatch: Group,
+    swatch: Swatch,
     label: String,
 }
 
-/// Lays legend entries out in rows no wider than `max_width`; returns the
-/// group and its height.
-fn legend(entries: Vec<LegendEntry>, max_width: f64, class: &str) -> (Group, f64) {
-    let mut g = Group::new().set("class", class);
-    let (mut x, mut y) = (8.0, 6.0);
+/// Writes legend entries in rows no wider than `max_width`, as a group
+/// `class`; returns the legend's height.
+fn write_legend(x: &mut Xml, entries: &[LegendEntry], max_width: f64, class: &'static str) -> f64 {
+    x.open("g").attr("class", class);
+    let (mut at, mut y) = (8.0, 6.0);
     for entry in entries {
         let label = truncate_to_width(&entry.label, LEGEND_FONT, 220.0);
         let w = 20.0 + text_width(&label, LEGEND_FONT) + 16.0;
-        if x > 8.0 && x + w > max_width {
-            x = 8.0;
+        if at > 8.0 && at + w > max_width {
+            at = 8.0;
             y += LEGEND_ROW;
         }
-        g = g.add(
-            Group::new()
-                .set("class", "dag-legend-entry")
-                .set("transform", format!("translate({},{})", num(x), num(y)))
-                .add(entry.swatch)
-                .add(
-                    Text::new(label)
-                        .set("x", 20)
-                        .set("y", 11)
-                        .set("font-size", num(LEGEND_FONT))
-                        .set("fill", TEXT_COLOR)
-                        .set("class", "dag-legend-label"),
-                ),
-        );
-        x += w;
+        x.open("g")
+            .attr("class", "dag-legend-entry")
+            .attr_with("transform", |t| translate(t, at, y));
+        x.open("g");
+        match &entry.swatch {
+            Swatch::Team(color) => {
+                x.open("rect")
+                    .attr("class", "dag-swatch")
+                    .attr("fill", color)
+                    .attr("fill-opacity", "0.22")
+                    .attr("height", "12")
+                    .attr("rx", "3")
+                    .attr("stroke", color)
+                    .attr("stroke-width", "1.5")
+                    .attr("width", "14")
+                    .attr("x", "1")
+                    .attr("y", "1")
+                    .close();
+            }
+            Swatch::Milestone => {
+                x.open("polygon")
+                    .attr("class", "dag-milestone-shape")
+                    .attr("fill", MILESTONE_FILL)
+                    .attr("points", &diamond(8.0, 7.0, 14.0, 12.0))
+                    .attr("stroke", MILESTONE_STROKE)
+                    .attr("stroke-width", "1.5")
+                    .close();
+            }
+            Swatch::Critical => {
+                x.open("path")
+                    .attr("class", "dag-edge dag-edge-critical")
+                    .attr("d", "M0,7 L16,7")
+                    .attr("stroke", CRITICAL_COLOR)
+                    .attr("stroke-width", "3")
+                    .close();
+            }
+        }
+        x.close();
+        x.open("text")
+            .attr("class", "dag-legend-label")
+            .attr("fill", TEXT_COLOR)
+            .num("font-size", LEGEND_FONT)
+            .attr("x", "20")
+            .attr("y", "11")
+            .text(&label)
+            .close();
+        x.close();
+        at += w;
     }
-    (g, y + LEGEND_ROW + 4.0)
+    x.close();
+    y + LEGEND_ROW + 4.0
 }
 
-fn swatch_box(color: &str) -> Group {
-    Group::new().add(
-        Rectangle::new()
-            .set("x", 1)
-            .set("y", 1)
-            .set("width", 14)
-            .set("height", 12)
-            .set("rx", 3)
-            .set("fill", color)
-            .set("fill-opacity", 0.22)
-            .set("stroke", color)
-            .set("stroke-width", 1.5)
-            .set("class", "dag-swatch"),
-    )
+/// `translate(x,y)`.
+fn translate(out: &mut String, x: f64, y: f64) {
+    out.push_str("translate(");
+    write_num(out, x);
+    out.push(',');
+    write_num(out, y);
+    out.push(')');
+}
+
+/// Opens the `<svg>` element of a diagram with its title and description.
+fn open_document(x: &mut Xml, width: f64, height: f64, class: &str, title: &str, summary: &str) {
+    x.open("svg")
+        .attr_with("class", |c| {
+            c.push_str(class);
+            c.push_str(width_class(width));
+        })
+        .attr(
+            "font-family",
+            "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif",
+        )
+        .attr("role", "img")
+        .attr_with("viewBox", |v| {
+            v.push_str("0 0 ");
+            write_num(v, width);
+            v.push(' ');
+            write_num(v, height);
+        })
+        .attr("width", "100%")
+        .attr("xmlns", "http://www.w3.org/2000/svg");
+    x.leaf("title", title);
+    x.leaf("desc", summary);
+}
+
+/// Writes an arrowhead `<marker>`.
+fn write_arrow_marker(x: &mut Xml, id: &str, color: &str, class: &str, size: f64) {
+    x.open("marker")
+        .attr("id", id)
+        .num("markerHeight", size)
+        .attr("markerUnits", "userSpaceOnUse")
+        .num("markerWidth", size)
+        .attr("orient", "auto-start-reverse")
+        .attr("refX", "10")
+        .attr("refY", "5")
+        .attr("viewBox", "0 0 10 10");
+    x.open("path")
+        .attr("class", class)
+        .attr("d", "M0,1 L10,5 L0,9 z")
+        .attr("fill", color)
+        .close();
+    x.close();
 }
 
 /// A size class for wide drawings, so the stylesheet can give them a minimum
@@ -269,6 +350,7 @@ fn tooltip(program: &Program, snap: &Snapshot, i: ItemIx, on_path: bool) -> Stri
 /// `milestones/<id>/index.html`).
 pub fn dependency_chart(
     program: &Program,
+    consumers: &[Vec<ItemIx>],
     snap: &Snapshot,
     focus: Focus,
     link_prefix: &str,
@@ -280,23 +362,32 @@ pub fn dependency_chart(
     };
     if !known {
         let summary = "No items to show.".to_string();
-        let doc = document(480.0, 40.0, "dag dag-deps", "Dependency diagram", &summary).add(
-            Text::new(summary.clone())
-                .set("x", 8)
-                .set("y", 24)
-                .set("font-size", num(ITEM_FONT))
-                .set("fill", TEXT_COLOR)
-                .set("class", "dag-label"),
+        let mut x = Xml::with_capacity(512);
+        open_document(
+            &mut x,
+            480.0,
+            40.0,
+            "dag dag-deps",
+            "Dependency diagram",
+            &summary,
         );
+        x.open("text")
+            .attr("class", "dag-label")
+            .attr("fill", TEXT_COLOR)
+            .num("font-size", ITEM_FONT)
+            .attr("x", "8")
+            .attr("y", "24")
+            .text(&summary)
+            .close();
         return Chart {
-            svg: doc.to_string(),
+            svg: x.finish(),
             summary,
             width: 480.0,
             height: 40.0,
         };
     }
-    let layout = layout_dependencies(program, snap, focus);
-    draw_dependencies(program, snap, focus, &layout, link_prefix)
+    let layout = layout_dependencies(program, consumers, snap, focus);
+    draw_dependencies(program, consumers, snap, focus, &layout, link_prefix)
 }
 
 fn focus_suffix(focus: Focus) -> String {
@@ -309,6 +400,7 @@ fn focus_suffix(focus: Focus) -> String {
 
 fn draw_dependencies(
     program: &Program,
+    consumers: &[Vec<ItemIx>],
     snap: &Snapshot,
     focus: Focus,
     layout: &DagLayout,
@@ -344,188 +436,30 @@ fn draw_dependencies(
     let mut entries: Vec<LegendEntry> = teams_in_view
         .iter()
         .map(|&t| LegendEntry {
-            swatch: swatch_box(&program.teams[t].color),
+            swatch: Swatch::Team(program.teams[t].color.clone()),
             label: program.teams[t].name.trim().to_string(),
         })
         .collect();
-    let milestones = layout
+    if layout
         .nodes
         .iter()
-        .filter(|n| program.items[n.key].kind == ItemKind::Milestone)
-        .count();
-    if milestones > 0 {
+        .any(|n| program.items[n.key].kind == ItemKind::Milestone)
+    {
         entries.push(LegendEntry {
-            swatch: Group::new().add(
-                Polygon::new()
-                    .set("points", diamond(8.0, 7.0, 14.0, 12.0))
-                    .set("fill", MILESTONE_FILL)
-                    .set("stroke", MILESTONE_STROKE)
-                    .set("stroke-width", 1.5)
-                    .set("class", "dag-milestone-shape"),
-            ),
+            swatch: Swatch::Milestone,
             label: "Milestone".to_string(),
         });
     }
-    let critical_in_view = layout
-        .nodes
-        .iter()
-        .filter(|n| on_path.contains(&n.key))
-        .count();
-    if critical_in_view > 0 {
+    if layout.nodes.iter().any(|n| on_path.contains(&n.key)) {
         entries.push(LegendEntry {
-            swatch: Group::new().add(
-                Path::new()
-                    .set("d", "M0,7 L16,7")
-                    .set("stroke", CRITICAL_COLOR)
-                    .set("stroke-width", 3)
-                    .set("class", "dag-edge dag-edge-critical"),
-            ),
+            swatch: Swatch::Critical,
             label: "Critical path".to_string(),
         });
     }
     let legend_width = layout.width.max(480.0);
-    let (legend_group, legend_h) = legend(entries, legend_width, "dag-legend");
+    let legend_h = legend_height(&entries, legend_width);
 
-    // Edges first, nodes over them.
-    let mut edges = Group::new().set("class", "dag-edges");
-    for e in &layout.edges {
-        if e.points.len() < 2 {
-            continue;
-        }
-        let (p, c) = (layout.nodes[e.from].key, layout.nodes[e.to].key);
-        let critical = path_edges.contains(&(p, c));
-        let context = focus_team.is_some() && !in_focus(p) && !in_focus(c);
-        let mut class = String::from("dag-edge");
-        if critical {
-            class.push_str(" dag-edge-critical");
-        }
-        if context {
-            class.push_str(" dag-context");
-        }
-        let title = format!(
-            "{} → {}",
-            program.items[p].name.trim(),
-            program.items[c].name.trim()
-        );
-        let (color, width, marker) = if critical {
-            (CRITICAL_COLOR, 2.6, &arrow_crit)
-        } else {
-            (EDGE_COLOR, 1.2, &arrow)
-        };
-        let mut path = Path::new()
-            .set("d", edge_path(&e.points, lr))
-            .set("class", class)
-            .set("fill", "none")
-            .set("stroke", color)
-            .set("stroke-width", width)
-            .set("marker-end", format!("url(#{marker})"));
-        if context {
-            path = path.set("opacity", 0.55);
-        }
-        edges = edges.add(path.add(Title::new(title)));
-    }
-
-    let mut nodes = Group::new().set("class", "dag-nodes");
-    for n in &layout.nodes {
-        let i = n.key;
-        let item = &program.items[i];
-        let critical = on_path.contains(&i);
-        let status = snap.items.get(i).map_or(Status::NotStarted, |s| s.status);
-        let mut class = match item.kind {
-            ItemKind::Deliverable => String::from("dag-node dag-deliverable"),
-            ItemKind::Milestone => String::from("dag-node dag-milestone"),
-        };
-        class.push_str(&format!(
-            " dag-status-{}",
-            status.as_str().replace('_', "-")
-        ));
-        if critical {
-            class.push_str(" dag-critical");
-        }
-        if !in_focus(i) {
-            class.push_str(" dag-context");
-        }
-        if focus == Focus::Item(i) {
-            class.push_str(" dag-focus");
-        }
-        let link = match item.kind {
-            ItemKind::Deliverable => href(prefix, &format!("deliverables/{}/index.html", item.id)),
-            ItemKind::Milestone => href(prefix, &format!("milestones/{}/index.html", item.id)),
-        };
-        let mut a = Anchor::new()
-            .set("href", link)
-            .set("class", class)
-            .add(Title::new(tooltip(program, snap, i, critical)));
-        if !in_focus(i) {
-            a = a.set("opacity", 0.55);
-        }
-        if focus == Focus::Item(i) {
-            a = a.add(
-                Rectangle::new()
-                    .set("x", num(n.x - n.width / 2.0 - 4.0))
-                    .set("y", num(n.y - n.height / 2.0 - 4.0))
-                    .set("width", num(n.width + 8.0))
-                    .set("height", num(n.height + 8.0))
-                    .set("rx", 6)
-                    .set("fill", "none")
-                    .set("stroke", TEXT_COLOR)
-                    .set("stroke-width", 1.5)
-                    .set("stroke-dasharray", "4 3")
-                    .set("class", "dag-focus-ring"),
-            );
-        }
-        let stroke_width = if critical { 3.0 } else { 1.5 };
-        match item.kind {
-            ItemKind::Deliverable => {
-                let color = item
-                    .owner
-                    .map_or(NEUTRAL, |t| program.teams[t].color.as_str());
-                a = a.add(
-                    Rectangle::new()
-                        .set("x", num(n.x - n.width / 2.0))
-                        .set("y", num(n.y - n.height / 2.0))
-                        .set("width", num(n.width))
-                        .set("height", num(n.height))
-                        .set("rx", 4)
-                        .set("fill", color)
-                        .set("fill-opacity", 0.22)
-                        .set("stroke", if critical { CRITICAL_COLOR } else { color })
-                        .set("stroke-width", stroke_width)
-                        .set("class", "dag-shape"),
-                );
-            }
-            ItemKind::Milestone => {
-                a = a.add(
-                    Polygon::new()
-                        .set("points", diamond(n.x, n.y, n.width, n.height))
-                        .set("fill", MILESTONE_FILL)
-                        .set(
-                            "stroke",
-                            if critical {
-                                CRITICAL_COLOR
-                            } else {
-                                MILESTONE_STROKE
-                            },
-                        )
-                        .set("stroke-width", stroke_width)
-                        .set("class", "dag-shape"),
-                );
-            }
-        }
-        let mut text = Text::new(item_label(program, i))
-            .set("x", num(n.x))
-            .set("y", num(n.y + ITEM_FONT * 0.35))
-            .set("text-anchor", "middle")
-            .set("font-size", num(ITEM_FONT))
-            .set("fill", TEXT_COLOR)
-            .set("class", "dag-label");
-        if critical {
-            text = text.set("font-weight", "bold");
-        }
-        nodes = nodes.add(a.add(text));
-    }
-
-    let summary = dependency_summary(program, snap, focus, layout);
+    let summary = dependency_summary(program, consumers, snap, focus, layout);
     let title = match focus {
         Focus::All => format!("Dependency diagram: {}", program.meta.name.trim()),
         Focus::Team(t) => format!("Dependencies of {}", program.teams[t].name.trim()),
@@ -536,35 +470,196 @@ fn draw_dependencies(
     };
     let width = legend_width.max(layout.width);
     let height = legend_h + layout.height;
-    let doc = document(width, height, "dag dag-deps", &title, &summary)
-        .add(
-            Definitions::new()
-                .add(arrow_marker(&arrow, EDGE_COLOR, "dag-arrowhead", 7.0))
-                .add(arrow_marker(
-                    &arrow_crit,
-                    CRITICAL_COLOR,
-                    "dag-arrowhead dag-arrowhead-critical",
-                    9.0,
-                )),
-        )
-        .add(legend_group)
-        .add(
-            Group::new()
-                .set("class", "dag-body")
-                .set("transform", format!("translate(0,{})", num(legend_h)))
-                .add(edges)
-                .add(nodes),
-        );
+    let mut x = Xml::with_capacity(2048 + 900 * layout.nodes.len() + 400 * layout.edges.len());
+    open_document(&mut x, width, height, "dag dag-deps", &title, &summary);
+    x.open("defs");
+    write_arrow_marker(&mut x, &arrow, EDGE_COLOR, "dag-arrowhead", 7.0);
+    write_arrow_marker(
+        &mut x,
+        &arrow_crit,
+        CRITICAL_COLOR,
+        "dag-arrowhead dag-arrowhead-critical",
+        9.0,
+    );
+    x.close();
+    write_legend(&mut x, &entries, legend_width, "dag-legend");
+    x.open("g")
+        .attr("class", "dag-body")
+        .attr_with("transform", |t| translate(t, 0.0, legend_h));
+
+    // Edges first, nodes over them.
+    x.open("g").attr("class", "dag-edges");
+    for e in &layout.edges {
+        if e.points.len() < 2 {
+            continue;
+        }
+        let (p, c) = (layout.nodes[e.from].key, layout.nodes[e.to].key);
+        let critical = path_edges.contains(&(p, c));
+        let context = focus_team.is_some() && !in_focus(p) && !in_focus(c);
+        let (color, width, marker) = if critical {
+            (CRITICAL_COLOR, "2.6", &arrow_crit)
+        } else {
+            (EDGE_COLOR, "1.2", &arrow)
+        };
+        x.open("path")
+            .attr_with("class", |k| {
+                k.push_str("dag-edge");
+                if critical {
+                    k.push_str(" dag-edge-critical");
+                }
+                if context {
+                    k.push_str(" dag-context");
+                }
+            })
+            .attr("d", &edge_path(&e.points, lr))
+            .attr("fill", "none")
+            .attr_with("marker-end", |m| {
+                m.push_str("url(#");
+                m.push_str(marker);
+                m.push(')');
+            });
+        if context {
+            x.attr("opacity", "0.55");
+        }
+        x.attr("stroke", color).attr("stroke-width", width);
+        x.open("title")
+            .text(program.items[p].name.trim())
+            .text(" → ")
+            .text(program.items[c].name.trim())
+            .close();
+        x.close();
+    }
+    x.close();
+
+    x.open("g").attr("class", "dag-nodes");
+    for n in &layout.nodes {
+        let i = n.key;
+        let item = &program.items[i];
+        let critical = on_path.contains(&i);
+        let status = snap.items.get(i).map_or(Status::NotStarted, |s| s.status);
+        let focused = focus == Focus::Item(i);
+        x.open("a")
+            .attr_with("class", |k| {
+                k.push_str(match item.kind {
+                    ItemKind::Deliverable => "dag-node dag-deliverable",
+                    ItemKind::Milestone => "dag-node dag-milestone",
+                });
+                k.push_str(" dag-status-");
+                k.push_str(&status.as_str().replace('_', "-"));
+                if critical {
+                    k.push_str(" dag-critical");
+                }
+                if !in_focus(i) {
+                    k.push_str(" dag-context");
+                }
+                if focused {
+                    k.push_str(" dag-focus");
+                }
+            })
+            .attr_with("href", |h| {
+                h.push_str(prefix);
+                h.push_str(match item.kind {
+                    ItemKind::Deliverable => "deliverables/",
+                    ItemKind::Milestone => "milestones/",
+                });
+                h.push_str(&item.id);
+                h.push_str("/index.html");
+            });
+        if !in_focus(i) {
+            x.attr("opacity", "0.55");
+        }
+        x.leaf("title", &tooltip(program, snap, i, critical));
+        if focused {
+            x.open("rect")
+                .attr("class", "dag-focus-ring")
+                .attr("fill", "none")
+                .num("height", n.height + 8.0)
+                .attr("rx", "6")
+                .attr("stroke", TEXT_COLOR)
+                .attr("stroke-dasharray", "4 3")
+                .attr("stroke-width", "1.5")
+                .num("width", n.width + 8.0)
+                .num("x", n.x - n.width / 2.0 - 4.0)
+                .num("y", n.y - n.height / 2.0 - 4.0)
+                .close();
+        }
+        let stroke_width = if critical { "3" } else { "1.5" };
+        match item.kind {
+            ItemKind::Deliverable => {
+                let color = item
+                    .owner
+                    .map_or(NEUTRAL, |t| program.teams[t].color.as_str());
+                x.open("rect")
+                    .attr("class", "dag-shape")
+                    .attr("fill", color)
+                    .attr("fill-opacity", "0.22")
+                    .num("height", n.height)
+                    .attr("rx", "4")
+                    .attr("stroke", if critical { CRITICAL_COLOR } else { color })
+                    .attr("stroke-width", stroke_width)
+                    .num("width", n.width)
+                    .num("x", n.x - n.width / 2.0)
+                    .num("y", n.y - n.height / 2.0)
+                    .close();
+            }
+            ItemKind::Milestone => {
+                x.open("polygon")
+                    .attr("class", "dag-shape")
+                    .attr("fill", MILESTONE_FILL)
+                    .attr("points", &diamond(n.x, n.y, n.width, n.height))
+                    .attr(
+                        "stroke",
+                        if critical {
+                            CRITICAL_COLOR
+                        } else {
+                            MILESTONE_STROKE
+                        },
+                    )
+                    .attr("stroke-width", stroke_width)
+                    .close();
+            }
+        }
+        x.open("text")
+            .attr("class", "dag-label")
+            .attr("fill", TEXT_COLOR);
+        if critical {
+            x.attr("font-weight", "bold");
+        }
+        x.num("font-size", ITEM_FONT)
+            .attr("text-anchor", "middle")
+            .num("x", n.x)
+            .num("y", n.y + ITEM_FONT * 0.35)
+            .text(&item_label(program, i))
+            .close();
+        x.close();
+    }
+    x.close();
     Chart {
-        svg: super::xml_chars(doc.to_string()),
+        svg: x.finish(),
         summary,
         width,
         height,
     }
 }
 
+/// The height [`write_legend`] gives these entries.
+fn legend_height(entries: &[LegendEntry], max_width: f64) -> f64 {
+    let (mut at, mut y) = (8.0, 6.0);
+    for entry in entries {
+        let label = truncate_to_width(&entry.label, LEGEND_FONT, 220.0);
+        let w = 20.0 + text_width(&label, LEGEND_FONT) + 16.0;
+        if at > 8.0 && at + w > max_width {
+            at = 8.0;
+            y += LEGEND_ROW;
+        }
+        at += w;
+    }
+    y + LEGEND_ROW + 4.0
+}
+
 fn dependency_summary(
     program: &Program,
+    consumers: &[Vec<ItemIx>],
     snap: &Snapshot,
     focus: Focus,
     layout: &DagLayout,
@@ -633,7 +728,14 @@ fn dependency_summary(
             )
         }
         Focus::Item(i) => {
-            let (up, down) = chain_sizes(program, i);
+            let (up, down) = chain_sizes(program, consumers, i, CHAIN_COUNT_CAP);
+            let at_least = |k: usize, one: &str, many: &str| {
+                if k >= CHAIN_COUNT_CAP {
+                    format!("at least {}", count(k, one, many))
+                } else {
+                    count(k, one, many)
+                }
+            };
             let float = snap.items.get(i).map(|s| s.total_float);
             let crit = if path.contains(&i) {
                 "it is on the critical path".to_string()
@@ -654,42 +756,11 @@ fn dependency_summary(
             format!(
                 "{}: {} upstream and {} downstream{shown}; {shape}; {crit}.",
                 program.items[i].name.trim(),
-                count(up, "item", "items"),
-                count(down, "item", "items")
+                at_least(up, "item", "items"),
+                at_least(down, "item", "items")
             )
         }
     }
-}
-
-/// How many items are upstream and downstream of `i`.
-fn chain_sizes(program: &Program, i: ItemIx) -> (usize, usize) {
-    let n = program.items.len();
-    let mut consumers = vec![Vec::new(); n];
-    for (c, it) in program.items.iter().enumerate() {
-        for &p in &it.depends_on {
-            consumers[p].push(c);
-        }
-    }
-    let mut sizes = [0, 0];
-    for (k, up) in [true, false].into_iter().enumerate() {
-        let mut seen = vec![false; n];
-        let mut stack = vec![i];
-        while let Some(v) = stack.pop() {
-            let next: &[ItemIx] = if up {
-                &program.items[v].depends_on
-            } else {
-                &consumers[v]
-            };
-            for &w in next {
-                if !seen[w] && w != i {
-                    seen[w] = true;
-                    sizes[k] += 1;
-                    stack.push(w);
-                }
-            }
-        }
-    }
-    (sizes[0], sizes[1])
 }
 
 /// The team map: teams as nodes (emphasis by blocking power), links labelled
@@ -993,7 +1064,7 @@ mod tests {
     #[test]
     fn dependency_diagram_parses_renders_and_links_every_item() {
         let a = example();
-        let chart = dependency_chart(&a.program, &a.current, Focus::All, "../");
+        let chart = dependency_chart(&a.program, &a.plan.consumers, &a.current, Focus::All, "../");
         renders(&chart.svg);
         let doc = roxmltree::Document::parse(&chart.svg).unwrap();
         let root = doc.root_element();
@@ -1067,16 +1138,34 @@ mod tests {
     fn focused_diagrams_and_team_map_render() {
         let a = example();
         for t in 0..a.program.teams.len() {
-            let c = dependency_chart(&a.program, &a.current, Focus::Team(t), "");
+            let c = dependency_chart(
+                &a.program,
+                &a.plan.consumers,
+                &a.current,
+                Focus::Team(t),
+                "",
+            );
             renders(&c.svg);
             assert!(c.summary.contains(a.program.teams[t].name.trim()));
         }
         for i in 0..a.program.items.len() {
-            let c = dependency_chart(&a.program, &a.current, Focus::Item(i), "../../");
+            let c = dependency_chart(
+                &a.program,
+                &a.plan.consumers,
+                &a.current,
+                Focus::Item(i),
+                "../../",
+            );
             renders(&c.svg);
             assert!(c.svg.contains("dag-focus"));
         }
-        let none = dependency_chart(&a.program, &a.current, Focus::Item(usize::MAX), "");
+        let none = dependency_chart(
+            &a.program,
+            &a.plan.consumers,
+            &a.current,
+            Focus::Item(usize::MAX),
+            "",
+        );
         renders(&none.svg);
         assert_eq!(none.summary, "No items to show.");
         let m = team_map_chart(&a.program, &a.current, "");
@@ -1115,8 +1204,20 @@ mod tests {
         }
         a.program.meta.name = evil.to_string();
         for chart in [
-            dependency_chart(&a.program, &a.current, Focus::All, "\"><script>x</script>"),
-            dependency_chart(&a.program, &a.current, Focus::Item(0), ""),
+            dependency_chart(
+                &a.program,
+                &a.plan.consumers,
+                &a.current,
+                Focus::All,
+                "\"><script>x</script>",
+            ),
+            dependency_chart(
+                &a.program,
+                &a.plan.consumers,
+                &a.current,
+                Focus::Item(0),
+                "",
+            ),
             team_map_chart(&a.program, &a.current, ""),
         ] {
             assert!(!chart.svg.contains("<script"), "unescaped markup");

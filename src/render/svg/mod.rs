@@ -7,6 +7,7 @@ pub mod dag;
 pub mod gantt;
 pub mod heatmap;
 pub mod trend;
+pub mod xml;
 
 /// A chart ready to embed in a page: an `<svg>` element (no XML prolog).
 #[derive(Clone, Debug, PartialEq)]
@@ -34,12 +35,14 @@ pub fn xml_chars(svg: String) -> String {
 }
 
 /// A number for an SVG attribute: at most two decimals, no trailing zeros.
+///
+/// Charts print tens of thousands of numbers, so this avoids the float
+/// formatter: the value is rounded to hundredths once and printed as an
+/// integer and two digits (the same text as `format!("{:.2}")` trimmed).
 pub fn num(v: f64) -> String {
-    let r = (v * 100.0).round() / 100.0;
-    let r = if r == 0.0 { 0.0 } else { r };
-    let s = format!("{r:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_string()
+    let mut s = String::with_capacity(12);
+    xml::write_num(&mut s, v);
+    s
 }
 
 #[cfg(test)]
@@ -50,6 +53,31 @@ mod tests {
         assert_eq!(super::num(1.256), "1.26");
         assert_eq!(super::num(-0.001), "0");
         assert_eq!(super::num(12.5), "12.5");
+        assert_eq!(super::num(-3.05), "-3.05");
+        assert_eq!(super::num(0.1), "0.1");
+        assert_eq!(super::num(1e20), "100000000000000000000");
+    }
+
+    /// The fast path prints exactly what the float formatter would.
+    #[test]
+    fn numbers_match_the_float_formatter() {
+        let reference = |v: f64| {
+            let r = (v * 100.0).round() / 100.0;
+            let r = if r == 0.0 { 0.0 } else { r };
+            let s = format!("{r:.2}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        };
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for k in 0..200_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let scale = [1.0, 100.0, 10_000.0, 1e7][(k % 4) as usize];
+            let v = ((x >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * scale;
+            assert_eq!(super::num(v), reference(v), "{v}");
+            let q = (v * 100.0).round() / 100.0 + 0.005; // exact ties
+            assert_eq!(super::num(q), reference(q), "{q}");
+        }
     }
 
     #[test]

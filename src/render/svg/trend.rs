@@ -14,8 +14,8 @@ use ::svg::node::element::{
 
 use crate::analysis::Snapshot;
 use crate::layout::trend::{
-    Label, LegendKey, MarkerShape, MilestoneTrend, Point, TrendLayout, drift_phrase, layout_trend,
-    milestone_trends,
+    Label, LegendKey, MarkerShape, MilestoneTrend, Point, TrendLayout, TrendPoint, drift_phrase,
+    layout_trend, milestone_trends,
 };
 use crate::model::{Item, Program};
 use crate::render::svg::{Chart, num};
@@ -42,6 +42,26 @@ pub fn trend_chart(program: &Program, snaps: &[Snapshot], link_prefix: &str) -> 
         width: layout.width,
         height: layout.height,
     }
+}
+
+/// Lines with at most this many points draw every point.
+const ALL_POINTS_UP_TO: usize = 16;
+
+/// Which points of a line to draw: all of a short line; of a longer one, the
+/// ends and every point whose forecast or "reached" differs from a neighbour's.
+fn turning_points(points: &[TrendPoint]) -> Vec<bool> {
+    if points.len() <= ALL_POINTS_UP_TO {
+        return vec![true; points.len()];
+    }
+    let same = |a: &TrendPoint, b: &TrendPoint| a.forecast == b.forecast && a.reached == b.reached;
+    (0..points.len())
+        .map(|k| {
+            k == 0
+                || k + 1 == points.len()
+                || !same(&points[k - 1], &points[k])
+                || !same(&points[k], &points[k + 1])
+        })
+        .collect()
 }
 
 /// The milestone's page (the site's own path for it, see [`item_dir`]).
@@ -233,10 +253,17 @@ fn draw(program: &Program, l: &TrendLayout, link_prefix: &str, summary: &str) ->
     for tl in &l.lines {
         let it = &program.items[tl.item];
         let mut g = Group::new().set("class", format!("trend-series trend-s{}", tl.series));
+        // A long line (years of reports) keeps only its turning points: the
+        // ends, and the points where the forecast or "reached" changes.
+        // Interior points of a flat run are collinear, so the drawing is the
+        // same; the chart stays small however many reports there are.
+        let keep = turning_points(&tl.points);
         let pts: Vec<String> = tl
             .points
             .iter()
-            .map(|q| format!("{},{}", num(q.x), num(q.y)))
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(q, _)| format!("{},{}", num(q.x), num(q.y)))
             .collect();
         if pts.len() >= 2 {
             g.append(
@@ -252,7 +279,13 @@ fn draw(program: &Program, l: &TrendLayout, link_prefix: &str, summary: &str) ->
                     ))),
             );
         }
-        for q in &tl.points {
+        for q in tl
+            .points
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(q, _)| q)
+        {
             let reached = if q.reached { "; reached" } else { "" };
             let tip = format!(
                 "{} ({})\nReport {}: forecast {} ({}){reached}",

@@ -1,0 +1,224 @@
+//! A streaming SVG writer for the charts drawn thousands of times per build.
+//!
+//! The `svg` crate builds a tree of elements, each with a hash map of owned
+//! attribute strings, and sorts the attributes when it prints them: fine for
+//! a dashboard chart, but most of the cost of the dependency diagram on every
+//! deliverable page. [`Xml`] writes the same markup straight into one
+//! `String`. It owns escaping as the `svg` crate does: every attribute value
+//! and text goes through [`Xml::attr`] or [`Xml::text`], which escape
+//! `& < > " '` and drop characters XML cannot carry (C0 controls other than
+//! tab and newlines, U+FFFE and U+FFFF), so content strings cannot break out
+//! of an attribute or inject markup. Element and attribute names are
+//! `&'static str`: they never come from content.
+
+use std::fmt::Write as _;
+
+/// An SVG document being written. Elements are opened with [`Xml::open`],
+/// given attributes, then children or text, and closed with [`Xml::close`]
+/// (an element without children is written as `<tag .../>`).
+#[derive(Debug, Default)]
+pub struct Xml {
+    buf: String,
+    stack: Vec<&'static str>,
+    /// The start tag of the innermost element is not closed yet (`>` pending).
+    pending: bool,
+}
+
+impl Xml {
+    pub fn with_capacity(bytes: usize) -> Xml {
+        Xml {
+            buf: String::with_capacity(bytes),
+            ..Xml::default()
+        }
+    }
+
+    fn end_start_tag(&mut self) {
+        if self.pending {
+            self.buf.push('>');
+            self.pending = false;
+        }
+    }
+
+    /// Opens `<tag`; attributes follow.
+    pub fn open(&mut self, tag: &'static str) -> &mut Xml {
+        self.end_start_tag();
+        if !self.stack.is_empty() {
+            self.buf.push('\n');
+        }
+        self.buf.push('<');
+        self.buf.push_str(tag);
+        self.stack.push(tag);
+        self.pending = true;
+        self
+    }
+
+    /// An attribute of the element just opened; the value is escaped.
+    pub fn attr(&mut self, name: &'static str, value: &str) -> &mut Xml {
+        debug_assert!(self.pending, "attribute {name} after the start tag");
+        self.buf.push(' ');
+        self.buf.push_str(name);
+        self.buf.push_str("=\"");
+        escape_into(&mut self.buf, value, true);
+        self.buf.push('"');
+        self
+    }
+
+    /// A numeric attribute, printed like [`super::num`].
+    pub fn num(&mut self, name: &'static str, value: f64) -> &mut Xml {
+        debug_assert!(self.pending, "attribute {name} after the start tag");
+        self.buf.push(' ');
+        self.buf.push_str(name);
+        self.buf.push_str("=\"");
+        write_num(&mut self.buf, value);
+        self.buf.push('"');
+        self
+    }
+
+    /// An attribute whose value is written by `f` into a scratch string and
+    /// then escaped (for values assembled from parts, like path data).
+    pub fn attr_with(&mut self, name: &'static str, f: impl FnOnce(&mut String)) -> &mut Xml {
+        let mut v = String::new();
+        f(&mut v);
+        self.attr(name, &v)
+    }
+
+    /// Text content of the current element; escaped.
+    pub fn text(&mut self, text: &str) -> &mut Xml {
+        self.end_start_tag();
+        escape_into(&mut self.buf, text, false);
+        self
+    }
+
+    /// Closes the innermost open element.
+    pub fn close(&mut self) -> &mut Xml {
+        if let Some(tag) = self.stack.pop() {
+            if self.pending {
+                self.buf.push_str("/>");
+                self.pending = false;
+            } else {
+                self.buf.push_str("</");
+                self.buf.push_str(tag);
+                self.buf.push('>');
+            }
+        }
+        self
+    }
+
+    /// An element holding only `text`: `<tag>text</tag>`.
+    pub fn leaf(&mut self, tag: &'static str, text: &str) -> &mut Xml {
+        self.open(tag).text(text).close()
+    }
+
+    /// Closes every open element and returns the document.
+    pub fn finish(mut self) -> String {
+        while !self.stack.is_empty() {
+            self.close();
+        }
+        self.buf
+    }
+}
+
+/// Appends `v` as [`super::num`] prints it.
+pub fn write_num(out: &mut String, v: f64) {
+    let h = (v * 100.0).round();
+    if !h.is_finite() || h.abs() >= 1e15 {
+        let s = format!("{:.2}", h / 100.0);
+        out.push_str(s.trim_end_matches('0').trim_end_matches('.'));
+        return;
+    }
+    let h = h as i64;
+    if h == 0 {
+        out.push('0');
+        return;
+    }
+    let a = h.unsigned_abs();
+    let (int, frac) = (a / 100, a % 100);
+    if h < 0 {
+        out.push('-');
+    }
+    let _ = write!(out, "{int}");
+    if frac != 0 {
+        out.push('.');
+        out.push(char::from(b'0' + (frac / 10) as u8));
+        if frac % 10 != 0 {
+            out.push(char::from(b'0' + (frac % 10) as u8));
+        }
+    }
+}
+
+/// Whether XML 1.0 can carry `c` at all.
+fn xml_char(c: char) -> bool {
+    !((c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}'))
+}
+
+fn escape_into(out: &mut String, s: &str, attribute: bool) {
+    let mut rest = s;
+    while let Some(at) = rest.find(|c: char| {
+        matches!(c, '&' | '<' | '>') || (attribute && matches!(c, '"' | '\'')) || !xml_char(c)
+    }) {
+        out.push_str(&rest[..at]);
+        let c = rest[at..].chars().next().unwrap_or(' ');
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            _ => {}
+        }
+        rest = &rest[at + c.len_utf8()..];
+    }
+    out.push_str(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nests_escapes_and_self_closes() {
+        let mut x = Xml::default();
+        x.open("svg").attr("class", "a\"b' <c> & d");
+        x.open("g").num("x", 1.256).num("y", -0.001).close();
+        x.open("text")
+            .text("Tom & Jerry <script>\u{0}\u{7}\u{ffff}")
+            .close();
+        let s = x.finish();
+        assert_eq!(
+            s,
+            "<svg class=\"a&quot;b&apos; &lt;c&gt; &amp; d\">\n<g x=\"1.26\" y=\"0\"/>\n<text>Tom &amp; Jerry &lt;script&gt;</text></svg>"
+        );
+        roxmltree::Document::parse(&s).expect("well-formed");
+    }
+
+    #[test]
+    fn numbers_match_num() {
+        for v in [
+            0.0, 1.0, -3.05, 12.5, 0.1, 1e20, -1e20, 123.456, -0.004, 0.005,
+        ] {
+            let mut s = String::new();
+            write_num(&mut s, v);
+            assert_eq!(s, super::super::num(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn hostile_text_stays_text() {
+        let evil = r#""><script>alert(1)</script><a href='javascript:x'>"#;
+        let mut x = Xml::default();
+        x.open("svg").attr("xmlns", "http://www.w3.org/2000/svg");
+        x.open("a").attr("href", evil).attr("class", evil);
+        x.leaf("title", evil);
+        let s = x.finish();
+        let doc = roxmltree::Document::parse(&s).expect("well-formed");
+        let a = doc.descendants().find(|n| n.has_tag_name("a")).unwrap();
+        assert_eq!(a.attribute("href"), Some(evil));
+        assert_eq!(
+            doc.descendants()
+                .find(|n| n.has_tag_name("title"))
+                .and_then(|n| n.text()),
+            Some(evil)
+        );
+        assert!(!doc.descendants().any(|n| n.has_tag_name("script")));
+    }
+}
