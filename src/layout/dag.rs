@@ -1053,6 +1053,8 @@ struct Orderer<'a> {
 /// Stop a pass after this many sweeps without a 0.5% gain (dot: 8; twice
 /// that finds clearly better orders on program graphs).
 const MIN_QUIT: usize = 16;
+/// Components up to this many nodes (real items) are ordered from three starts.
+const MULTI_START_MAX: usize = 400;
 const CONVERGENCE: f64 = 0.995;
 /// Pair comparisons allowed to median sweeps and transposition in one
 /// component (about a third of a second).
@@ -1103,10 +1105,14 @@ impl<'a> Orderer<'a> {
         let mut reversed = by_id.clone();
         reversed.reverse();
         let starts = [comp.to_vec(), by_id, reversed];
+        // Big components take the first start only: each start costs a whole
+        // ordering run, and on a thousand items the other two gain about 4 %
+        // fewer crossings for four times the time.
+        let n_starts = if comp.len() <= MULTI_START_MAX { 3 } else { 1 };
         let first_work = self.work;
         let mut best: Vec<Vec<u32>> = Vec::new();
         let mut best_c = u64::MAX;
-        for seeds in &starts {
+        for seeds in starts.iter().take(n_starts) {
             if self.work - first_work >= ORDER_BUDGET {
                 break;
             }

@@ -17,6 +17,7 @@
 //! Every scan is linear in the size of the output per address or internal
 //! line; the HTML scanner reads each page once.
 
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 use crate::model::Program;
@@ -95,7 +96,6 @@ pub fn stakeholder_addresses(files: &[OutputFile], program: &Program) -> Vec<Str
     if emails.is_empty() {
         return Vec::new();
     }
-    use rayon::prelude::*;
     files
         .par_iter()
         .flat_map_iter(|f| {
@@ -368,7 +368,7 @@ fn join(page: &str, target: &str) -> Option<String> {
 pub fn broken_links(files: &[OutputFile], base_url: Option<&str>) -> Vec<String> {
     let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let scans: HashMap<&str, Scan> = files
-        .iter()
+        .par_iter()
         .filter(|f| f.path.ends_with(".html"))
         .map(|f| {
             (
@@ -377,18 +377,19 @@ pub fn broken_links(files: &[OutputFile], base_url: Option<&str>) -> Vec<String>
             )
         })
         .collect();
-    let mut problems = Vec::new();
     let mut pages: Vec<&&str> = scans.keys().collect();
     pages.sort();
-    for page in pages {
-        let scan = &scans[*page];
-        for link in &scan.links {
-            if let Some(why) = check_link(page, link, base_url, &paths, &scans) {
-                problems.push(format!("{page}: broken link `{link}`: {why}"));
-            }
-        }
-    }
-    problems
+    pages
+        .par_iter()
+        .flat_map_iter(|&&page| {
+            let scan = &scans[page];
+            let (paths, scans) = (&paths, &scans);
+            scan.links.iter().filter_map(move |link| {
+                check_link(page, link, base_url, paths, scans)
+                    .map(|why| format!("{page}: broken link `{link}`: {why}"))
+            })
+        })
+        .collect()
 }
 
 fn check_link(
