@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build-time benchmark (not run by CI): generates synthetic programs of sizes
 # S, M, L, XL with the peer harness's generator and reports the whole build
-# time, each phase (load, analyze, render, write) and peak memory.
+# time, each phase (load, analyze, render with the CPU time of chart layout and
+# drawing, check, write) and peak memory.
 #
 #   bash bench/run.sh [SIZES...]        # default: S M L
 #   GEN=../shared/bench/gen.py BENCH_DATA=/tmp/tpm-site-bench bash bench/run.sh XL
@@ -17,7 +18,7 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(S M L)
 cargo build --release --quiet
 bin=target/release/tpm-site
-printf '| size | items | reports | pages | wall (s) | load | analyze | render | write | peak RSS (MB) |\n|---|---|---|---|---|---|---|---|---|---|\n'
+printf '| size | items | reports | pages | wall (s) | load | analyze | render | charts (CPU s) | check | write | peak RSS (MB) |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 for size in "${sizes[@]}"; do
   dir="$data/$size"
   [ -d "$dir/content" ] || python3 "$gen" --size "$size" --seed 1 --out "$dir" >/dev/null
@@ -30,13 +31,16 @@ for size in "${sizes[@]}"; do
     wall=$(grep 'Elapsed (wall clock)' "$log" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
     rss=$(grep 'Maximum resident set size' "$log" | awk '{print int($NF/1024)}')
     pages=$(grep -o 'Built [0-9]* pages' "$log" | awk '{print $2}')
-    phases=$(grep '^Timings:' "$log" | sed 's/Timings: //; s/ s//g; s/load //; s/analyze //; s/render //; s/write //; s/, / | /g')
+    t=$(grep '^Timings:' "$log")
+    phase() { sed -n "s/.*[ ,]$1 \([0-9.]*\) s.*/\1/p" <<<"$t"; }
+    charts=$(sed -n 's/.*(charts: \([0-9.]*\) s.*/\1/p' <<<"$t")
+    phases="$(phase load)|$(phase analyze)|$(phase render)|$charts|$(phase check)|$(phase write)"
     runs+=("$wall|$pages|$phases|$rss")
     rm -f "$log"
   done
   median=$(printf '%s\n' "${runs[@]}" | sort -t'|' -k1,1g | sed -n 2p)
-  IFS='|' read -r wall pages load analyze render write rss <<<"$median"
+  IFS='|' read -r wall pages load analyze render charts check write rss <<<"$median"
   items=$(find "$dir/content/deliverables" -name '*.yaml' -exec grep -c '^- id:' {} + | awk -F: '{s+=$NF} END {print s}')
   reports=$(ls "$dir/content/reports" | wc -l)
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$size" "$items" "$reports" "$pages" "$wall" $load $analyze $render $write "$rss"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$size" "$items" "$reports" "$pages" "$wall" "$load" "$analyze" "$render" "$charts" "$check" "$write" "$rss"
 done

@@ -413,3 +413,45 @@ fn new_report_scaffolds_the_next_report_that_passes_check() {
         .assert()
         .success();
 }
+
+/// `--timings` names every phase of the build with its time, and the CPU time
+/// of the charts (what bench/run.sh reads).
+#[test]
+fn timings_name_every_phase() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let assert = tpm()
+        .arg("build")
+        .arg("--timings")
+        .arg("--content")
+        .arg(common::root().join("content"))
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("Timings: "))
+        .unwrap_or_else(|| panic!("no Timings line in {stdout}"));
+    let mut names = Vec::new();
+    for part in line["Timings: ".len()..]
+        .split(" (charts: ")
+        .next()
+        .unwrap()
+        .split(", ")
+    {
+        let (name, secs) = part.split_once(' ').unwrap();
+        let secs: f64 = secs.trim_end_matches(" s").parse().unwrap();
+        assert!(secs >= 0.0, "{part}");
+        names.push(name.to_string());
+    }
+    assert_eq!(names, ["load", "analyze", "render", "check", "write"]);
+    let charts: f64 = line
+        .split(" (charts: ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no chart time in {line}"));
+    assert!(charts > 0.0, "the example draws charts: {line}");
+}

@@ -66,7 +66,11 @@ pub fn run(args: &BuildArgs) -> i32 {
                     .iter()
                     .map(|(name, d)| format!("{name} {:.3} s", d.as_secs_f64()))
                     .collect();
-                println!("Timings: {}", parts.join(", "));
+                println!(
+                    "Timings: {} (charts: {:.3} s of CPU within render)",
+                    parts.join(", "),
+                    summary.charts_cpu.as_secs_f64()
+                );
             }
             EXIT_OK
         }

@@ -70,6 +70,13 @@ impl PageCharts {
 
 /// The charts of one page.
 pub fn charts_for(data: &SiteData, subject: Subject, prefix: &str) -> PageCharts {
+    let started = std::time::Instant::now();
+    let charts = draw_charts(data, subject, prefix);
+    data.cache.add_chart_time(started.elapsed());
+    charts
+}
+
+fn draw_charts(data: &SiteData, subject: Subject, prefix: &str) -> PageCharts {
     let p = data.program;
     let cur = data.current;
     let upto = cur.report.map_or(0, |r| r + 1);

@@ -722,9 +722,23 @@ pub struct ViewCache {
     updates: std::sync::OnceLock<Vec<Vec<(usize, usize)>>>,
     /// Per item, the risks that affect it, in register order.
     risks: std::sync::OnceLock<Vec<Vec<usize>>>,
+    /// Nanoseconds spent on charts, summed over threads.
+    chart_nanos: std::sync::atomic::AtomicU64,
 }
 
 impl ViewCache {
+    /// Adds time spent on charts.
+    pub fn add_chart_time(&self, d: std::time::Duration) {
+        let nanos = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        self.chart_nanos
+            .fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The time spent on charts so far, summed over threads.
+    pub fn chart_time(&self) -> std::time::Duration {
+        std::time::Duration::from_nanos(self.chart_nanos.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
     /// Per item, every `(report, update)` that updates it, oldest first.
     fn updates_of<'c>(&'c self, program: &Program, ix: ItemIx) -> &'c [(usize, usize)] {
         let all = self.updates.get_or_init(|| {
@@ -1107,18 +1121,19 @@ impl<'a> Viewer<'a> {
     }
 
     /// Detected risks grouped by kind, most serious kind first; each group
-    /// names at most `limit` of the things it is about.
-    pub fn detected_groups(&self, limit: usize) -> Vec<DetectedGroup> {
+    /// names at most `limit` of the things it is about. Only the risks page
+    /// lists every entry (`entries`); summaries leave them out.
+    pub fn detected_groups(&self, limit: usize, entries: bool) -> Vec<DetectedGroup> {
         let mut kinds: Vec<RiskKind> = self.facts.detected.iter().map(|d| d.kind).collect();
         kinds.sort_by_key(|&k| (risk_kind_rank(k), k));
         kinds.dedup();
         kinds
             .into_iter()
-            .map(|k| self.detected_group(k, limit))
+            .map(|k| self.detected_group(k, limit, entries))
             .collect()
     }
 
-    fn detected_group(&self, kind: RiskKind, limit: usize) -> DetectedGroup {
+    fn detected_group(&self, kind: RiskKind, limit: usize, entries: bool) -> DetectedGroup {
         let risks: Vec<&DetectedRisk> = self
             .facts
             .detected
@@ -1126,20 +1141,28 @@ impl<'a> Viewer<'a> {
             .filter(|d| d.kind == kind)
             .collect();
         let mut targets: Vec<Link> = Vec::new();
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut distinct = 0;
         for d in &risks {
             for t in self.targets(d) {
-                if !targets.iter().any(|x| x.href == t.href) {
-                    targets.push(t);
+                if seen.insert(t.href.clone()) {
+                    distinct += 1;
+                    if targets.len() < limit {
+                        targets.push(t);
+                    }
                 }
             }
         }
-        let more = targets.len().saturating_sub(limit);
-        targets.truncate(limit);
+        let more = distinct - targets.len();
         DetectedGroup {
             kind: kind.as_str(),
             label: risk_kind_label(kind),
             count: risks.len(),
-            entries: risks.iter().map(|d| self.detected(d)).collect(),
+            entries: if entries {
+                risks.iter().map(|d| self.detected(d)).collect()
+            } else {
+                Vec::new()
+            },
             targets,
             more,
         }
@@ -1364,6 +1387,9 @@ fn headline(program: &Program, snap: &Snapshot, links: &Links) -> Headline {
 
 /// How many things each kind of detected risk names on the dashboard.
 const DASHBOARD_TARGETS: usize = 6;
+/// How many things each group of detected risks names on a report page (the
+/// risks page lists them all).
+const REPORT_TARGETS: usize = 24;
 /// How many risks the dashboard and a report list (highest score first).
 const TOP_RISKS: usize = 5;
 
@@ -1412,7 +1438,7 @@ pub fn dashboard(data: &SiteData, links: &Links) -> DashboardView {
         top_risks,
         overdue_decisions: open_decisions.iter().filter(|d| d.overdue).count(),
         open_decisions,
-        detected: v.detected_groups(DASHBOARD_TARGETS),
+        detected: v.detected_groups(DASHBOARD_TARGETS, false),
         chart_summary: v.chart_summary(),
         next_report: data
             .scheduled
@@ -1643,7 +1669,7 @@ pub fn risks(data: &SiteData, links: &Links) -> RisksView {
     RisksView {
         live: risks.iter().filter(|r| r.active).count(),
         risks,
-        detected: v.detected_groups(usize::MAX),
+        detected: v.detected_groups(usize::MAX, true),
     }
 }
 
@@ -1953,7 +1979,7 @@ pub fn report(data: &SiteData, links: &Links, i: usize) -> Option<ReportView> {
         rows,
         schedule: schedule_view(program, snap),
         chart_summary: v.chart_summary(),
-        detected: v.detected_groups(usize::MAX),
+        detected: v.detected_groups(REPORT_TARGETS, false),
     })
 }
 
@@ -3017,16 +3043,20 @@ mod tests {
             pushed_by: None,
         };
         assert_eq!(
-            trend_summary(&[
-                row("Plan", "2027-02-19", None, 0),
-                row("2027-01-15", "2027-02-19", Some(0), 0),
-                row("2027-01-29", "2027-02-23", Some(2), 2),
-            ]),
+            trend_summary(
+                &[
+                    row("Plan", "2027-02-19", None, 0),
+                    row("2027-01-15", "2027-02-19", Some(0), 0),
+                    row("2027-01-29", "2027-02-23", Some(2), 2),
+                ],
+                2,
+                1
+            ),
             "Planned to finish 2027-02-19; forecast 2027-02-23 as of 2027-01-29, \
              2 working days later than planned. The forecast moved in 1 of 2 reports."
         );
         assert_eq!(
-            trend_summary(&[row("Plan", "2027-02-19", None, 0)]),
+            trend_summary(&[row("Plan", "2027-02-19", None, 0)], 0, 0),
             "Planned to finish 2027-02-19; no report has a forecast yet."
         );
     }
@@ -3076,80 +3106,80 @@ fn forecast_trend(data: &SiteData, links: &Links, ix: ItemIx) -> ForecastTrend {
     let cal = &program.meta.calendar;
     let wd = |from: Date, to: Date| cal.on_or_before(to) - cal.on_or_before(from);
     let upto = data.current.report.map_or(0, |r| r + 1);
-    let planned = data.current.items.get(ix).map(|s| s.planned_finish);
-    let mut rows = Vec::new();
-    let mut slips: Vec<i64> = Vec::new();
-    if let Some(p) = planned {
-        rows.push(TrendRow {
-            label: "Plan".to_string(),
-            href: None,
-            status: None,
-            forecast_finish: p.to_string(),
-            change: None,
-            slip: slip(0),
-            pushed_by: None,
-        });
-        slips.push(0);
-    }
+    let Some(planned) = data.current.items.get(ix).map(|s| s.planned_finish) else {
+        return ForecastTrend {
+            rows: Vec::new(),
+            sparkline_html: String::new(),
+            summary: String::new(),
+        };
+    };
+    // One cheap point per report first; rows (strings, links) only for the
+    // turning points, so years of reports cost little per item.
+    let mut points: Vec<(usize, &ItemSchedule, i64)> = Vec::with_capacity(upto);
+    let mut slips: Vec<i64> = vec![0];
     let mut prev = planned;
     for (k, snap) in data.reports.iter().enumerate().take(upto) {
-        let (Some(r), Some(s)) = (program.reports.get(k), snap.items.get(ix)) else {
+        let Some(s) = snap.items.get(ix) else {
             continue;
         };
-        let v = Viewer {
-            program,
-            snap,
-            links,
-            facts: Cow::Owned(SnapFacts::default()),
-        };
-        rows.push(TrendRow {
-            label: r.date.to_string(),
-            href: Some(links.dir(&report_dir(r.date))),
-            status: Some(status_badge(s.status)),
-            forecast_finish: s.forecast_finish.to_string(),
-            change: prev.map(|p| slip(wd(p, s.forecast_finish))),
-            slip: slip(s.slip),
-            pushed_by: s.pushed_by.and_then(|p| v.item_ref(p)),
-        });
+        points.push((k, s, wd(prev, s.forecast_finish)));
         slips.push(s.slip);
-        prev = Some(s.forecast_finish);
+        prev = s.forecast_finish;
     }
-    let summary = trend_summary(&rows);
-    let sparkline_html = if rows.len() > 1 {
-        sparkline(&slips, &summary)
-    } else {
+    let last = points.len().saturating_sub(1);
+    let mut rows = vec![TrendRow {
+        label: "Plan".to_string(),
+        href: None,
+        status: None,
+        forecast_finish: planned.to_string(),
+        change: None,
+        slip: slip(0),
+        pushed_by: None,
+    }];
+    let mut moves = 0;
+    let mut before: Option<(Status, Option<ItemIx>)> = None;
+    for (n, &(k, s, change)) in points.iter().enumerate() {
+        let key = (s.status, s.pushed_by);
+        if change != 0 {
+            moves += 1;
+        }
+        if n == 0 || n == last || change != 0 || before != Some(key) {
+            let date = program.reports.get(k).map(|r| r.date).unwrap_or(planned);
+            // Item links as of that report (its critical flags).
+            let v = Viewer {
+                program,
+                snap: &data.reports[k],
+                links,
+                facts: Cow::Owned(SnapFacts::default()),
+            };
+            rows.push(TrendRow {
+                label: date.to_string(),
+                href: Some(links.dir(&report_dir(date))),
+                status: Some(status_badge(s.status)),
+                forecast_finish: s.forecast_finish.to_string(),
+                change: Some(slip(change)),
+                slip: slip(s.slip),
+                pushed_by: s.pushed_by.and_then(|p| v.item_ref(p)),
+            });
+        }
+        before = Some(key);
+    }
+    let summary = trend_summary(&rows, points.len(), moves);
+    let sparkline_html = if points.is_empty() {
         String::new()
+    } else {
+        sparkline(&slips, &summary)
     };
     ForecastTrend {
-        rows: turning_points(rows),
+        rows,
         sparkline_html,
         summary,
     }
 }
 
-/// The rows where something happened: the plan, every report that moved
-/// the forecast or changed the status or the cause, and the latest report.
-/// A program with years of reports keeps a short table per item (the
-/// sparkline and the summary still cover every report).
-fn turning_points(rows: Vec<TrendRow>) -> Vec<TrendRow> {
-    let last = rows.len().saturating_sub(1);
-    let mut out: Vec<TrendRow> = Vec::new();
-    let mut prev: Option<(Option<&'static str>, Option<String>)> = None;
-    for (k, row) in rows.into_iter().enumerate() {
-        let key = (
-            row.status.map(|b| b.label),
-            row.pushed_by.as_ref().map(|p| p.id.clone()),
-        );
-        let moved = row.change.as_ref().is_some_and(|c| c.value != 0);
-        if k == 0 || k == last || moved || prev.as_ref() != Some(&key) {
-            out.push(row);
-        }
-        prev = Some(key);
-    }
-    out
-}
-
-fn trend_summary(rows: &[TrendRow]) -> String {
+/// The trend in words: `rows` are the plan row and the shown report rows,
+/// the last one the latest report; `reports` and `moves` count every report.
+fn trend_summary(rows: &[TrendRow], reports: usize, moves: usize) -> String {
     let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
         return String::new();
     };
@@ -3159,11 +3189,6 @@ fn trend_summary(rows: &[TrendRow]) -> String {
             first.forecast_finish
         );
     }
-    let reports = rows.len() - 1;
-    let moves = rows
-        .iter()
-        .filter(|r| r.change.as_ref().is_some_and(|c| c.value != 0))
-        .count();
     let verdict = match last.slip.value {
         0 => "on plan".to_string(),
         s if s > 0 => format!("{} later than planned", working_days(s)),
@@ -3204,9 +3229,16 @@ fn sparkline(values: &[i64], summary: &str) -> String {
     // Higher slip is lower on the chart.
     let y = |v: i64| PAD + (H - 2.0 * PAD) * (v - lo) as f64 / span;
     let num = super::svg::num;
+    // A long series keeps its turning points only (the ends and every value
+    // that differs from a neighbour): flat runs draw the same, and the
+    // chart stays small after years of reports.
+    let keep = |k: usize| {
+        n <= 16 || k == 0 || k + 1 == n || values[k] != values[k - 1] || values[k] != values[k + 1]
+    };
     let points: Vec<String> = values
         .iter()
         .enumerate()
+        .filter(|&(k, _)| keep(k))
         .map(|(k, &v)| format!("{},{}", num(x(k)), num(y(v))))
         .collect();
     let mut doc = Document::new()
@@ -3230,7 +3262,7 @@ fn sparkline(values: &[i64], summary: &str) -> String {
                 .set("points", points.join(" "))
                 .set("class", "spark-line"),
         );
-    for (k, &v) in values.iter().enumerate() {
+    for (k, &v) in values.iter().enumerate().filter(|&(k, _)| keep(k)) {
         let class = match (k + 1 == n, v > 0) {
             (true, true) => "spark-dot spark-last is-late",
             (true, false) => "spark-dot spark-last",

@@ -241,19 +241,22 @@ pub fn internal_text(files: &[OutputFile], program: &Program) -> Vec<String> {
     if needles.is_empty() {
         return Vec::new();
     }
-    let mut problems = Vec::new();
-    for f in files {
-        let text = visible_text(&String::from_utf8_lossy(&f.bytes));
-        for (needle, source) in &needles {
-            if text.contains(needle.as_str()) {
-                problems.push(format!(
-                    "{}: contains text marked internal in {source}: \"{needle}\"",
-                    f.path
-                ));
-            }
-        }
-    }
-    problems
+    files
+        .par_iter()
+        .flat_map_iter(|f| {
+            let text = visible_text(&String::from_utf8_lossy(&f.bytes));
+            needles
+                .iter()
+                .filter(|(needle, _)| text.contains(needle.as_str()))
+                .map(|(needle, source)| {
+                    format!(
+                        "{}: contains text marked internal in {source}: \"{needle}\"",
+                        f.path
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// One `href`/`src`/`xlink:href` value and the ids of an HTML page.

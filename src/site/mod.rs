@@ -74,9 +74,13 @@ pub struct BuildSummary {
     pub files: usize,
     pub elapsed: Duration,
     /// Time per step: load (read and parse files), analyze (resolve, plan,
-    /// every report's snapshot), render (layout, charts, pages, exports,
-    /// guards), write.
+    /// every report's snapshot), render (layout, charts, pages, exports),
+    /// check (the publishing guards), write (staging and swap; the guards
+    /// run while it writes, so "check" and "write" overlap).
     pub phases: Vec<(&'static str, Duration)>,
+    /// CPU time spent laying out and drawing charts during render, summed
+    /// over the threads that render pages in parallel.
+    pub charts_cpu: Duration,
 }
 
 /// Loads, resolves and analyses `content_dir`. Diagnostics are appended to
@@ -139,6 +143,14 @@ pub fn analyze_content(
 
 /// Renders every file of the site (nothing is written).
 pub fn render_site(a: &Analyzed, theme_root: Option<&Path>) -> Result<Vec<OutputFile>, BuildError> {
+    render_site_timed(a, theme_root).map(|(files, _)| files)
+}
+
+/// [`render_site`], also returning the CPU time spent on charts.
+pub fn render_site_timed(
+    a: &Analyzed,
+    theme_root: Option<&Path>,
+) -> Result<(Vec<OutputFile>, Duration), BuildError> {
     let theme_dir = theme_root.map(|r| r.join(&a.program.meta.site.theme));
     let theme = render::theme::Theme::load(&a.program.meta.site.theme, theme_dir.as_deref())?;
     let data = SiteData {
@@ -175,7 +187,8 @@ pub fn render_site(a: &Analyzed, theme_root: Option<&Path>) -> Result<Vec<Output
         });
     }
     files.sort_by(|x, y| x.path.cmp(&y.path));
-    Ok(files)
+    let charts = data.cache.chart_time();
+    Ok((files, charts))
 }
 
 /// The folder holding site themes: `themes/` next to the content folder.
@@ -228,16 +241,37 @@ pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummar
     report_warnings(&analyzed, diags);
     analyzed.source_commit = opts.source_commit.as_deref().and_then(clean_commit);
     fill_report_commits(&mut analyzed.program, &opts.content);
-    let files = render_site(&analyzed, Some(&theme_root(&opts.content)))?;
-    guards::check(&files, &analyzed.program)?;
+    let (files, charts_cpu) = render_site_timed(&analyzed, Some(&theme_root(&opts.content)))?;
     step("render", &mut phases);
-    output::write_site(&opts.output, &opts.content, &files)?;
+    // The guards read the files while they are written beside the output;
+    // the new site replaces the old one only when both succeed.
+    let ((checked, check_time), staged) = rayon::join(
+        || {
+            let t = Instant::now();
+            (guards::check(&files, &analyzed.program), t.elapsed())
+        },
+        || output::stage_site(&opts.output, &opts.content, &files),
+    );
+    let staged = match (checked, staged) {
+        (Ok(()), staged) => staged?,
+        (Err(e), staged) => {
+            if let Ok(s) = staged {
+                s.discard();
+            }
+            return Err(e.into());
+        }
+    };
+    staged.commit()?;
+    // The two overlap: "check" is the guards' own time, "write" the wall
+    // time from the end of rendering to the swap.
+    phases.push(("check", check_time));
     step("write", &mut phases);
     Ok(BuildSummary {
         phases,
         pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
         files: files.len(),
         elapsed: started.elapsed(),
+        charts_cpu,
     })
 }
 

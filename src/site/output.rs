@@ -119,6 +119,26 @@ pub fn check_target(output: &Path, content: &Path) -> Result<(), OutputError> {
 
 /// Writes `files` as the new content of `output`, atomically replacing what was there.
 pub fn write_site(output: &Path, content: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    stage_site(output, content, files)?.commit()
+}
+
+/// A complete new site written beside the output folder, not yet swapped in.
+#[derive(Debug)]
+pub struct Staged {
+    staging: PathBuf,
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+}
+
+/// Writes `files` into a fresh temporary sibling of `output`; [`Staged::commit`]
+/// swaps it in, [`Staged::discard`] removes it. The previous output is untouched
+/// until the commit.
+pub fn stage_site(
+    output: &Path,
+    content: &Path,
+    files: &[OutputFile],
+) -> Result<Staged, OutputError> {
     check_target(output, content)?;
     let out = absolute(output);
     let parent = out.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -128,11 +148,34 @@ pub fn write_site(output: &Path, content: &Path, files: &[OutputFile]) -> Result
         .unwrap_or_else(|| "public".into());
     fs::create_dir_all(&parent).map_err(io(&parent))?;
     let staging = unique_sibling(&parent, &name, "new")?;
-    let result = write_all(&staging, files).and_then(|()| swap(&staging, &out, &parent, &name));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+    match write_all(&staging, files) {
+        Ok(()) => Ok(Staged {
+            staging,
+            out,
+            parent,
+            name,
+        }),
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            Err(e)
+        }
     }
-    result
+}
+
+impl Staged {
+    /// Swaps the staged site in place of the output folder.
+    pub fn commit(self) -> Result<(), OutputError> {
+        let result = swap(&self.staging, &self.out, &self.parent, &self.name);
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+        result
+    }
+
+    /// Removes the staged site (the build failed after all).
+    pub fn discard(self) {
+        remove_tree(&self.staging);
+    }
 }
 
 fn unique_sibling(parent: &Path, name: &str, what: &str) -> Result<PathBuf, OutputError> {
