@@ -633,3 +633,57 @@ fn the_source_commit_flag_is_checked_and_shown() {
         .assert()
         .code(2);
 }
+
+/// The status table of a report holds what its readers need (every item the
+/// report updates, everything in flight or forecast late) and leaves out
+/// work that has not started and is on time, so a report page stays the
+/// same size however large the program grows.
+#[test]
+fn the_status_table_holds_the_period_not_the_whole_program() {
+    let src = example_copy();
+    let content = src.path().join("content");
+    let a = site::analyze_dir(&content, None, false, &mut Diagnostics::new())
+        .expect("loads")
+        .expect("analyzes");
+    let (_tmp, out, _) = build_with(&content, None);
+    let program = &a.program;
+    let k = 0;
+    let r = &program.reports[k];
+    let snap = &a.reports[k];
+    let doc = report(&out, &r.date.to_string());
+    let shown: Vec<String> = doc
+        .select(&sel("#sec-status ~ .table-scroll tbody tr th a, section[aria-labelledby=sec-status] tbody tr th a"))
+        .filter_map(|a| a.value().attr("href"))
+        .map(|h| h.trim_end_matches("/index.html").rsplit('/').next().unwrap().to_string())
+        .collect();
+    assert!(!shown.is_empty(), "the table has rows");
+    assert!(
+        shown.len() < program.items.len(),
+        "{} of {}",
+        shown.len(),
+        program.items.len()
+    );
+    for u in &r.updates {
+        let id = &program.items[u.item].id;
+        assert!(
+            shown.contains(id),
+            "{id} is updated in the report but not in its table"
+        );
+    }
+    let mut absent = 0;
+    for (ix, s) in snap.items.iter().enumerate() {
+        let id = &program.items[ix].id;
+        let idle = s.status == tpm_site::model::Status::NotStarted
+            && s.forecast_start > snap.as_of
+            && s.deadline_slack >= 0
+            && !r.updates.iter().any(|u| u.item == ix);
+        if idle {
+            absent += 1;
+            assert!(!shown.contains(id), "{id} has not started and is on time");
+        }
+        if s.status != tpm_site::model::Status::Done && s.forecast_start <= snap.as_of {
+            assert!(shown.contains(id), "{id} is in flight but not in the table");
+        }
+    }
+    assert!(absent > 0, "the first report has work that has not started");
+}

@@ -330,7 +330,6 @@ impl Renderer<'_, '_> {
         let mut out: Vec<OutputFile> = self
             .theme
             .assets()
-            .into_iter()
             .filter(|(name, _)| *name != "teams.css")
             .map(|(name, bytes)| OutputFile {
                 path: format!("assets/{name}"),

@@ -485,6 +485,30 @@ mod tests {
     use crate::model::ItemKind;
     use crate::site::Analyzed;
 
+    /// A long line keeps its ends and the points around each change; a short
+    /// one keeps every point.
+    #[test]
+    fn long_lines_keep_their_turning_points() {
+        let day = |d: i8| jiff::civil::date(2027, 1, 1) + jiff::Span::new().days(i64::from(d));
+        let point = |k: usize, f: i8| TrendPoint {
+            report: day(0),
+            forecast: day(f),
+            x: k as f64,
+            y: f64::from(f),
+            reached: false,
+            slip: i64::from(f),
+        };
+        // 40 reports: flat at 0, a slip to 5 at report 20, flat again.
+        let pts: Vec<TrendPoint> = (0..40)
+            .map(|k| point(k, if k < 20 { 0 } else { 5 }))
+            .collect();
+        let keep = turning_points(&pts);
+        let kept: Vec<usize> = (0..40).filter(|&k| keep[k]).collect();
+        assert_eq!(kept, [0, 19, 20, 39]);
+        let short: Vec<TrendPoint> = (0..10).map(|k| point(k, 0)).collect();
+        assert!(turning_points(&short).iter().all(|&k| k));
+    }
+
     fn example() -> Analyzed {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
         crate::site::analyze_dir(
