@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 struct Server {
     child: Child,
     port: u16,
+    /// How many "rebuilt in" lines the server printed.
+    rebuilds: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Drop for Server {
@@ -46,8 +48,20 @@ fn start(content: &Path) -> Server {
         }
     };
     // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, port }
+    let rebuilds = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(1));
+    let counter = rebuilds.clone();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if line.starts_with("rebuilt in ") {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+    });
+    Server {
+        child,
+        port,
+        rebuilds,
+    }
 }
 
 /// A raw HTTP/1.1 GET: (status, body).
@@ -216,4 +230,35 @@ fn serve_live_reloads_shows_overlay_and_refuses_attacks() {
             "draft leaked into {path}"
         );
     }
+}
+
+/// The server rebuilds once per change, never on its own (its own reads of
+/// the content must not count as changes), and serves the edited page.
+#[test]
+fn serve_rebuilds_once_per_change_and_never_when_idle() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    common::copy_dir(&common::fixture("valid/spec-example/content"), &content);
+    let server = start(&content);
+    let (status, _) = local(server.port, "/");
+    assert_eq!(status, 200);
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(server.rebuilds.load(SeqCst), 1, "rebuilt while idle");
+    let program = content.join("program.yaml");
+    let text = std::fs::read_to_string(&program).unwrap();
+    std::fs::write(&program, text.replacen("name: ", "name: Renamed ", 1)).unwrap();
+    let start = std::time::Instant::now();
+    while server.rebuilds.load(SeqCst) < 2 && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        server.rebuilds.load(SeqCst),
+        2,
+        "one rebuild after the edit"
+    );
+    let (_, page) = local(server.port, "/");
+    assert!(page.contains("Renamed"), "the edit is served");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(server.rebuilds.load(SeqCst), 2, "rebuilt again while idle");
 }

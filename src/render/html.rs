@@ -69,6 +69,75 @@ pub fn render_pages(data: &SiteData, theme: &Theme) -> Result<Vec<OutputFile>, R
     Ok(out)
 }
 
+/// One page of the site, to render on its own ([`render_page`]).
+#[derive(Clone, Copy, Debug)]
+pub struct PageJob(Job);
+
+/// Every page of the site with its output path, without rendering any:
+/// `serve` renders each page when it is first asked for. The newest report
+/// is listed twice, under its date and under `reports/latest/`.
+pub fn page_jobs(data: &SiteData) -> Vec<(String, PageJob)> {
+    let p = data.program;
+    let mut out: Vec<(String, PageJob)> = Vec::new();
+    let mut push = |path: String, job: Job| out.push((path, PageJob(job)));
+    for top in [
+        Top::Dashboard,
+        Top::Charter,
+        Top::Dependencies,
+        Top::Teams,
+        Top::Risks,
+        Top::Decisions,
+        Top::Archive,
+    ] {
+        push(views::index_path(top.dir()), Job::Top(top));
+    }
+    for (i, r) in p.reports.iter().enumerate() {
+        push(
+            views::index_path(&views::report_dir(r.date)),
+            Job::Report(i),
+        );
+    }
+    if let Some(i) = data.current.report.filter(|&i| i < p.reports.len()) {
+        push(views::index_path(views::LATEST_DIR), Job::Report(i));
+    }
+    for (ix, t) in p.teams.iter().enumerate() {
+        push(views::index_path(&views::team_dir(&t.id)), Job::Team(ix));
+    }
+    for (ix, it) in p.items.iter().enumerate() {
+        push(views::index_path(&views::item_dir(it)), Job::Item(ix));
+    }
+    for (i, pg) in p.pages.iter().enumerate() {
+        push(views::index_path(&views::page_dir(&pg.slug)), Job::Free(i));
+    }
+    push("404.html".to_string(), Job::NotFound);
+    out
+}
+
+/// Renders one page (`None`: it has no page after all, e.g. an item whose
+/// view cannot be built).
+pub fn render_page(
+    data: &SiteData,
+    theme: &Theme,
+    job: PageJob,
+) -> Option<Result<OutputFile, RenderError>> {
+    Renderer {
+        data,
+        theme,
+        extra_css: theme.extra_stylesheets(),
+    }
+    .render_job(job.0)
+}
+
+/// The stylesheets: the theme's and the generated team colours.
+pub fn assets(data: &SiteData, theme: &Theme) -> Vec<OutputFile> {
+    Renderer {
+        data,
+        theme,
+        extra_css: Vec::new(),
+    }
+    .assets()
+}
+
 /// A top-level page.
 #[derive(Clone, Copy, Debug)]
 enum Top {
@@ -79,6 +148,21 @@ enum Top {
     Risks,
     Decisions,
     Archive,
+}
+
+impl Top {
+    /// The page's folder.
+    fn dir(self) -> &'static str {
+        match self {
+            Top::Dashboard => "",
+            Top::Charter => "charter",
+            Top::Dependencies => "dependencies",
+            Top::Teams => "teams",
+            Top::Risks => "risks",
+            Top::Decisions => "decisions",
+            Top::Archive => "reports",
+        }
+    }
 }
 
 /// One page to render.
@@ -182,19 +266,15 @@ impl Renderer<'_, '_> {
     /// A top-level `index.html`, with a view built for its depth.
     fn top(&self, top: Top) -> Rendered {
         let d = self.data;
-        let (dir, template, title, kind) = match top {
-            Top::Dashboard => ("", "dashboard.html", "Dashboard", "dashboard"),
-            Top::Charter => ("charter", "charter.html", "Charter", "charter"),
-            Top::Dependencies => (
-                "dependencies",
-                "dependencies.html",
-                "Dependency map",
-                "dependencies",
-            ),
-            Top::Teams => ("teams", "teams.html", "Teams", "teams"),
-            Top::Risks => ("risks", "risks.html", "Risk register", "risks"),
-            Top::Decisions => ("decisions", "decisions.html", "Decisions", "decisions"),
-            Top::Archive => ("reports", "reports.html", "Reports", "reports"),
+        let dir = top.dir();
+        let (template, title, kind) = match top {
+            Top::Dashboard => ("dashboard.html", "Dashboard", "dashboard"),
+            Top::Charter => ("charter.html", "Charter", "charter"),
+            Top::Dependencies => ("dependencies.html", "Dependency map", "dependencies"),
+            Top::Teams => ("teams.html", "Teams", "teams"),
+            Top::Risks => ("risks.html", "Risk register", "risks"),
+            Top::Decisions => ("decisions.html", "Decisions", "decisions"),
+            Top::Archive => ("reports.html", "Reports", "reports"),
         };
         let path = views::index_path(dir);
         let links = Links::from_path(&path);

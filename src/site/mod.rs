@@ -151,44 +151,72 @@ pub fn render_site_timed(
     a: &Analyzed,
     theme_root: Option<&Path>,
 ) -> Result<(Vec<OutputFile>, Duration), BuildError> {
-    let theme_dir = theme_root.map(|r| r.join(&a.program.meta.site.theme));
-    let theme = render::theme::Theme::load(&a.program.meta.site.theme, theme_dir.as_deref())?;
-    let data = SiteData {
-        program: &a.program,
-        plan: &a.plan,
-        current: &a.current,
-        reports: &a.reports,
-        scheduled: &a.scheduled,
-        source_commit: a.source_commit.clone(),
-        cache: Default::default(),
-    };
+    let theme = load_theme(a, theme_root)?;
+    let data = a.site_data();
     let mut files = render::html::render_pages(&data, &theme)?;
-    files.extend(render::exports::exports(&data));
-    if let Some(base) = &a.program.meta.site.base_url {
-        let pages: Vec<String> = files
-            .iter()
-            .filter(|f| f.path.ends_with(".html"))
-            .map(|f| f.path.clone())
-            .collect();
-        files.push(render::exports::sitemap(base, &pages));
+    let pages: Vec<String> = files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .map(|f| f.path.clone())
+        .collect();
+    files.extend(other_files(&data, &pages));
+    files.sort_by(|x, y| x.path.cmp(&y.path));
+    let charts = data.cache.chart_time();
+    Ok((files, charts))
+}
+
+/// The site's theme: the embedded default with the files of
+/// `<theme_root>/<name>/` laid over it.
+pub fn load_theme(
+    a: &Analyzed,
+    theme_root: Option<&Path>,
+) -> Result<render::theme::Theme, BuildError> {
+    let theme_dir = theme_root.map(|r| r.join(&a.program.meta.site.theme));
+    Ok(render::theme::Theme::load(
+        &a.program.meta.site.theme,
+        theme_dir.as_deref(),
+    )?)
+}
+
+impl Analyzed {
+    /// What the renderers read.
+    pub fn site_data(&self) -> SiteData<'_> {
+        SiteData {
+            program: &self.program,
+            plan: &self.plan,
+            current: &self.current,
+            reports: &self.reports,
+            scheduled: &self.scheduled,
+            source_commit: self.source_commit.clone(),
+            cache: Default::default(),
+        }
+    }
+}
+
+/// Every file besides the pages and stylesheets: the exports (feed,
+/// calendar, CSV; the sitemap of `pages` when `base_url` is known),
+/// `program.json`, `.nojekyll` and `CNAME`.
+pub fn other_files(data: &SiteData, pages: &[String]) -> Vec<OutputFile> {
+    let program = data.program;
+    let mut files = render::exports::exports(data);
+    if let Some(base) = &program.meta.site.base_url {
+        files.push(render::exports::sitemap(base, pages));
     }
     files.push(OutputFile {
         path: "program.json".into(),
-        bytes: render::json::program_json(&a.program, &a.current),
+        bytes: render::json::program_json(program, data.current),
     });
     files.push(OutputFile {
         path: ".nojekyll".into(),
         bytes: Vec::new(),
     });
-    if let Some(cname) = &a.program.meta.site.cname {
+    if let Some(cname) = &program.meta.site.cname {
         files.push(OutputFile {
             path: "CNAME".into(),
             bytes: format!("{cname}\n").into_bytes(),
         });
     }
-    files.sort_by(|x, y| x.path.cmp(&y.path));
-    let charts = data.cache.chart_time();
-    Ok((files, charts))
+    files
 }
 
 /// The folder holding site themes: `themes/` next to the content folder.

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -23,11 +23,13 @@ use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use notify_debouncer_full::new_debouncer;
-use notify_debouncer_full::notify::RecursiveMode;
+use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use tokio::sync::broadcast;
 
-use super::{analyze_dir, render_site, theme_root};
+use super::{Analyzed, analyze_dir, load_theme, other_files, theme_root};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::render::html::{PageJob, assets, page_jobs, render_page};
+use crate::render::theme::Theme;
 
 /// Where the live-reload endpoints live (never a content path: ids cannot start with `_`).
 const LIVE_PREFIX: &str = "/__tpm_site/";
@@ -57,6 +59,8 @@ pub enum ServeError {
 #[derive(Default)]
 pub struct Live {
     files: Files,
+    /// What renders the pages of `files` on request.
+    site: Option<Arc<LazySite>>,
     /// The overlay shown on every page while the content has errors.
     overlay: Option<String>,
     /// Bumped on every rebuild.
@@ -71,42 +75,95 @@ pub struct Shared {
     allowed_hosts: Arc<Vec<String>>,
 }
 
-/// An in-memory site: path to bytes.
-pub type Files = HashMap<String, Arc<Vec<u8>>>;
+/// A file of the in-memory site: ready bytes, or a page rendered when it is
+/// first asked for.
+#[derive(Clone, Debug)]
+pub enum Entry {
+    Ready(Arc<Vec<u8>>),
+    Page(PageJob),
+}
 
-/// Builds `content` into memory: the files (with the live script injected)
-/// and the warnings, or every diagnostic when the content has errors.
-pub fn build_in_memory(content: &Path) -> Result<(Files, Vec<Diagnostic>), Vec<Diagnostic>> {
+/// An in-memory site: path to file.
+pub type Files = HashMap<String, Entry>;
+
+/// The analysed program and its theme, which render pages on request; each
+/// rendered page is kept until the next rebuild.
+pub struct LazySite {
+    analyzed: Analyzed,
+    theme: Theme,
+    rendered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+}
+
+impl LazySite {
+    /// The page at `path` (with the live script), rendered now or earlier.
+    fn page(&self, path: &str, job: PageJob) -> Result<Arc<Vec<u8>>, String> {
+        if let Some(b) = self
+            .rendered
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path)
+        {
+            return Ok(b.clone());
+        }
+        let data = self.analyzed.site_data();
+        let file = match render_page(&data, &self.theme, job) {
+            Some(Ok(f)) => f,
+            Some(Err(e)) => return Err(e.to_string()),
+            None => return Err(format!("{path} has no page")),
+        };
+        let bytes = Arc::new(inject_live(&file.bytes));
+        self.rendered
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), bytes.clone());
+        Ok(bytes)
+    }
+}
+
+/// Builds `content` into memory: loads and analyses it, renders the small
+/// files (stylesheets, exports) and lists every page, which is rendered only
+/// when asked for, so a rebuild after an edit costs a load and an analysis.
+/// Returns the site and the warnings, or every diagnostic when the content
+/// has errors.
+pub fn build_in_memory(
+    content: &Path,
+) -> Result<(Files, Arc<LazySite>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut diags = Diagnostics::new();
+    let fail = |mut diags: Diagnostics, message: String| {
+        let file: Arc<str> = Arc::from("");
+        diags.file_error(&file, message);
+        diags.into_sorted()
+    };
     let analyzed = match analyze_dir(content, None, true, &mut diags) {
         Ok(Some(a)) => a,
         Ok(None) => return Err(diags.into_sorted()),
-        Err(e) => {
-            let file: Arc<str> = Arc::from("");
-            diags.file_error(&file, e.to_string());
-            return Err(diags.into_sorted());
-        }
+        Err(e) => return Err(fail(diags, e.to_string())),
     };
-    let files = match render_site(&analyzed, Some(&theme_root(content))) {
-        Ok(f) => f,
-        Err(e) => {
-            let file: Arc<str> = Arc::from("");
-            diags.file_error(&file, e.to_string());
-            return Err(diags.into_sorted());
-        }
+    let theme = match load_theme(&analyzed, Some(&theme_root(content))) {
+        Ok(t) => t,
+        Err(e) => return Err(fail(diags, e.to_string())),
     };
-    let map = files
-        .into_iter()
-        .map(|f| {
-            let bytes = if f.path.ends_with(".html") {
-                inject_live(&f.bytes)
-            } else {
-                f.bytes
-            };
-            (f.path, Arc::new(bytes))
-        })
-        .collect();
-    Ok((map, diags.into_sorted()))
+    let mut files = Files::new();
+    {
+        let data = analyzed.site_data();
+        let jobs = page_jobs(&data);
+        let pages: Vec<String> = jobs.iter().map(|(p, _)| p.clone()).collect();
+        for f in assets(&data, &theme)
+            .into_iter()
+            .chain(other_files(&data, &pages))
+        {
+            files.insert(f.path, Entry::Ready(Arc::new(f.bytes)));
+        }
+        for (path, job) in jobs {
+            files.insert(path, Entry::Page(job));
+        }
+    }
+    let site = Arc::new(LazySite {
+        analyzed,
+        theme,
+        rendered: Mutex::new(HashMap::new()),
+    });
+    Ok((files, site, diags.into_sorted()))
 }
 
 /// Adds the reload script and lets the page's CSP allow it (serve only).
@@ -168,8 +225,9 @@ impl Shared {
         let result = build_in_memory(content);
         let mut live = self.live.write().unwrap_or_else(|e| e.into_inner());
         let diags = match result {
-            Ok((files, diags)) => {
+            Ok((files, site, diags)) => {
                 live.files = files;
+                live.site = Some(site);
                 live.overlay = None;
                 diags
             }
@@ -223,7 +281,14 @@ pub async fn serve_async(
         Duration::from_millis(120),
         None,
         move |res: notify_debouncer_full::DebounceEventResult| {
-            if res.is_ok() {
+            // Reading the content (each rebuild does) raises access events:
+            // only changes rebuild, or the server would rebuild forever.
+            let changed = res.is_ok_and(|events| {
+                events
+                    .iter()
+                    .any(|e| !matches!(e.event.kind, EventKind::Access(_)))
+            });
+            if changed {
                 let _ = tx.send(());
             }
         },
@@ -322,12 +387,23 @@ async fn handle(State(shared): State<Shared>, req: Request<Body>) -> Response {
     } else {
         (StatusCode::NOT_FOUND, "404.html".to_string())
     };
-    let Some(bytes) = live.files.get(&key) else {
-        return plain(StatusCode::NOT_FOUND, "not found\n");
+    let bytes = match (live.files.get(&key), &live.site) {
+        (Some(Entry::Ready(b)), _) => b.clone(),
+        (Some(Entry::Page(job)), Some(site)) => match site.page(&key, *job) {
+            Ok(b) => b,
+            Err(message) => {
+                return with_type(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "text/plain; charset=utf-8",
+                    format!("cannot render {key}: {message}\n").into_bytes(),
+                );
+            }
+        },
+        _ => return plain(StatusCode::NOT_FOUND, "not found\n"),
     };
     let ctype = content_type(&key);
     let body = match (&live.overlay, key.ends_with(".html")) {
-        (Some(overlay), true) => with_overlay(bytes, overlay),
+        (Some(overlay), true) => with_overlay(&bytes, overlay),
         _ => bytes.as_ref().clone(),
     };
     with_type(status, ctype, body)
@@ -434,6 +510,40 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Served on request, every page is byte for byte the page `build`
+    /// writes (plus the live script), and the served site has exactly the
+    /// built site's files.
+    #[test]
+    fn lazy_pages_are_the_built_pages() {
+        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let (files, site, _) = build_in_memory(&content).expect("the example builds");
+        let a = analyze_dir(&content, None, true, &mut Diagnostics::new())
+            .unwrap()
+            .expect("analyzes");
+        let built = crate::site::render_site(&a, Some(&theme_root(&content))).expect("renders");
+        let mut served: Vec<&String> = files.keys().collect();
+        served.sort();
+        let paths: Vec<&String> = built.iter().map(|f| &f.path).collect();
+        assert_eq!(served, paths);
+        for f in &built {
+            let bytes = match &files[&f.path] {
+                Entry::Ready(b) => b.as_ref().clone(),
+                Entry::Page(job) => {
+                    assert!(f.path.ends_with(".html"), "{}", f.path);
+                    let b = site.page(&f.path, *job).expect("renders");
+                    assert!(Arc::ptr_eq(&b, &site.page(&f.path, *job).unwrap()), "kept");
+                    b.as_ref().clone()
+                }
+            };
+            let want = if f.path.ends_with(".html") {
+                inject_live(&f.bytes)
+            } else {
+                f.bytes.clone()
+            };
+            assert!(bytes == want, "{} differs", f.path);
+        }
+    }
 
     #[test]
     fn paths_map_to_site_files_and_traversal_is_refused() {
