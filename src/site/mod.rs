@@ -7,6 +7,7 @@ pub mod guards;
 pub mod output;
 pub mod serve;
 
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -108,11 +109,23 @@ pub fn analyze_content(
     if diags.has_errors() {
         return None;
     }
-    let states = analysis::states(&program);
-    let reports: Vec<Snapshot> = states
-        .iter()
-        .map(|s| analysis::analyze(&program, &plan, s))
-        .collect();
+    // Each report's snapshot is independent of the others: the states come
+    // from one running merge, a few at a time (so they never all sit in
+    // memory), and are analysed on every core.
+    let mut reports: Vec<Snapshot> = Vec::with_capacity(program.reports.len());
+    let mut states = analysis::StateIter::new(&program);
+    let batch = 2 * rayon::current_num_threads().max(1);
+    loop {
+        let chunk: Vec<analysis::State> = states.by_ref().take(batch).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        reports.par_extend(
+            chunk
+                .par_iter()
+                .map(|s| analysis::analyze(&program, &plan, s)),
+        );
+    }
     let current = match as_of {
         Some(date) => analysis::analyze(&program, &plan, &analysis::state_as_of(&program, date)),
         // The newest non-draft report is the current state (drafts only appear in serve).
