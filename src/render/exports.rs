@@ -398,7 +398,7 @@ pub fn sitemap(base_url: &str, pages: &[String]) -> OutputFile {
     );
     for (loc, lastmod) in &urls {
         xml.push_str("  <url>\n    <loc>");
-        xml.push_str(&xml_escape(&xml_text(loc)));
+        xml.push_str(&super::svg::xml::escape(&xml_text(loc)));
         xml.push_str("</loc>\n");
         if let Some(d) = lastmod {
             xml.push_str(&format!("    <lastmod>{d}</lastmod>\n"));
@@ -465,22 +465,6 @@ fn xml_text(s: &str) -> Cow<'_, str> {
     }
     let s = s.replace("\r\n", "\n").replace('\r', "\n");
     Cow::Owned(s.chars().filter(|&c| allowed(c)).collect())
-}
-
-/// Escapes the five XML special characters.
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn naive_date(d: Date) -> Option<chrono::NaiveDate> {

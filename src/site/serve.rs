@@ -1,8 +1,10 @@
 //! `serve`: build in memory, serve on loopback, rebuild on change, reload the
 //! open pages.
 //!
-//! The site is rendered into memory (never into the output folder), with
-//! drafts included. A small script, injected only here, listens on a
+//! The site lives in memory (never in the output folder), with drafts
+//! included: a rebuild loads and analyses the content and renders the small
+//! files; each page is rendered the first time it is asked for and kept
+//! until the next rebuild, so an edit is served in about the time of a load. A small script, injected only here, listens on a
 //! server-sent-events stream and reloads the page after each rebuild. When
 //! the content has errors, the last good build keeps being served and every
 //! page carries an overlay listing the diagnostics (escaped), which the next

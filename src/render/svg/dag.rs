@@ -5,7 +5,9 @@
 //! Items are boxes (milestones diamonds) filled with a tint of their team's
 //! colour, with a legend; the critical path is drawn thicker, darker and in
 //! bold, so it reads without colour. Every node links to its page and carries
-//! a `<title>` tooltip. Text goes through the `svg` crate, which escapes it;
+//! a `<title>` tooltip. Text goes through an escaping writer: the streaming
+//! [`super::xml::Xml`] for the item diagrams (drawn on every deliverable
+//! page), the `svg` crate for the team map;
 //! attribute values from content are limited to validated ids and colours.
 //! Presentation attributes give a readable default (e-mail, image viewers);
 //! the `dag-*` classes let themes restyle everything (`charts.css`).
@@ -140,14 +142,8 @@ struct LegendEntry {
 /// `class`; returns the legend's height.
 fn write_legend(x: &mut Xml, entries: &[LegendEntry], max_width: f64, class: &'static str) -> f64 {
     x.open("g").attr("class", class);
-    let (mut at, mut y) = (8.0, 6.0);
-    for entry in entries {
-        let label = truncate_to_width(&entry.label, LEGEND_FONT, 220.0);
-        let w = 20.0 + text_width(&label, LEGEND_FONT) + 16.0;
-        if at > 8.0 && at + w > max_width {
-            at = 8.0;
-            y += LEGEND_ROW;
-        }
+    let (placed, height) = legend_layout(entries, max_width);
+    for (entry, (label, at, y)) in entries.iter().zip(placed) {
         x.open("g")
             .attr("class", "dag-legend-entry")
             .attr_with("transform", |t| translate(t, at, y));
@@ -195,10 +191,9 @@ fn write_legend(x: &mut Xml, entries: &[LegendEntry], max_width: f64, class: &'s
             .text(&label)
             .close();
         x.close();
-        at += w;
     }
     x.close();
-    y + LEGEND_ROW + 4.0
+    height
 }
 
 /// `translate(x,y)`.
@@ -457,7 +452,7 @@ fn draw_dependencies(
         });
     }
     let legend_width = layout.width.max(480.0);
-    let legend_h = legend_height(&entries, legend_width);
+    let legend_h = legend_layout(&entries, legend_width).1;
 
     let summary = dependency_summary(program, consumers, snap, focus, layout);
     let title = match focus {
@@ -642,9 +637,11 @@ fn draw_dependencies(
     }
 }
 
-/// The height [`write_legend`] gives these entries.
-fn legend_height(entries: &[LegendEntry], max_width: f64) -> f64 {
+/// Where each legend entry goes, in rows no wider than `max_width`: the
+/// truncated label and the entry's origin; and the legend's height.
+fn legend_layout(entries: &[LegendEntry], max_width: f64) -> (Vec<(String, f64, f64)>, f64) {
     let (mut at, mut y) = (8.0, 6.0);
+    let mut placed = Vec::with_capacity(entries.len());
     for entry in entries {
         let label = truncate_to_width(&entry.label, LEGEND_FONT, 220.0);
         let w = 20.0 + text_width(&label, LEGEND_FONT) + 16.0;
@@ -652,9 +649,10 @@ fn legend_height(entries: &[LegendEntry], max_width: f64) -> f64 {
             at = 8.0;
             y += LEGEND_ROW;
         }
+        placed.push((label, at, y));
         at += w;
     }
-    y + LEGEND_ROW + 4.0
+    (placed, y + LEGEND_ROW + 4.0)
 }
 
 fn dependency_summary(

@@ -151,6 +151,14 @@ fn xml_char(c: char) -> bool {
     !((c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}'))
 }
 
+/// `s` escaped for XML text and attribute values (`& < > " '`), without the
+/// characters XML cannot carry.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s, true);
+    out
+}
+
 fn escape_into(out: &mut String, s: &str, attribute: bool) {
     let mut rest = s;
     while let Some(at) = rest.find(|c: char| {
