@@ -7,7 +7,7 @@
 //!
 //! Every string from content is made safe for its format:
 //! - XML (feed, sitemap): characters XML 1.0 forbids are dropped, the rest is
-//!   escaped by `atom_syndication` (quick-xml) or by [`xml_escape`];
+//!   escaped by `atom_syndication` (quick-xml) or by [`super::svg::xml::escape`];
 //! - iCalendar: control characters are dropped and line breaks normalised,
 //!   then the `icalendar` crate escapes `\ ; , newline` and folds lines at 75
 //!   octets (on character boundaries) with CRLF line ends;

@@ -30,7 +30,7 @@ pub enum RenderError {
 
 /// Every page of the site plus its assets.
 ///
-/// Every page is one [`Job`], and all jobs run in one parallel pass, the
+/// Every page is one job ([`page_jobs`]), and all jobs run in one parallel pass, the
 /// costliest first (the whole-program diagram), so no page waits for another
 /// kind of page to finish.
 pub fn render_pages(data: &SiteData, theme: &Theme) -> Result<Vec<OutputFile>, RenderError> {
