@@ -39,24 +39,13 @@ pub fn render_pages(data: &SiteData, theme: &Theme) -> Result<Vec<OutputFile>, R
         theme,
         extra_css: theme.extra_stylesheets(),
     };
-    let p = data.program;
-    let mut jobs: Vec<Job> = vec![Job::Top(Top::Dependencies)];
-    jobs.extend(
-        [
-            Top::Dashboard,
-            Top::Charter,
-            Top::Teams,
-            Top::Risks,
-            Top::Decisions,
-            Top::Archive,
-        ]
-        .map(Job::Top),
-    );
-    jobs.extend((0..p.reports.len()).map(Job::Report));
-    jobs.extend((0..p.teams.len()).map(Job::Team));
-    jobs.extend((0..p.items.len()).map(Job::Item));
-    jobs.extend((0..p.pages.len()).map(Job::Free));
-    jobs.push(Job::NotFound);
+    // The newest report's page is rendered once and copied to `latest/`.
+    let latest = views::index_path(views::LATEST_DIR);
+    let jobs: Vec<Job> = page_jobs(data)
+        .into_iter()
+        .filter(|(path, _)| *path != latest)
+        .map(|(_, job)| job.0)
+        .collect();
     let mut out = jobs
         .into_par_iter()
         .filter_map(|job| r.render_job(job))
@@ -80,10 +69,12 @@ pub fn page_jobs(data: &SiteData) -> Vec<(String, PageJob)> {
     let p = data.program;
     let mut out: Vec<(String, PageJob)> = Vec::new();
     let mut push = |path: String, job: Job| out.push((path, PageJob(job)));
+    // The costliest page (the whole-program diagram) first, so a parallel
+    // pass starts it early.
     for top in [
+        Top::Dependencies,
         Top::Dashboard,
         Top::Charter,
-        Top::Dependencies,
         Top::Teams,
         Top::Risks,
         Top::Decisions,
