@@ -84,4 +84,18 @@ fn main() {
     let t = Instant::now();
     tpm_site::site::guards::check(&files, &a.program).unwrap();
     println!("guards: {:?}", t.elapsed());
+    guard_parts(&files, &a.program);
+}
+
+#[allow(dead_code)]
+fn guard_parts(files: &[tpm_site::render::OutputFile], p: &tpm_site::model::Program) {
+    let t = Instant::now();
+    let n = tpm_site::site::guards::stakeholder_addresses(files, p).len();
+    println!("  addresses ({n}): {:?}", t.elapsed());
+    let t = Instant::now();
+    let n = tpm_site::site::guards::internal_text(files, p).len();
+    println!("  internal ({n}): {:?}", t.elapsed());
+    let t = Instant::now();
+    let n = tpm_site::site::guards::broken_links(files, p.meta.site.base_url.as_deref()).len();
+    println!("  links ({n}): {:?}", t.elapsed());
 }

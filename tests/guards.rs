@@ -52,6 +52,14 @@ fn refused(edit: impl Fn(&Path), expect: &str) {
         common::snapshot_tree(&out) == before,
         "the previous output changed"
     );
+    // The pages were written beside the output as they were rendered: the
+    // refused site is gone, nothing is left next to the output.
+    let mut left: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["content", "public"], "leftovers beside the output");
 }
 
 #[test]

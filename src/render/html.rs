@@ -34,28 +34,58 @@ pub enum RenderError {
 /// costliest first (the whole-program diagram), so no page waits for another
 /// kind of page to finish.
 pub fn render_pages(data: &SiteData, theme: &Theme) -> Result<Vec<OutputFile>, RenderError> {
+    let out = std::sync::Mutex::new(Vec::new());
+    render_pages_each(data, theme, |f| {
+        out.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        Ok::<(), RenderError>(())
+    })?;
+    let mut out = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// Renders every page and stylesheet like [`render_pages`], but hands each
+/// file to `sink` as soon as it is made, on the thread that made it, and
+/// keeps nothing: memory does not grow with the size of the site. The
+/// newest report's page is rendered once and handed over twice (under its
+/// date and `reports/latest/`). The first error of `sink` or of a page stops
+/// the pass.
+pub fn render_pages_each<E, F>(data: &SiteData, theme: &Theme, sink: F) -> Result<(), E>
+where
+    E: From<RenderError> + Send,
+    F: Fn(OutputFile) -> Result<(), E> + Sync,
+{
     let r = Renderer {
         data,
         theme,
         extra_css: theme.extra_stylesheets(),
     };
-    // The newest report's page is rendered once and copied to `latest/`.
     let latest = views::index_path(views::LATEST_DIR);
+    let latest_report = data
+        .current
+        .report
+        .filter(|&i| i < data.program.reports.len());
     let jobs: Vec<Job> = page_jobs(data)
         .into_iter()
         .filter(|(path, _)| *path != latest)
         .map(|(_, job)| job.0)
         .collect();
-    let mut out = jobs
-        .into_par_iter()
-        .filter_map(|job| r.render_job(job))
-        .collect::<Result<Vec<_>, _>>()?;
-    if let Some(latest) = latest_report(data, &out) {
-        out.push(latest);
+    for asset in r.assets() {
+        sink(asset)?;
     }
-    out.extend(r.assets());
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
+    jobs.into_par_iter().try_for_each(|job| {
+        let Some(file) = r.render_job(job) else {
+            return Ok(());
+        };
+        let file = file?;
+        if matches!(job, Job::Report(i) if Some(i) == latest_report) {
+            sink(OutputFile {
+                path: latest.clone(),
+                bytes: file.bytes.clone(),
+            })?;
+        }
+        sink(file)
+    })
 }
 
 /// One page of the site, to render on its own ([`render_page`]).
@@ -419,19 +449,6 @@ impl Renderer<'_, '_> {
 /// newest report as of the site's date. It sits at the same depth as the
 /// dated pages, so the relative links work unchanged, and its canonical
 /// link (when `base_url` is known) names the dated page.
-fn latest_report(data: &SiteData, out: &[OutputFile]) -> Option<OutputFile> {
-    let r = data
-        .current
-        .report
-        .and_then(|i| data.program.reports.get(i))?;
-    let dated = views::index_path(&views::report_dir(r.date));
-    let bytes = out.iter().find(|f| f.path == dated)?.bytes.clone();
-    Some(OutputFile {
-        path: views::index_path(views::LATEST_DIR),
-        bytes,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;

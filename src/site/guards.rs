@@ -19,6 +19,7 @@
 
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 use crate::model::Program;
 use crate::render::OutputFile;
@@ -60,14 +61,240 @@ impl GuardError {
 
 /// Runs every guard over the rendered `files` of `program`.
 pub fn check(files: &[OutputFile], program: &Program) -> Result<(), GuardError> {
-    let mut problems = Vec::new();
-    problems.extend(stakeholder_addresses(files, program));
-    problems.extend(internal_text(files, program));
-    problems.extend(broken_links(files, program.meta.site.base_url.as_deref()));
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(GuardError { problems })
+    let guard = Guard::new(program);
+    files.par_iter().for_each(|f| guard.scan(f));
+    guard.finish()
+}
+
+/// The guards as a scanner of one file at a time, so a build can check each
+/// page as it is rendered and written instead of holding the whole site:
+/// [`Guard::scan`] (from any thread) reads a file and keeps only what the
+/// link check needs later (the site's paths, element ids as hashes, and each
+/// distinct link target once); [`Guard::finish`] resolves the links and says
+/// whether the site may be published.
+pub struct Guard<'p> {
+    emails: Vec<(String, &'p str)>,
+    decode_all: bool,
+    needles: Vec<(String, &'p str)>,
+    base_url: Option<&'p str>,
+    found: Mutex<Found>,
+}
+
+/// What the scans found so far.
+#[derive(Default)]
+struct Found {
+    addresses: Vec<String>,
+    internal: Vec<String>,
+    links: Vec<String>,
+    /// Every file of the site.
+    paths: HashSet<String>,
+    /// `(page, id)` of every element id, hashed.
+    ids: HashSet<u64>,
+    /// Each distinct link target with its first page (by path) and link text,
+    /// and how many pages use it.
+    targets: HashMap<Target, Use>,
+}
+
+/// Where a site-relative link points, resolved against its page.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Target {
+    /// The file, or (`dir_ok`) the file or else the folder's `index.html`.
+    path: String,
+    dir_ok: bool,
+    fragment: Option<String>,
+}
+
+struct Use {
+    page: String,
+    link: String,
+    pages: u32,
+}
+
+fn id_hash(page: &str, id: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one((page, id))
+}
+
+impl<'p> Guard<'p> {
+    /// Prepares the guards of `program`: its stakeholder addresses and the
+    /// lines of its internal text.
+    pub fn new(program: &'p Program) -> Self {
+        let emails: Vec<(String, &str)> = program
+            .stakeholders
+            .iter()
+            .map(|s| (s.email.trim().to_ascii_lowercase(), s.name.as_str()))
+            .filter(|(e, _)| !e.is_empty())
+            .collect();
+        let decode_all = emails
+            .iter()
+            .any(|(e, _)| e.contains(['&', '\'', '<', '>', '"', ' ']));
+        let mut needles: Vec<(String, &str)> = Vec::new();
+        let mut seen = HashSet::new();
+        for (file, part) in internal_parts(program) {
+            for line in visible_text(&markdown::render(part)).lines() {
+                if line.chars().count() >= MIN_INTERNAL_CHARS
+                    && line.chars().any(char::is_alphanumeric)
+                    && seen.insert(line.to_string())
+                {
+                    needles.push((line.to_string(), file));
+                }
+            }
+        }
+        Guard {
+            emails,
+            decode_all,
+            needles,
+            base_url: program.meta.site.base_url.as_deref(),
+            found: Mutex::new(Found::default()),
+        }
+    }
+
+    /// Only the link check (for tests of it alone).
+    fn links_only(base_url: Option<&'p str>) -> Self {
+        Guard {
+            emails: Vec::new(),
+            decode_all: false,
+            needles: Vec::new(),
+            base_url,
+            found: Mutex::new(Found::default()),
+        }
+    }
+
+    /// Scans one output file (any thread, any order).
+    pub fn scan(&self, f: &OutputFile) {
+        let addresses = self.addresses_in(f);
+        let internal = self.internal_in(f);
+        let mut ids = Vec::new();
+        let mut targets: HashMap<Target, String> = HashMap::new();
+        let mut links = Vec::new();
+        if f.path.ends_with(".html") {
+            let scan = scan_html(&String::from_utf8_lossy(&f.bytes));
+            ids.extend(scan.ids.iter().map(|id| id_hash(&f.path, id)));
+            for link in scan.links {
+                match resolve_link(&f.path, &link, self.base_url) {
+                    Ok(Some(t)) => {
+                        targets.entry(t).or_insert(link);
+                    }
+                    Ok(None) => {}
+                    Err(why) => links.push(format!("{}: broken link `{link}`: {why}", f.path)),
+                }
+            }
+        }
+        let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
+        found.addresses.extend(addresses);
+        found.internal.extend(internal);
+        found.links.extend(links);
+        found.paths.insert(f.path.clone());
+        found.ids.extend(ids);
+        for (t, link) in targets {
+            match found.targets.get_mut(&t) {
+                Some(u) => {
+                    u.pages += 1;
+                    if f.path < u.page {
+                        u.page = f.path.clone();
+                        u.link = link;
+                    }
+                }
+                None => {
+                    found.targets.insert(
+                        t,
+                        Use {
+                            page: f.path.clone(),
+                            link,
+                            pages: 1,
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    fn addresses_in(&self, f: &OutputFile) -> Vec<String> {
+        if self.emails.is_empty() {
+            return Vec::new();
+        }
+        let text = plain_lower(&f.bytes, self.decode_all);
+        self.emails
+            .iter()
+            .filter(|(email, _)| text.contains(email.as_str()))
+            .map(|(email, name)| {
+                format!(
+                    "{}: contains the address of stakeholder {name} ({email}); stakeholders.yaml is private: remove the address from the content",
+                    f.path
+                )
+            })
+            .collect()
+    }
+
+    fn internal_in(&self, f: &OutputFile) -> Vec<String> {
+        if self.needles.is_empty() {
+            return Vec::new();
+        }
+        let text = visible_text(&String::from_utf8_lossy(&f.bytes));
+        self.needles
+            .iter()
+            .filter(|(needle, _)| text.contains(needle.as_str()))
+            .map(|(needle, source)| {
+                format!(
+                    "{}: contains text marked internal in {source}: \"{needle}\"",
+                    f.path
+                )
+            })
+            .collect()
+    }
+
+    /// Checks every link target against the files and ids seen: `Ok` when
+    /// nothing stops the site from being published. Problems are sorted.
+    pub fn finish(self) -> Result<(), GuardError> {
+        let found = self.found.into_inner().unwrap_or_else(|e| e.into_inner());
+        let problems = found.problems();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(GuardError { problems })
+        }
+    }
+}
+
+impl Found {
+    fn problems(mut self) -> Vec<String> {
+        let mut broken: Vec<String> = self
+            .targets
+            .iter()
+            .filter_map(|(t, u)| {
+                let why = self.check_target(t)?;
+                let more = match u.pages {
+                    1 => String::new(),
+                    2 => " (and on 1 other page)".to_string(),
+                    n => format!(" (and on {} other pages)", n - 1),
+                };
+                Some(format!("{}: broken link `{}`: {why}{more}", u.page, u.link))
+            })
+            .collect();
+        broken.append(&mut self.links);
+        self.addresses.sort();
+        self.internal.sort();
+        broken.sort();
+        let mut all = self.addresses;
+        all.append(&mut self.internal);
+        all.append(&mut broken);
+        all
+    }
+
+    /// Why `t` is broken, or `None` when it is fine.
+    fn check_target(&self, t: &Target) -> Option<String> {
+        let file = if self.paths.contains(&t.path) || !t.dir_ok {
+            t.path.clone()
+        } else {
+            format!("{}/index.html", t.path)
+        };
+        if !self.paths.contains(&file) {
+            let shown = if t.dir_ok { &t.path } else { &file };
+            return Some(format!("the site has no `{shown}`"));
+        }
+        let f = t.fragment.as_deref()?;
+        (file.ends_with(".html") && !self.ids.contains(&id_hash(&file, f)))
+            .then(|| format!("`{file}` has no element with id `{f}`"))
     }
 }
 
@@ -95,34 +322,8 @@ fn plain_lower(bytes: &[u8], decode_all: bool) -> String {
 
 /// Stakeholder addresses that appear in the output.
 pub fn stakeholder_addresses(files: &[OutputFile], program: &Program) -> Vec<String> {
-    let emails: Vec<(String, &str)> = program
-        .stakeholders
-        .iter()
-        .map(|s| (s.email.trim().to_ascii_lowercase(), s.name.as_str()))
-        .filter(|(e, _)| !e.is_empty())
-        .collect();
-    if emails.is_empty() {
-        return Vec::new();
-    }
-    let decode_all = emails
-        .iter()
-        .any(|(e, _)| e.contains(['&', '\'', '<', '>', '"', ' ']));
-    files
-        .par_iter()
-        .flat_map_iter(|f| {
-            let text = plain_lower(&f.bytes, decode_all);
-            emails
-                .iter()
-                .filter(|(email, _)| text.contains(email.as_str()))
-                .map(|(email, name)| {
-                    format!(
-                        "{}: contains the address of stakeholder {name} ({email}); stakeholders.yaml is private: remove the address from the content",
-                        f.path
-                    )
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect()
+    let guard = Guard::new(program);
+    files.iter().flat_map(|f| guard.addresses_in(f)).collect()
 }
 
 /// Text with tags replaced by line breaks, entities decoded (twice: an Atom
@@ -237,37 +438,8 @@ fn internal_parts(program: &Program) -> Vec<(&str, &str)> {
 
 /// Lines of internal text that appear in the output.
 pub fn internal_text(files: &[OutputFile], program: &Program) -> Vec<String> {
-    let mut needles: Vec<(String, &str)> = Vec::new();
-    let mut seen = HashSet::new();
-    for (file, part) in internal_parts(program) {
-        for line in visible_text(&markdown::render(part)).lines() {
-            if line.chars().count() >= MIN_INTERNAL_CHARS
-                && line.chars().any(char::is_alphanumeric)
-                && seen.insert(line.to_string())
-            {
-                needles.push((line.to_string(), file));
-            }
-        }
-    }
-    if needles.is_empty() {
-        return Vec::new();
-    }
-    files
-        .par_iter()
-        .flat_map_iter(|f| {
-            let text = visible_text(&String::from_utf8_lossy(&f.bytes));
-            needles
-                .iter()
-                .filter(|(needle, _)| text.contains(needle.as_str()))
-                .map(|(needle, source)| {
-                    format!(
-                        "{}: contains text marked internal in {source}: \"{needle}\"",
-                        f.path
-                    )
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect()
+    let guard = Guard::new(program);
+    files.iter().flat_map(|f| guard.internal_in(f)).collect()
 }
 
 /// One `href`/`src`/`xlink:href` value and the ids of an HTML page.
@@ -378,47 +550,25 @@ fn join(page: &str, target: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// Site-relative links whose file or `#fragment` does not exist.
+/// Site-relative links whose file or `#fragment` does not exist, sorted;
+/// a target broken on several pages is listed once, at the first page.
 pub fn broken_links(files: &[OutputFile], base_url: Option<&str>) -> Vec<String> {
-    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let scans: HashMap<&str, Scan> = files
-        .par_iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .map(|f| {
-            (
-                f.path.as_str(),
-                scan_html(&String::from_utf8_lossy(&f.bytes)),
-            )
-        })
-        .collect();
-    let mut pages: Vec<&&str> = scans.keys().collect();
-    pages.sort();
-    pages
-        .par_iter()
-        .flat_map_iter(|&&page| {
-            let scan = &scans[page];
-            let (paths, scans) = (&paths, &scans);
-            scan.links.iter().filter_map(move |link| {
-                check_link(page, link, base_url, paths, scans)
-                    .map(|why| format!("{page}: broken link `{link}`: {why}"))
-            })
-        })
-        .collect()
+    let guard = Guard::links_only(base_url);
+    files.par_iter().for_each(|f| guard.scan(f));
+    let found = guard.found.into_inner().unwrap_or_else(|e| e.into_inner());
+    found.problems()
 }
 
-fn check_link(
-    page: &str,
-    link: &str,
-    base_url: Option<&str>,
-    paths: &HashSet<&str>,
-    scans: &HashMap<&str, Scan>,
-) -> Option<String> {
+/// Where `link` on `page` points: `Ok(None)` for a link outside the site
+/// (another scheme or host) or to nothing, `Err` when it cannot point into
+/// the site at all.
+fn resolve_link(page: &str, link: &str, base_url: Option<&str>) -> Result<Option<Target>, String> {
     let mut link = link.trim();
     if let Some(rest) = base_url.and_then(|b| link.strip_prefix(b)) {
         link = rest;
         if link.is_empty() || !link.starts_with('/') {
             // `base_url` ends with `/`: what follows is relative to the root.
-            return check_link("index.html", &format!("/{link}"), None, paths, scans);
+            return resolve_link("index.html", &format!("/{link}"), None);
         }
     }
     let is_external = link.starts_with("//")
@@ -426,47 +576,46 @@ fn check_link(
             .find(':')
             .is_some_and(|colon| !link[..colon].contains(['/', '?', '#']));
     if is_external || link.is_empty() {
-        return None;
+        return Ok(None);
     }
     let (path, fragment) = match link.split_once('#') {
         Some((p, f)) => (p, Some(f)),
         None => (link, None),
     };
     let path = path.split('?').next().unwrap_or(path);
-    let mut shown = None;
-    let target = if path.is_empty() {
-        page.to_string()
-    } else {
-        let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-        let Some(joined) = join(page, &decoded) else {
-            return Some("it points above the site's root".into());
-        };
-        if joined.is_empty() || decoded.ends_with('/') {
-            format!(
+    let fragment = fragment.filter(|f| !f.is_empty()).map(|f| {
+        percent_encoding::percent_decode_str(f)
+            .decode_utf8_lossy()
+            .into_owned()
+    });
+    if path.is_empty() {
+        return Ok(Some(Target {
+            path: page.to_string(),
+            dir_ok: false,
+            fragment,
+        }));
+    }
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let Some(joined) = join(page, &decoded) else {
+        return Err("it points above the site's root".into());
+    };
+    Ok(Some(if joined.is_empty() || decoded.ends_with('/') {
+        Target {
+            path: format!(
                 "{}{}index.html",
                 joined,
                 if joined.is_empty() { "" } else { "/" }
-            )
-        } else if paths.contains(joined.as_str()) {
-            joined
-        } else {
-            let dir = format!("{joined}/index.html");
-            shown = Some(joined);
-            dir
+            ),
+            dir_ok: false,
+            fragment,
         }
-    };
-    if !paths.contains(target.as_str()) {
-        let shown = shown.as_deref().unwrap_or(&target);
-        return Some(format!("the site has no `{shown}`"));
-    }
-    match (fragment, scans.get(target.as_str())) {
-        (Some(f), Some(scan)) if !f.is_empty() => {
-            let f = percent_encoding::percent_decode_str(f).decode_utf8_lossy();
-            (!scan.ids.contains(f.as_ref()))
-                .then(|| format!("`{target}` has no element with id `{f}`"))
+    } else {
+        Target {
+            path: joined,
+            dir_ok: true,
+            fragment,
         }
-        _ => None,
-    }
+    }))
 }
 
 #[cfg(test)]
@@ -524,6 +673,31 @@ mod tests {
         );
         assert!(problems[2].contains("no `c/index.html`"), "{problems:#?}");
         assert!(problems[3].contains("no `zzz/index.html`"), "{problems:#?}");
+    }
+
+    /// A target broken on many pages is listed once, at the first page by
+    /// path, with how many others use it; the list is the same whatever
+    /// order the pages are scanned in.
+    #[test]
+    fn a_broken_target_is_listed_once_in_a_stable_order() {
+        let mut files: Vec<OutputFile> = (0..40)
+            .map(|i| {
+                file(
+                    &format!("p{i:02}/index.html"),
+                    "<a href=\"../gone/\">x</a><a href=\"../p00/#nope\">y</a>",
+                )
+            })
+            .collect();
+        let first = broken_links(&files, None);
+        assert_eq!(
+            first,
+            [
+                "p00/index.html: broken link `../gone/`: the site has no `gone/index.html` (and on 39 other pages)",
+                "p00/index.html: broken link `../p00/#nope`: `p00/index.html` has no element with id `nope` (and on 39 other pages)",
+            ]
+        );
+        files.reverse();
+        assert_eq!(broken_links(&files, None), first);
     }
 
     /// Unclosed attributes and comments end the scan instead of looping, and

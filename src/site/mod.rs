@@ -282,37 +282,78 @@ pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummar
     report_warnings(&analyzed, diags);
     analyzed.source_commit = opts.source_commit.as_deref().and_then(clean_commit);
     fill_report_commits(&mut analyzed.program, &opts.content);
-    let (files, charts_cpu) = render_site_timed(&analyzed, Some(&theme_root(&opts.content)))?;
-    step("render", &mut phases);
-    // The guards read the files while they are written beside the output;
-    // the new site replaces the old one only when both succeed.
-    let ((checked, check_time), staged) = rayon::join(
-        || {
-            let t = Instant::now();
-            (guards::check(&files, &analyzed.program), t.elapsed())
-        },
-        || output::stage_site(&opts.output, &opts.content, &files),
+    let theme = load_theme(&analyzed, Some(&theme_root(&opts.content)))?;
+    let data = analyzed.site_data();
+    // One pass renders each page, runs the guards' scan over it and writes
+    // it beside the output, then lets it go: the site is never held in
+    // memory. The new site replaces the old one only when every page was
+    // written and the guards found nothing.
+    let staged = output::begin(&opts.output, &opts.content)?;
+    let guard = guards::Guard::new(&analyzed.program);
+    let pages = std::sync::Mutex::new(Vec::new());
+    let files = std::sync::atomic::AtomicUsize::new(0);
+    let cpu = |started: Instant, total: &std::sync::atomic::AtomicU64| {
+        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        total.fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
+    };
+    let (check_nanos, write_nanos) = (
+        std::sync::atomic::AtomicU64::new(0),
+        std::sync::atomic::AtomicU64::new(0),
     );
-    let staged = match (checked, staged) {
-        (Ok(()), staged) => staged?,
-        (Err(e), staged) => {
-            if let Ok(s) = staged {
-                s.discard();
-            }
+    let emit = |file: OutputFile| -> Result<(), BuildError> {
+        let t = Instant::now();
+        guard.scan(&file);
+        cpu(t, &check_nanos);
+        let t = Instant::now();
+        staged.write(&file)?;
+        cpu(t, &write_nanos);
+        files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if file.path.ends_with(".html") {
+            pages
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(file.path);
+        }
+        Ok(())
+    };
+    let written = render::html::render_pages_each(&data, &theme, emit).and_then(|()| {
+        let mut pages = std::mem::take(&mut *pages.lock().unwrap_or_else(|e| e.into_inner()));
+        pages.sort();
+        let n = pages.len();
+        other_files(&data, &pages).into_iter().try_for_each(&emit)?;
+        Ok(n)
+    });
+    step("render", &mut phases);
+    let t = Instant::now();
+    let checked = guard.finish();
+    let check_time = Duration::from_nanos(check_nanos.into_inner()) + t.elapsed();
+    let page_count = match (written, checked) {
+        (Ok(n), Ok(())) => n,
+        (Err(e), _) => {
+            staged.discard();
+            return Err(e);
+        }
+        (Ok(_), Err(e)) => {
+            staged.discard();
             return Err(e.into());
         }
     };
+    let t = Instant::now();
     staged.commit()?;
-    // The two overlap: "check" is the guards' own time, "write" the wall
-    // time from the end of rendering to the swap.
+    // Checking and writing happen within rendering, on every core: "check"
+    // is the guards' CPU time plus the link check at the end, "write" the
+    // writes' CPU time plus the swap.
     phases.push(("check", check_time));
-    step("write", &mut phases);
+    phases.push((
+        "write",
+        Duration::from_nanos(write_nanos.into_inner()) + t.elapsed(),
+    ));
     Ok(BuildSummary {
         phases,
-        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
-        files: files.len(),
+        pages: page_count,
+        files: files.into_inner(),
         elapsed: started.elapsed(),
-        charts_cpu,
+        charts_cpu: data.cache.chart_time(),
     })
 }
 

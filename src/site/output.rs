@@ -131,14 +131,28 @@ pub struct Staged {
     name: String,
 }
 
-/// Writes `files` into a fresh temporary sibling of `output`; [`Staged::commit`]
-/// swaps it in, [`Staged::discard`] removes it. The previous output is untouched
-/// until the commit.
+/// Writes `files` into a fresh temporary sibling of `output`;
+/// [`Staged::commit`] swaps it in, [`Staged::discard`] removes it. The
+/// previous output is untouched until the commit.
 pub fn stage_site(
     output: &Path,
     content: &Path,
     files: &[OutputFile],
 ) -> Result<Staged, OutputError> {
+    use rayon::prelude::*;
+    let staged = begin(output, content)?;
+    match files.par_iter().try_for_each(|f| staged.write(f)) {
+        Ok(()) => Ok(staged),
+        Err(e) => {
+            staged.discard();
+            Err(e)
+        }
+    }
+}
+
+/// Starts a new site: an empty temporary sibling of `output` that
+/// [`Staged::write`] fills file by file (from any thread).
+pub fn begin(output: &Path, content: &Path) -> Result<Staged, OutputError> {
     check_target(output, content)?;
     let out = absolute(output);
     let parent = out.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -148,24 +162,43 @@ pub fn stage_site(
         .unwrap_or_else(|| "public".into());
     fs::create_dir_all(&parent).map_err(io(&parent))?;
     let staging = unique_sibling(&parent, &name, "new")?;
-    match write_all(&staging, files) {
-        Ok(()) => Ok(Staged {
-            staging,
-            out,
-            parent,
-            name,
-        }),
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            Err(e)
-        }
-    }
+    Ok(Staged {
+        staging,
+        out,
+        parent,
+        name,
+    })
 }
 
 impl Staged {
-    /// Swaps the staged site in place of the output folder.
+    /// Writes one file of the new site (its folders as needed). Paths that
+    /// are not plain relative paths are refused.
+    pub fn write(&self, f: &OutputFile) -> Result<(), OutputError> {
+        let rel = safe_relative(&f.path).ok_or_else(|| OutputError::Refused {
+            path: PathBuf::from(&f.path),
+            why: "an output path escapes the output folder".into(),
+        })?;
+        let path = self.staging.join(&rel);
+        if let Some(dir) = path.parent()
+            && dir != self.staging
+        {
+            match fs::create_dir(dir) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(_) => fs::create_dir_all(dir).map_err(io(dir))?,
+            }
+        }
+        let mut file = fs::File::create(&path).map_err(io(&path))?;
+        file.write_all(&f.bytes).map_err(io(&path))
+    }
+
+    /// Marks the staged site as tpm-site output and swaps it in place of
+    /// the output folder.
     pub fn commit(self) -> Result<(), OutputError> {
-        let result = swap(&self.staging, &self.out, &self.parent, &self.name);
+        let marker = self.staging.join(MARKER);
+        let result = fs::write(&marker, MARKER_TEXT)
+            .map_err(io(&marker))
+            .and_then(|()| swap(&self.staging, &self.out, &self.parent, &self.name));
         if result.is_err() {
             let _ = fs::remove_dir_all(&self.staging);
         }
@@ -192,44 +225,6 @@ fn unique_sibling(parent: &Path, name: &str, what: &str) -> Result<PathBuf, Outp
         path: parent.to_path_buf(),
         why: "cannot create a temporary folder next to the output".into(),
     })
-}
-
-fn write_all(root: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    use rayon::prelude::*;
-    let mut dirs = std::collections::BTreeSet::new();
-    let mut paths = Vec::with_capacity(files.len());
-    for f in files {
-        let rel = safe_relative(&f.path).ok_or_else(|| OutputError::Refused {
-            path: PathBuf::from(&f.path),
-            why: "an output path escapes the output folder".into(),
-        })?;
-        let path = root.join(&rel);
-        if let Some(dir) = path.parent()
-            && dir != root
-        {
-            dirs.insert(dir.to_path_buf());
-        }
-        paths.push(path);
-    }
-    // Folders first (parents before children: the set is sorted), then the
-    // files, written by every core: the cost is system calls, not bytes.
-    for dir in &dirs {
-        match fs::create_dir(dir) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(_) => fs::create_dir_all(dir).map_err(io(dir))?,
-        }
-    }
-    files
-        .par_iter()
-        .zip(paths.par_iter())
-        .try_for_each(|(f, path)| {
-            let mut file = fs::File::create(path).map_err(io(path))?;
-            file.write_all(&f.bytes).map_err(io(path))
-        })?;
-    let marker = root.join(MARKER);
-    fs::write(&marker, MARKER_TEXT).map_err(io(&marker))?;
-    Ok(())
 }
 
 /// Removes a whole folder tree, its subfolders in parallel.
