@@ -317,8 +317,8 @@ fn check_csv(a: &Analyzed, files: &[OutputFile]) -> Vec<Vec<String>> {
             .collect();
         assert_eq!(row[4], deps.join(" "));
         assert_eq!(row[8], s.forecast_finish.to_string());
-        assert_eq!(row[11].parse::<i64>().unwrap(), s.total_float);
-        assert_eq!(row[12].parse::<i64>().unwrap(), s.deadline_slack);
+        assert_eq!(row[11].parse::<i32>().unwrap(), s.total_float);
+        assert_eq!(row[12].parse::<i32>().unwrap(), s.deadline_slack);
         assert_eq!(row[13], s.critical.to_string());
         assert_eq!(row[14], s.status.as_str());
         assert_eq!(row[15].parse::<u8>().unwrap(), s.progress);

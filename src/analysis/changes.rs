@@ -113,7 +113,7 @@ pub fn changes(program: &Program, before: &Side, after: &Side) -> Changes {
         }
         if x.forecast_finish != y.forecast_finish {
             let days = wd(x.forecast_finish, y.forecast_finish);
-            let cause = y.pushed_by.and_then(|p| {
+            let cause = y.pushed_by().and_then(|p| {
                 let moved = wd(b.items[p].forecast_finish, a.items[p].forecast_finish);
                 (moved > 0 && days > 0).then_some((p, moved))
             });

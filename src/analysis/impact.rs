@@ -110,15 +110,15 @@ pub fn compare(base: &Version, head: &Version) -> Impact {
         if after.total_float < 0 && before.is_none_or(|b| b.total_float >= 0) {
             newly_negative_float.push(Moved {
                 id: item.id.clone(),
-                before: before.map_or(0, |b| b.total_float),
-                after: after.total_float,
+                before: before.map_or(0, |b| i64::from(b.total_float)),
+                after: after.total_float.into(),
             });
         }
         if after.deadline_slack < 0 && before.is_none_or(|b| b.deadline_slack >= 0) {
             newly_missed_deadlines.push(Moved {
                 id: item.id.clone(),
-                before: before.map_or(0, |b| b.deadline_slack),
-                after: after.deadline_slack,
+                before: before.map_or(0, |b| i64::from(b.deadline_slack)),
+                after: after.deadline_slack.into(),
             });
         }
     }

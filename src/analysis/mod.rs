@@ -47,7 +47,7 @@ pub struct Plan {
     pub items: Vec<PlannedItem>,
     /// Per-team facts (they depend only on the graph and ownership), parallel
     /// to `Program::teams`; [`analyze`] copies them into every snapshot.
-    pub teams: Vec<TeamFacts>,
+    pub teams: std::sync::Arc<Vec<TeamFacts>>,
     /// Every item's providers in one flat list: a compact copy of
     /// `Item::depends_on` that keeps the passes' memory reads local.
     pub(crate) providers: graph::Adjacency,
@@ -84,7 +84,7 @@ pub struct ItemState {
     pub progress: u8,
     /// The reported forecast (snapped), if any report gave one.
     pub forecast: Option<Date>,
-    pub note: Option<String>,
+    pub note: Option<std::sync::Arc<str>>,
     /// Date of the newest report that updated this item.
     pub updated: Option<Date>,
 }
@@ -118,12 +118,17 @@ pub struct Snapshot {
     pub end_slack: i64,
     pub critical_path: Vec<ItemIx>,
     /// Parallel to `Program::teams`.
-    pub teams: Vec<TeamFacts>,
-    /// Sorted by kind, then items, then message.
-    pub detected_risks: Vec<DetectedRisk>,
+    pub teams: std::sync::Arc<Vec<TeamFacts>>,
+    /// Sorted by kind, then items, then message. Shared: a risk that a
+    /// report's snapshot finds again, unchanged, is the same allocation as
+    /// in the previous report's ([`share_risks`]).
+    pub detected_risks: Vec<std::sync::Arc<DetectedRisk>>,
 }
 
-/// One item's derived dates and flags.
+/// One item's derived dates and flags. Every report keeps one of these per
+/// item (years of reports of tens of thousands of items), so the counts are
+/// `i32` (working days: the whole calendar range fits many times over) and
+/// the item index `u32` (see [`ItemSchedule::pushed_by`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ItemSchedule {
     pub planned_start: Date,
@@ -133,18 +138,32 @@ pub struct ItemSchedule {
     pub late_start: Date,
     pub late_finish: Date,
     /// Working days; 0 for milestones.
-    pub duration: i64,
-    pub total_float: i64,
-    pub deadline_slack: i64,
+    pub duration: i32,
+    pub total_float: i32,
+    pub deadline_slack: i32,
     pub critical: bool,
     pub status: Status,
     pub progress: u8,
-    pub note: Option<String>,
+    pub note: Option<std::sync::Arc<str>>,
     /// The provider whose forecast finish drives this item's forecast start
-    /// later than planned (smallest id on ties), if any: the "pushed by" cause.
-    pub pushed_by: Option<ItemIx>,
+    /// later than planned (smallest id on ties), if any: the "pushed by"
+    /// cause. Read it with [`ItemSchedule::pushed_by`].
+    pub pushed_by_ix: Option<u32>,
     /// Working days the forecast finish is later than the planned finish.
-    pub slip: i64,
+    pub slip: i32,
+}
+
+impl ItemSchedule {
+    /// The item that pushes this one later than planned, if any.
+    pub fn pushed_by(&self) -> Option<ItemIx> {
+        self.pushed_by_ix.map(|i| i as ItemIx)
+    }
+}
+
+/// A count of working days as stored in an [`ItemSchedule`] (saturating: no
+/// calendar a program can have comes near the bounds).
+pub fn days32(d: i64) -> i32 {
+    i32::try_from(d).unwrap_or(if d < 0 { i32::MIN } else { i32::MAX })
 }
 
 /// Per-team facts.
@@ -202,4 +221,21 @@ pub struct DetectedRisk {
     /// Scheduled report date, for missing reports.
     pub date: Option<Date>,
     pub message: String,
+}
+
+/// Makes every detected risk of `snap` that `prev` also has (equal in every
+/// field) share `prev`'s allocation: years of reports find mostly the same
+/// risks again, and the snapshots of every report stay in memory. Both lists
+/// are sorted, so this is one merge walk.
+pub fn share_risks(prev: &Snapshot, snap: &mut Snapshot) {
+    let mut old = prev.detected_risks.iter().peekable();
+    for r in &mut snap.detected_risks {
+        let new: &DetectedRisk = r;
+        while old.next_if(|o| &***o < new).is_some() {}
+        if let Some(&o) = old.peek()
+            && **o == *new
+        {
+            *r = std::sync::Arc::clone(o);
+        }
+    }
 }

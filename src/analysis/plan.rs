@@ -43,7 +43,7 @@ pub fn plan(program: &Program, diags: &mut Diagnostics) -> Option<Plan> {
         consumer_lists: graph::Adjacency::from_lists(&consumers),
         consumers,
         items,
-        teams,
+        teams: teams.into(),
         providers: graph::Adjacency::providers(program),
     })
 }

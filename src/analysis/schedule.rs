@@ -22,7 +22,7 @@
 //! reaches the forecast end, exactly as the spec's definition says.
 
 use super::dates::DateTable;
-use super::{ItemSchedule, Plan, Snapshot, State, risks};
+use super::{ItemSchedule, Plan, Snapshot, State, days32, risks};
 use crate::model::{ItemIx, ItemKind, Program, Status, WorkDay};
 
 /// Every derived fact of the program as of `state`.
@@ -67,19 +67,22 @@ pub fn analyze(program: &Program, plan: &Plan, state: &State) -> Snapshot {
                 forecast_finish: table.date(ff),
                 late_start: table.date(late_start),
                 late_finish: table.date(lf),
-                duration: planned.duration,
-                total_float: passes.total_float[i],
-                deadline_slack: passes.deadline_slack[i],
+                duration: days32(planned.duration),
+                total_float: days32(passes.total_float[i]),
+                deadline_slack: days32(passes.deadline_slack[i]),
                 critical: passes.critical[i],
                 status: st.status,
                 progress: st.progress,
                 note: st.note.clone(),
-                pushed_by: passes.pushed_by[i],
-                slip: ff - planned.finish,
+                pushed_by_ix: passes.pushed_by[i].and_then(|p| u32::try_from(p).ok()),
+                slip: days32(ff - planned.finish),
             }
         })
         .collect();
-    let detected_risks = risks::detect(program, plan, state, &passes, &table);
+    let detected_risks = risks::detect(program, plan, state, &passes, &table)
+        .into_iter()
+        .map(std::sync::Arc::new)
+        .collect();
     Snapshot {
         as_of: state.as_of,
         status: state
@@ -92,7 +95,7 @@ pub fn analyze(program: &Program, plan: &Plan, state: &State) -> Snapshot {
         min_float: passes.min_float,
         end_slack: passes.end - passes.forecast_end,
         critical_path,
-        teams: plan.teams.clone(),
+        teams: std::sync::Arc::clone(&plan.teams),
         detected_risks,
     }
 }
@@ -296,14 +299,19 @@ mod tests {
     /// (forecast_start, forecast_finish, pushed_by id, slip).
     fn forecast(p: &Program, snap: &Snapshot, id: &str) -> (Date, Date, Option<String>, i64) {
         let r = row(p, snap, id);
-        let pushed = r.pushed_by.map(|i| p.items[i].id.clone());
-        (r.forecast_start, r.forecast_finish, pushed, r.slip)
+        let pushed = r.pushed_by().map(|i| p.items[i].id.clone());
+        (r.forecast_start, r.forecast_finish, pushed, r.slip.into())
     }
 
     /// (late_start, late_finish, total_float, critical).
     fn late(p: &Program, snap: &Snapshot, id: &str) -> (Date, Date, i64, bool) {
         let r = row(p, snap, id);
-        (r.late_start, r.late_finish, r.total_float, r.critical)
+        (
+            r.late_start,
+            r.late_finish,
+            r.total_float.into(),
+            r.critical,
+        )
     }
 
     fn some(id: &str) -> Option<String> {
@@ -1101,7 +1109,7 @@ mod tests {
             let extra = naive.between(end, wide_end);
             for (j, &finish) in base.iter().enumerate().filter(|_| open_only) {
                 let r = &snap.items[at(j)];
-                let k = r.total_float + extra;
+                let k = i64::from(r.total_float) + extra;
                 prop_assert!(k >= 0, "item {} float {} extra {}", j, r.total_float, extra);
                 let end_with = |s: i64| {
                     let pushed = naive.forecast(Some((j, naive.add(finish, s))));

@@ -99,7 +99,7 @@ impl Merge {
                 item.forecast = Some(forecast);
             }
             if let Some(note) = &u.note {
-                item.note = Some(note.clone());
+                item.note = Some(std::sync::Arc::from(note.as_str()));
             }
             item.updated = Some(report.date);
         }

@@ -3058,7 +3058,7 @@ pub(crate) mod tests {
                 a.program.items.push(item);
                 a.current.items.push(a.current.items[0].clone());
             }
-            a.current.teams.push(facts);
+            std::sync::Arc::make_mut(&mut a.current.teams).push(facts);
         }
         a
     }

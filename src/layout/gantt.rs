@@ -895,10 +895,10 @@ impl Ctx<'_> {
             tip.push_str(&format!(
                 "; misses its due date {} by {}",
                 s.planned_finish,
-                days_text(-s.deadline_slack)
+                days_text(-i64::from(s.deadline_slack))
             ));
         }
-        if let Some(p) = s.pushed_by.and_then(|p| self.program.items.get(p)) {
+        if let Some(p) = s.pushed_by().and_then(|p| self.program.items.get(p)) {
             tip.push_str(&format!("; pushed by {}", p.id));
         }
         if s.critical {
@@ -1043,7 +1043,7 @@ impl TeamAgg {
         self.p0 = self.p0.min(day_number(s.planned_start));
         self.p1 = self.p1.max(day_number(s.planned_finish));
         self.any[severity(s.status) as usize] = true;
-        let w = s.duration.clamp(1, 100_000);
+        let w = i64::from(s.duration).clamp(1, 100_000);
         let p = if s.status == Status::Done {
             100
         } else {
@@ -1854,7 +1854,7 @@ fn describe(
                 format!(
                     "{} \u{2212}{}",
                     program.items[i].id,
-                    days_text(-s(i).deadline_slack)
+                    days_text(-i64::from(s(i).deadline_slack))
                 )
             })
             .collect();
@@ -2010,7 +2010,9 @@ pub(crate) mod tests {
         let sched: Vec<ItemSchedule> = specs
             .iter()
             .map(|s| {
-                let slack = cal.on_or_before(s.planned.1) - cal.on_or_before(s.forecast.1);
+                let slack = crate::analysis::days32(
+                    cal.on_or_before(s.planned.1) - cal.on_or_before(s.forecast.1),
+                );
                 ItemSchedule {
                     planned_start: s.planned.0,
                     planned_finish: s.planned.1,
@@ -2018,14 +2020,16 @@ pub(crate) mod tests {
                     forecast_finish: s.forecast.1,
                     late_start: s.forecast.0,
                     late_finish: s.forecast.1,
-                    duration: (day_number(s.planned.1) - day_number(s.planned.0) + 1).max(0),
+                    duration: crate::analysis::days32(
+                        (day_number(s.planned.1) - day_number(s.planned.0) + 1).max(0),
+                    ),
                     total_float: if s.critical { 0 } else { 5 },
                     deadline_slack: slack,
                     critical: s.critical,
                     status: s.status,
                     progress: 40,
                     note: None,
-                    pushed_by: None,
+                    pushed_by_ix: None,
                     slip: -slack,
                 }
             })
@@ -2091,7 +2095,8 @@ pub(crate) mod tests {
                     blocks: Vec::new(),
                     waits_on: Vec::new(),
                 })
-                .collect(),
+                .collect::<Vec<_>>()
+                .into(),
             detected_risks: Vec::new(),
         };
         (program, snap)

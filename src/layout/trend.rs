@@ -326,7 +326,7 @@ fn trends_of(program: &Program, snaps: &[&Snapshot]) -> Vec<MilestoneTrend> {
                 first: a.forecast_finish,
                 last: b.forecast_finish,
                 drift: cal.on_or_before(b.forecast_finish) - cal.on_or_before(a.forecast_finish),
-                slip: b.slip,
+                slip: b.slip.into(),
                 reached: b.forecast_finish <= last.as_of,
             })
         })
@@ -698,7 +698,7 @@ pub fn layout_trend(program: &Program, snaps: &[Snapshot], width: f64) -> TrendL
                         x: x_scale.at(s.as_of),
                         y: y_scale.at(it.forecast_finish),
                         reached: it.forecast_finish <= s.as_of,
-                        slip: it.slip,
+                        slip: it.slip.into(),
                     })
                 })
                 .collect();
@@ -1085,7 +1085,7 @@ mod tests {
             program.items.push(it);
             for s in &mut snaps {
                 let mut row = s.items[template].clone();
-                row.slip = k;
+                row.slip = crate::analysis::days32(k);
                 row.forecast_finish = add_days(s.as_of, 30 + k * 3);
                 s.items.push(row);
             }

@@ -189,7 +189,7 @@ pub fn milestones_ics(data: &SiteData) -> OutputFile {
             s.planned_finish,
             s.forecast_finish,
             s.status.label(),
-            slip_words(s.slip),
+            slip_words(s.slip.into()),
         );
         let mut event = icalendar::Event::new();
         event

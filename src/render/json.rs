@@ -99,9 +99,9 @@ pub fn program_json(program: &Program, snap: &Snapshot) -> Vec<u8> {
             forecast_finish: s.forecast_finish.to_string(),
             late_start: s.late_start.to_string(),
             late_finish: s.late_finish.to_string(),
-            duration: s.duration,
-            total_float: s.total_float,
-            deadline_slack: s.deadline_slack,
+            duration: s.duration.into(),
+            total_float: s.total_float.into(),
+            deadline_slack: s.deadline_slack.into(),
             critical: s.critical,
             status: s.status,
             progress: s.progress,
@@ -110,7 +110,7 @@ pub fn program_json(program: &Program, snap: &Snapshot) -> Vec<u8> {
     let teams = program
         .teams
         .iter()
-        .zip(&snap.teams)
+        .zip(snap.teams.iter())
         .map(|(t, f)| TeamOut {
             id: &t.id,
             name: &t.name,
@@ -127,7 +127,7 @@ pub fn program_json(program: &Program, snap: &Snapshot) -> Vec<u8> {
                 .collect(),
         })
         .collect();
-    let detected_risks = snap.detected_risks.iter().map(risk_out).collect();
+    let detected_risks = snap.detected_risks.iter().map(|r| risk_out(r)).collect();
     let upto = snap.report.map_or(0, |r| r + 1);
     let reports = program.reports[..upto.min(program.reports.len())]
         .iter()

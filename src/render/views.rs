@@ -925,10 +925,10 @@ impl<'a> Viewer<'a> {
             forecast_finish: s.forecast_finish.to_string(),
             late_start: s.late_start.to_string(),
             late_finish: s.late_finish.to_string(),
-            duration: s.duration,
-            float: days(s.total_float),
-            slack: days(s.deadline_slack),
-            slip: slip(s.slip),
+            duration: s.duration.into(),
+            float: days(s.total_float.into()),
+            slack: days(s.deadline_slack.into()),
+            slip: slip(s.slip.into()),
             critical: s.critical,
             late,
             late_label: late.then_some(if done {
@@ -939,7 +939,7 @@ impl<'a> Viewer<'a> {
             status: status_badge(s.status),
             progress: s.progress.min(100),
             note: s.note.as_deref().and_then(non_empty),
-            pushed_by: s.pushed_by.and_then(|p| self.item_ref(p)),
+            pushed_by: s.pushed_by().and_then(|p| self.item_ref(p)),
             updated: false,
             row_class: classes
                 .iter()
@@ -1290,7 +1290,7 @@ fn detected_as_of(program: &Program, snap: &Snapshot) -> Vec<DetectedRisk> {
         .detected_risks
         .iter()
         .filter(|d| d.kind != RiskKind::OverdueDecision)
-        .cloned()
+        .map(|d| DetectedRisk::clone(d))
         .collect();
     for d in &program.decisions {
         if let (DecisionState::Overdue, Some(needed_by)) =
@@ -2329,7 +2329,7 @@ fn slip_group(v: &Viewer, c: &Changes, order: &[ItemIx]) -> ChangeGroup {
     // provider driving it that gained too.
     let cause = |s: &changes::Slip| -> Option<(ItemIx, i64)> {
         s.cause.or_else(|| {
-            let p = v.snap.items.get(s.item)?.pushed_by?;
+            let p = v.snap.items.get(s.item)?.pushed_by()?;
             let d = moved(p)?;
             (s.days < 0 && d < 0).then_some((p, d))
         })
@@ -3123,7 +3123,7 @@ fn forecast_trend(data: &SiteData, links: &Links, ix: ItemIx) -> ForecastTrend {
             continue;
         };
         points.push((k, s, wd(prev, s.forecast_finish)));
-        slips.push(s.slip);
+        slips.push(i64::from(s.slip));
         prev = s.forecast_finish;
     }
     let last = points.len().saturating_sub(1);
@@ -3139,7 +3139,7 @@ fn forecast_trend(data: &SiteData, links: &Links, ix: ItemIx) -> ForecastTrend {
     let mut moves = 0;
     let mut before: Option<(Status, Option<ItemIx>)> = None;
     for (n, &(k, s, change)) in points.iter().enumerate() {
-        let key = (s.status, s.pushed_by);
+        let key = (s.status, s.pushed_by());
         if change != 0 {
             moves += 1;
         }
@@ -3158,8 +3158,8 @@ fn forecast_trend(data: &SiteData, links: &Links, ix: ItemIx) -> ForecastTrend {
                 status: Some(status_badge(s.status)),
                 forecast_finish: s.forecast_finish.to_string(),
                 change: Some(slip(change)),
-                slip: slip(s.slip),
-                pushed_by: s.pushed_by.and_then(|p| v.item_ref(p)),
+                slip: slip(s.slip.into()),
+                pushed_by: s.pushed_by().and_then(|p| v.item_ref(p)),
             });
         }
         before = Some(key);

@@ -120,11 +120,17 @@ pub fn analyze_content(
         if chunk.is_empty() {
             break;
         }
+        let first = reports.len();
         reports.par_extend(
             chunk
                 .par_iter()
                 .map(|s| analysis::analyze(&program, &plan, s)),
         );
+        // Risks found again, unchanged, share the previous report's copy.
+        for k in first.max(1)..reports.len() {
+            let (before, after) = reports.split_at_mut(k);
+            analysis::share_risks(&before[k - 1], &mut after[0]);
+        }
     }
     let current = match as_of {
         Some(date) => analysis::analyze(&program, &plan, &analysis::state_as_of(&program, date)),
@@ -447,5 +453,34 @@ fn fill_report_commits(program: &mut Program, content: &Path) {
     }
     for r in &mut program.reports {
         r.commit = last.get(&*r.loc.file).cloned();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// Every report keeps its snapshot: a detected risk found again,
+    /// unchanged, is the previous report's allocation, and the team facts
+    /// are one for all.
+    #[test]
+    fn report_snapshots_share_what_did_not_change() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let a = analyze_dir(&dir, None, false, &mut Diagnostics::new())
+            .unwrap()
+            .expect("the example analyses");
+        let mut shared = 0;
+        for w in a.reports.windows(2) {
+            let (prev, snap) = (&w[0], &w[1]);
+            assert!(Arc::ptr_eq(&prev.teams, &snap.teams));
+            for r in &snap.detected_risks {
+                if let Some(o) = prev.detected_risks.iter().find(|o| **o == *r) {
+                    assert!(Arc::ptr_eq(o, r), "{r:?} is a copy");
+                    shared += 1;
+                }
+            }
+        }
+        assert!(shared > 0, "the example has risks that persist");
     }
 }
