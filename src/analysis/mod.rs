@@ -84,7 +84,7 @@ pub struct ItemState {
     pub progress: u8,
     /// The reported forecast (snapped), if any report gave one.
     pub forecast: Option<Date>,
-    pub note: Option<std::sync::Arc<str>>,
+    pub note: Option<Note>,
     /// Date of the newest report that updated this item.
     pub updated: Option<Date>,
 }
@@ -127,8 +127,9 @@ pub struct Snapshot {
 
 /// One item's derived dates and flags. Every report keeps one of these per
 /// item (years of reports of tens of thousands of items), so the counts are
-/// `i32` (working days: the whole calendar range fits many times over) and
-/// the item index `u32` (see [`ItemSchedule::pushed_by`]).
+/// `i32` (working days: the whole calendar range fits many times over), the
+/// note a shared thin pointer and the item index 4 bytes (see
+/// [`ItemSchedule::pushed_by`]): 56 bytes in all.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ItemSchedule {
     pub planned_start: Date,
@@ -144,11 +145,11 @@ pub struct ItemSchedule {
     pub critical: bool,
     pub status: Status,
     pub progress: u8,
-    pub note: Option<std::sync::Arc<str>>,
+    pub note: Option<Note>,
     /// The provider whose forecast finish drives this item's forecast start
     /// later than planned (smallest id on ties), if any: the "pushed by"
-    /// cause. Read it with [`ItemSchedule::pushed_by`].
-    pub pushed_by_ix: Option<u32>,
+    /// cause, stored as index + 1. Read it with [`ItemSchedule::pushed_by`].
+    pub pushed_by_ix: Option<std::num::NonZeroU32>,
     /// Working days the forecast finish is later than the planned finish.
     pub slip: i32,
 }
@@ -156,9 +157,23 @@ pub struct ItemSchedule {
 impl ItemSchedule {
     /// The item that pushes this one later than planned, if any.
     pub fn pushed_by(&self) -> Option<ItemIx> {
-        self.pushed_by_ix.map(|i| i as ItemIx)
+        self.pushed_by_ix.map(|i| i.get() as ItemIx - 1)
+    }
+
+    /// The stored form of [`ItemSchedule::pushed_by`] (`None` past
+    /// `u32::MAX - 1` items, far beyond what a program can hold).
+    pub fn pushed_by_ix(ix: Option<ItemIx>) -> Option<std::num::NonZeroU32> {
+        ix.and_then(|i| u32::try_from(i + 1).ok())
+            .and_then(std::num::NonZeroU32::new)
     }
 }
+
+// Every report keeps one row per item: a bigger row is felt at 50,000 items
+// and 260 reports (13 million rows). Grow it only on purpose.
+const _: () = assert!(std::mem::size_of::<ItemSchedule>() <= 56);
+
+/// An item's status note, shared by every state and snapshot that carries it.
+pub type Note = std::sync::Arc<String>;
 
 /// A count of working days as stored in an [`ItemSchedule`] (saturating: no
 /// calendar a program can have comes near the bounds).

@@ -74,7 +74,7 @@ pub fn analyze(program: &Program, plan: &Plan, state: &State) -> Snapshot {
                 status: st.status,
                 progress: st.progress,
                 note: st.note.clone(),
-                pushed_by_ix: passes.pushed_by[i].and_then(|p| u32::try_from(p).ok()),
+                pushed_by_ix: ItemSchedule::pushed_by_ix(passes.pushed_by[i]),
                 slip: days32(ff - planned.finish),
             }
         })

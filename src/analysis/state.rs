@@ -99,7 +99,7 @@ impl Merge {
                 item.forecast = Some(forecast);
             }
             if let Some(note) = &u.note {
-                item.note = Some(std::sync::Arc::from(note.as_str()));
+                item.note = Some(std::sync::Arc::new(note.clone()));
             }
             item.updated = Some(report.date);
         }
@@ -182,7 +182,7 @@ mod tests {
                 status: Status::OnTrack,
                 progress: 10,
                 forecast: Some(d(2027, 2, 5)),
-                note: Some("first".into()),
+                note: Some(std::sync::Arc::new("first".into())),
                 updated: Some(d(2027, 1, 15)),
             }
         );
@@ -205,7 +205,7 @@ mod tests {
                 status: Status::OnTrack,
                 progress: 50,
                 forecast: Some(d(2027, 2, 5)),
-                note: Some("first".into()),
+                note: Some(std::sync::Arc::new("first".into())),
                 updated: Some(d(2027, 1, 29)),
             }
         );

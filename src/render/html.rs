@@ -267,7 +267,8 @@ impl Renderer<'_, '_> {
             template: self.theme.source_of(p.template).to_string(),
             message,
         };
-        let charts = charts_for(self.data, p.subject, links.root());
+        let mut charts = charts_for(self.data, p.subject, links.root());
+        let svgs = charts.take_svgs();
         let ctx = Context::from_serialize(&PageContext {
             layout: &layout,
             page: view,
@@ -278,6 +279,8 @@ impl Renderer<'_, '_> {
             .theme
             .render(p.template, &ctx)
             .map_err(|e| fail(super::theme::tera_message(&e)))?;
+        drop(ctx);
+        let html = PageCharts::splice(html, &svgs);
         Ok(OutputFile {
             path: p.path,
             bytes: html.into_bytes(),
@@ -576,6 +579,58 @@ mod tests {
             cache: Default::default(),
         };
         render_pages(&data, theme).expect("render")
+    }
+
+    /// Past [`super::super::charts::FULL_DIAGRAM_MAX_ITEMS`] items the
+    /// dependencies page draws the team roll-up and says why; below, every
+    /// item.
+    #[test]
+    fn a_huge_program_gets_the_team_roll_up_on_its_dependencies_page() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut a = analyze(&root);
+        let theme = Theme::builtin().expect("theme");
+        let dependencies_page = |a: &Analyzed| {
+            let data = a.site_data();
+            let (_, job) = page_jobs(&data)
+                .into_iter()
+                .find(|(path, _)| path == "dependencies/index.html")
+                .expect("a dependencies page");
+            let f = render_page(&data, &theme, job)
+                .expect("rendered")
+                .expect("no error");
+            String::from_utf8(f.bytes).expect("utf-8")
+        };
+        let small = dependencies_page(&a);
+        assert!(small.contains("id=\"chart-dependencies\""), "{small}");
+        assert!(!small.contains("id=\"chart-team-map\""));
+        let limit = super::super::charts::FULL_DIAGRAM_MAX_ITEMS;
+        let template = a.program.items.len() - 1;
+        while a.program.items.len() <= limit {
+            let mut item = a.program.items[template].clone();
+            item.id = format!("zz-generated-{}", a.program.items.len());
+            item.depends_on = vec![template];
+            a.program.items.push(item);
+            a.plan.items.push(a.plan.items[template]);
+            a.plan.consumers.push(Vec::new());
+            a.current.items.push(a.current.items[template].clone());
+        }
+        let huge = dependencies_page(&a);
+        assert!(huge.contains("id=\"chart-team-map\""), "no team roll-up");
+        assert!(
+            !huge.contains("id=\"chart-dependencies\""),
+            "a full diagram"
+        );
+        assert!(
+            huge.contains(&format!(
+                "{} items are too many for one readable diagram",
+                limit + 1
+            )),
+            "no word on why"
+        );
+        assert!(
+            huge.contains("zz-generated-"),
+            "the table still lists every item"
+        );
     }
 
     fn page_of(files: &[OutputFile], path: &str) -> String {

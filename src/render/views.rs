@@ -938,7 +938,7 @@ impl<'a> Viewer<'a> {
             }),
             status: status_badge(s.status),
             progress: s.progress.min(100),
-            note: s.note.as_deref().and_then(non_empty),
+            note: s.note.as_deref().map(String::as_str).and_then(non_empty),
             pushed_by: s.pushed_by().and_then(|p| self.item_ref(p)),
             updated: false,
             row_class: classes
