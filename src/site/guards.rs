@@ -74,6 +74,8 @@ pub fn check(files: &[OutputFile], program: &Program) -> Result<(), GuardError> 
 /// whether the site may be published.
 pub struct Guard<'p> {
     emails: Vec<(String, &'p str)>,
+    /// One searcher per address (SIMD substring search, built once).
+    finders: Vec<memchr::memmem::Finder<'static>>,
     decode_all: bool,
     needles: Vec<(String, &'p str)>,
     base_url: Option<&'p str>,
@@ -140,8 +142,13 @@ impl<'p> Guard<'p> {
                 }
             }
         }
+        let finders = emails
+            .iter()
+            .map(|(e, _)| memchr::memmem::Finder::new(e.as_bytes()).into_owned())
+            .collect();
         Guard {
             emails,
+            finders,
             decode_all,
             needles,
             base_url: program.meta.site.base_url.as_deref(),
@@ -153,6 +160,7 @@ impl<'p> Guard<'p> {
     fn links_only(base_url: Option<&'p str>) -> Self {
         Guard {
             emails: Vec::new(),
+            finders: Vec::new(),
             decode_all: false,
             needles: Vec::new(),
             base_url,
@@ -168,7 +176,7 @@ impl<'p> Guard<'p> {
         let mut targets: HashMap<Target, String> = HashMap::new();
         let mut links = Vec::new();
         if f.path.ends_with(".html") {
-            let scan = scan_html(&String::from_utf8_lossy(&f.bytes));
+            let scan = scan_html(&utf8(&f.bytes));
             ids.extend(scan.ids.iter().map(|id| id_hash(&f.path, id)));
             for link in scan.links {
                 match resolve_link(&f.path, &link, self.base_url) {
@@ -216,8 +224,9 @@ impl<'p> Guard<'p> {
         let text = plain_lower(&f.bytes, self.decode_all);
         self.emails
             .iter()
-            .filter(|(email, _)| text.contains(email.as_str()))
-            .map(|(email, name)| {
+            .zip(&self.finders)
+            .filter(|(_, finder)| finder.find(text.as_bytes()).is_some())
+            .map(|((email, name), _)| {
                 format!(
                     "{}: contains the address of stakeholder {name} ({email}); stakeholders.yaml is private: remove the address from the content",
                     f.path
@@ -230,7 +239,7 @@ impl<'p> Guard<'p> {
         if self.needles.is_empty() {
             return Vec::new();
         }
-        let text = visible_text(&String::from_utf8_lossy(&f.bytes));
+        let text = visible_text(&utf8(&f.bytes));
         self.needles
             .iter()
             .filter(|(needle, _)| text.contains(needle.as_str()))
@@ -298,6 +307,15 @@ impl Found {
     }
 }
 
+/// A file as text: borrowed when it is UTF-8 (every page tpm-site renders),
+/// which is checked faster than a lossy conversion checks it.
+fn utf8(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 /// Every output file as lowercase text with `@` written plainly.
 /// `decode_all`: decode every entity (some address holds `&` or `'`, which
 /// the escapers write as entities); otherwise only numeric ones and `@`'s
@@ -308,9 +326,11 @@ fn plain_lower(bytes: &[u8], decode_all: bool) -> String {
     let text = String::from_utf8(lower)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     let hidden = if decode_all {
-        text.contains('&') || text.contains('%')
+        memchr::memchr2(b'&', b'%', text.as_bytes()).is_some()
     } else {
-        text.contains("&#") || text.contains("%40") || text.contains("&commat;")
+        memchr::memmem::find(text.as_bytes(), b"&#").is_some()
+            || memchr::memmem::find(text.as_bytes(), b"%40").is_some()
+            || memchr::memmem::find(text.as_bytes(), b"&commat;").is_some()
     };
     if !hidden {
         return text;
