@@ -161,6 +161,7 @@ pub fn begin(output: &Path, content: &Path) -> Result<Staged, OutputError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
     fs::create_dir_all(&parent).map_err(io(&parent))?;
+    remove_abandoned(&parent, &name);
     let staging = unique_sibling(&parent, &name, "new")?;
     Ok(Staged {
         staging,
@@ -208,6 +209,40 @@ impl Staged {
     /// Removes the staged site (the build failed after all).
     pub fn discard(self) {
         remove_tree(&self.staging);
+    }
+}
+
+/// Removes the temporary siblings (`.<name>.tpm-site-new-<pid>-<n>`, and
+/// `-old-`) that a build killed before it could clean up left behind, when
+/// their process is gone. Only where that can be known (`/proc`); a folder
+/// of a process that still runs is never touched.
+fn remove_abandoned(parent: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefix = format!(".{name}.tpm-site-");
+    for e in entries.flatten() {
+        let file_name = e.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some(pid_n) = rest
+            .strip_prefix("new-")
+            .or_else(|| rest.strip_prefix("old-"))
+        else {
+            continue;
+        };
+        let pid = pid_n.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && !Path::new(&format!("/proc/{pid}")).exists()
+            && e.file_type().is_ok_and(|t| t.is_dir())
+        {
+            remove_tree(&e.path());
+        }
     }
 }
 
@@ -312,6 +347,31 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    /// A build killed half-way leaves its staging folder; the next build
+    /// removes it once its process is gone, and leaves a live one alone.
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn abandoned_staging_folders_are_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let content = tmp.path().join("content");
+        fs::create_dir(&content).unwrap();
+        let out = tmp.path().join("public");
+        // No process has this id (above the kernel's pid_max).
+        let dead = tmp.path().join(".public.tpm-site-new-4194305-0");
+        let alive = tmp
+            .path()
+            .join(format!(".public.tpm-site-old-{}-7", std::process::id()));
+        let other = tmp.path().join(".other.tpm-site-new-4194305-0");
+        for d in [&dead, &alive, &other] {
+            fs::create_dir_all(d.join("reports")).unwrap();
+            fs::write(d.join("reports/index.html"), "x").unwrap();
+        }
+        write_site(&out, &content, &[file("index.html", "new")]).unwrap();
+        assert!(!dead.exists(), "an abandoned staging folder stayed");
+        assert!(alive.exists(), "a live build's folder was removed");
+        assert!(other.exists(), "another output's folder was removed");
     }
 
     #[test]
