@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Build-time benchmark (not run by CI): generates synthetic programs of sizes
 # S, M, L, XL with the peer harness's generator and reports the whole build
-# time, each phase (load, analyze, render with the CPU time of chart layout and
-# drawing, check, write) and peak memory.
+# time, each phase (load, analyze, render, which includes the guards' check and
+# the writes, with the CPU time of charts, check and write) and peak memory.
 #
 #   bash bench/run.sh [SIZES...]        # default: S M L
 #   GEN=../shared/bench/gen.py BENCH_DATA=/tmp/tpm-site-bench bash bench/run.sh XL

@@ -1,7 +1,8 @@
-//! Publishing guards: a last scan of the rendered site, after rendering and
-//! before anything is written. A build whose output would publish something
-//! it must not, or whose pages link to nothing, fails here and the previous
-//! output stays as it was.
+//! Publishing guards: a scan of every rendered file before the new site
+//! replaces the old one ([`Guard::scan`] reads each page as the build writes
+//! it to the staging folder, [`Guard::finish`] checks the links once all are
+//! seen). A build whose output would publish something it must not, or whose
+//! pages link to nothing, fails here and the previous output stays as it was.
 //!
 //! - **Stakeholder addresses**: no output file may contain the address of a
 //!   stakeholder from `stakeholders.yaml` (in any case, also written with

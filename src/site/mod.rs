@@ -1,6 +1,9 @@
 //! Orchestration: a build is a list of steps (load, resolve, plan, analyze,
-//! render, write), each feeding the next. This module owns the order of the
-//! steps and the build options; [`output`] is the one place that writes files.
+//! render, write), each feeding the next. Render, the guards' scan and the
+//! write to the staging folder run as one pass, page by page, so no step
+//! holds the whole site; the swap at the end is all or nothing. This module
+//! owns the order of the steps and the build options; [`output`] is the one
+//! place that writes files.
 
 pub mod email;
 pub mod guards;
