@@ -11,6 +11,7 @@ pub mod frontmatter;
 pub mod memory;
 pub mod yaml;
 
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -66,17 +67,26 @@ impl Content {
     /// Parses one file's text as the `kind` its place says, keeping it, or
     /// recording it as unreadable after its parse errors were reported.
     fn add(&mut self, kind: Kind, rel: Arc<str>, text: &str, diags: &mut Diagnostics) {
-        if matches!(kind, Kind::Report | Kind::Page) {
-            match parse_markdown(&rel, text, diags) {
-                Some(md) if kind == Kind::Report => self.reports.push(md),
-                Some(md) => self.pages.push(md),
-                None => self.unreadable.push(rel),
+        let parsed = parse_file(kind, &rel, text, diags);
+        self.store(kind, rel, parsed);
+    }
+
+    /// Keeps one parsed file (`None`: its parse errors were reported).
+    fn store(&mut self, kind: Kind, rel: Arc<str>, parsed: Option<Parsed>) {
+        let file = match parsed {
+            None => {
+                self.unreadable.push(rel);
+                return;
             }
-            return;
-        }
-        let Some(file) = parse_yaml(&rel, text, diags) else {
-            self.unreadable.push(rel);
-            return;
+            Some(Parsed::Markdown(md)) => {
+                if kind == Kind::Report {
+                    self.reports.push(md);
+                } else {
+                    self.pages.push(md);
+                }
+                return;
+            }
+            Some(Parsed::Yaml(file)) => file,
         };
         match kind {
             Kind::Program => self.program = Some(file),
@@ -100,6 +110,20 @@ impl Content {
         self.unreadable
             .iter()
             .any(|f| f.strip_prefix(dir).is_some_and(|r| r.starts_with('/')))
+    }
+}
+
+/// One file, parsed as what its place says.
+enum Parsed {
+    Yaml(YamlFile),
+    Markdown(MarkdownFile),
+}
+
+fn parse_file(kind: Kind, rel: &Arc<str>, text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
+    if matches!(kind, Kind::Report | Kind::Page) {
+        parse_markdown(rel, text, diags).map(Parsed::Markdown)
+    } else {
+        parse_yaml(rel, text, diags).map(Parsed::Yaml)
     }
 }
 
@@ -150,7 +174,10 @@ fn classify(rel: &str) -> Option<Kind> {
     }
 }
 
-/// Reads and parses every content file under `dir`.
+/// Reads and parses every content file under `dir`: the folder is walked in
+/// order, the files are read and parsed on every core, and kept in the
+/// walk's order (diagnostics included), so the result does not depend on
+/// the number of cores.
 pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Content, LoadError> {
     let meta = std::fs::symlink_metadata(dir).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::Missing(dir.to_path_buf()),
@@ -166,6 +193,7 @@ pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Content, LoadError> {
         return Err(LoadError::NotADir(dir.to_path_buf()));
     }
     let mut content = Content::default();
+    let mut files: Vec<(Kind, Arc<str>, PathBuf)> = Vec::new();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .follow_root_links(true)
@@ -222,11 +250,20 @@ pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Content, LoadError> {
                 .with_hint(hint);
             continue;
         };
-        let Some(text) = read_text(entry.path(), &rel, diags) else {
-            content.unreadable.push(rel);
-            continue;
-        };
-        content.add(kind, rel, &text, diags);
+        files.push((kind, rel, entry.into_path()));
+    }
+    let parsed: Vec<(Option<Parsed>, Diagnostics)> = files
+        .par_iter()
+        .map(|(kind, rel, path)| {
+            let mut d = Diagnostics::new();
+            let parsed =
+                read_text(path, rel, &mut d).and_then(|text| parse_file(*kind, rel, &text, &mut d));
+            (parsed, d)
+        })
+        .collect();
+    for ((kind, rel, _), (parsed, d)) in files.into_iter().zip(parsed) {
+        diags.extend(d);
+        content.store(kind, rel, parsed);
     }
     Ok(content)
 }
@@ -364,5 +401,43 @@ fn report_yaml_error(rel: &Arc<str>, err: yaml::ParseError, diags: &mut Diagnost
     let d = diags.error(&loc, message);
     if let Some(hint) = hint {
         d.hint = Some(hint);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Files are parsed on every core but kept, with their diagnostics, in
+    /// the order of the folder walk: the same folder always loads the same.
+    #[test]
+    fn files_and_diagnostics_keep_the_walk_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().join("deliverables");
+        std::fs::create_dir(&d).unwrap();
+        std::fs::write(dir.path().join("program.yaml"), "name: P\n").unwrap();
+        let mut want = Vec::new();
+        for k in 0..40 {
+            let name = format!("f{k:02}.yaml");
+            // Every third file is broken YAML; the rest parse.
+            let text = if k % 3 == 0 { "a: [\n" } else { "a: 1\n" };
+            std::fs::write(d.join(&name), text).unwrap();
+            if k % 3 == 0 {
+                want.push(format!("deliverables/{name}"));
+            }
+        }
+        for _ in 0..3 {
+            let mut diags = Diagnostics::new();
+            let content = load(dir.path(), &mut diags).unwrap();
+            let files: Vec<&str> = content.deliverables.iter().map(|f| &*f.file).collect();
+            let mut sorted = files.clone();
+            sorted.sort_unstable();
+            assert_eq!(files, sorted);
+            assert_eq!(files.len(), 40 - want.len());
+            let errs: Vec<String> = diags.iter().map(|d| d.file.to_string()).collect();
+            assert_eq!(errs, want);
+            let unreadable: Vec<&str> = content.unreadable.iter().map(|f| &**f).collect();
+            assert_eq!(unreadable, want);
+        }
     }
 }
