@@ -455,3 +455,49 @@ fn timings_name_every_phase() {
         .unwrap_or_else(|| panic!("no chart time in {line}"));
     assert!(charts > 0.0, "the example draws charts: {line}");
 }
+
+/// A page that fails to render half-way through the build (a theme template
+/// that reads a missing field) stops the build with the page and template
+/// named; the pages already written to the staging folder are removed and
+/// the previous site stays byte-identical.
+#[test]
+fn a_page_failing_mid_build_leaves_the_previous_site_and_no_leftovers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    common::copy_dir(&common::root().join("content"), &content);
+    let out = tmp.path().join("public");
+    tpm()
+        .arg("build")
+        .arg("--content")
+        .arg(&content)
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .success();
+    let before = common::snapshot_tree(&out);
+    let theme = tmp.path().join("themes/default");
+    fs::create_dir_all(&theme).unwrap();
+    fs::write(
+        theme.join("item.html"),
+        "{% extends \"base.html\" %}{% block content %}{{ page.no_such_field.deeper }}{% endblock content %}",
+    )
+    .unwrap();
+    let assert = tpm()
+        .arg("build")
+        .arg("--content")
+        .arg(&content)
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("item.html"), "{stderr}");
+    assert!(stderr.contains("deliverables/"), "the page is named: {stderr}");
+    assert!(common::snapshot_tree(&out) == before, "the previous site changed");
+    let mut left: Vec<String> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["content", "public", "themes"]);
+}
