@@ -492,8 +492,14 @@ fn a_page_failing_mid_build_leaves_the_previous_site_and_no_leftovers() {
         .failure();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(stderr.contains("item.html"), "{stderr}");
-    assert!(stderr.contains("deliverables/"), "the page is named: {stderr}");
-    assert!(common::snapshot_tree(&out) == before, "the previous site changed");
+    assert!(
+        stderr.contains("deliverables/"),
+        "the page is named: {stderr}"
+    );
+    assert!(
+        common::snapshot_tree(&out) == before,
+        "the previous site changed"
+    );
     let mut left: Vec<String> = fs::read_dir(tmp.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

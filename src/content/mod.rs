@@ -174,11 +174,22 @@ fn classify(rel: &str) -> Option<Kind> {
     }
 }
 
-/// Reads and parses every content file under `dir`: the folder is walked in
-/// order, the files are read and parsed on every core, and kept in the
-/// walk's order (diagnostics included), so the result does not depend on
-/// the number of cores.
+/// Reads and parses every content file under `dir`, in the order of the
+/// folder walk, on one thread. A build uses this: parsed on every core, the
+/// files of a big program end up spread over every thread's heap and raise
+/// the build's memory peak (about 100 MB at 50,000 items).
 pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Content, LoadError> {
+    load_with(dir, diags, false)
+}
+
+/// [`load`], with the files read and parsed on every core (for `serve`,
+/// where a rebuild's latency counts). The files and their diagnostics keep
+/// the walk's order, so the result is the same as [`load`]'s.
+pub fn load_parallel(dir: &Path, diags: &mut Diagnostics) -> Result<Content, LoadError> {
+    load_with(dir, diags, true)
+}
+
+fn load_with(dir: &Path, diags: &mut Diagnostics, parallel: bool) -> Result<Content, LoadError> {
     let meta = std::fs::symlink_metadata(dir).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::Missing(dir.to_path_buf()),
         _ => LoadError::Io {
@@ -252,15 +263,17 @@ pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Content, LoadError> {
         };
         files.push((kind, rel, entry.into_path()));
     }
-    let parsed: Vec<(Option<Parsed>, Diagnostics)> = files
-        .par_iter()
-        .map(|(kind, rel, path)| {
-            let mut d = Diagnostics::new();
-            let parsed =
-                read_text(path, rel, &mut d).and_then(|text| parse_file(*kind, rel, &text, &mut d));
-            (parsed, d)
-        })
-        .collect();
+    let parse = |(kind, rel, path): &(Kind, Arc<str>, PathBuf)| {
+        let mut d = Diagnostics::new();
+        let parsed =
+            read_text(path, rel, &mut d).and_then(|text| parse_file(*kind, rel, &text, &mut d));
+        (parsed, d)
+    };
+    let parsed: Vec<(Option<Parsed>, Diagnostics)> = if parallel {
+        files.par_iter().map(parse).collect()
+    } else {
+        files.iter().map(parse).collect()
+    };
     for ((kind, rel, _), (parsed, d)) in files.into_iter().zip(parsed) {
         diags.extend(d);
         content.store(kind, rel, parsed);
@@ -426,9 +439,9 @@ mod tests {
                 want.push(format!("deliverables/{name}"));
             }
         }
-        for _ in 0..3 {
+        for parallel in [true, false, true] {
             let mut diags = Diagnostics::new();
-            let content = load(dir.path(), &mut diags).unwrap();
+            let content = load_with(dir.path(), &mut diags, parallel).unwrap();
             let files: Vec<&str> = content.deliverables.iter().map(|f| &*f.file).collect();
             let mut sorted = files.clone();
             sorted.sort_unstable();

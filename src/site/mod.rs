@@ -108,6 +108,16 @@ pub fn analyze_content(
     diags: &mut Diagnostics,
 ) -> Option<Analyzed> {
     let program = model::resolve(loaded, ResolveOptions { include_drafts }, diags)?;
+    analyze_program(program, as_of, diags)
+}
+
+/// Plans a resolved program and analyses it as of every report and as of
+/// `as_of` (or the newest report). `None` means content errors stopped it.
+pub fn analyze_program(
+    program: Program,
+    as_of: Option<Date>,
+    diags: &mut Diagnostics,
+) -> Option<Analyzed> {
     let plan = analysis::plan(&program, diags)?;
     if diags.has_errors() {
         return None;
@@ -268,11 +278,15 @@ pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummar
     };
     let loaded = content::load(&opts.content, diags)?;
     step("load", &mut phases);
-    let Some(mut analyzed) = analyze_content(&loaded, opts.as_of, opts.include_drafts, diags)
-    else {
+    let resolve = ResolveOptions {
+        include_drafts: opts.include_drafts,
+    };
+    let program = model::resolve(&loaded, resolve, diags);
+    // The parsed files are done with: their memory goes to the snapshots.
+    drop(loaded);
+    let Some(mut analyzed) = program.and_then(|p| analyze_program(p, opts.as_of, diags)) else {
         return Err(BuildError::Content);
     };
-    drop(loaded);
     step("analyze", &mut phases);
     if let Some(url) = &opts.base_url {
         let u = url.trim();

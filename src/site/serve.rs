@@ -28,7 +28,7 @@ use notify_debouncer_full::new_debouncer;
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use tokio::sync::broadcast;
 
-use super::{Analyzed, analyze_dir, load_theme, other_files, theme_root};
+use super::{Analyzed, analyze_content, load_theme, other_files, theme_root};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::render::html::{PageJob, assets, page_jobs, render_page};
 use crate::render::theme::Theme;
@@ -136,7 +136,10 @@ pub fn build_in_memory(
         diags.file_error(&file, message);
         diags.into_sorted()
     };
-    let analyzed = match analyze_dir(content, None, true, &mut diags) {
+    // Parsed on every core: a rebuild's latency is what counts here.
+    let analyzed = match crate::content::load_parallel(content, &mut diags)
+        .map(|loaded| analyze_content(&loaded, None, true, &mut diags))
+    {
         Ok(Some(a)) => a,
         Ok(None) => return Err(diags.into_sorted()),
         Err(e) => return Err(fail(diags, e.to_string())),
@@ -520,7 +523,7 @@ mod tests {
     fn lazy_pages_are_the_built_pages() {
         let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
         let (files, site, _) = build_in_memory(&content).expect("the example builds");
-        let a = analyze_dir(&content, None, true, &mut Diagnostics::new())
+        let a = crate::site::analyze_dir(&content, None, true, &mut Diagnostics::new())
             .unwrap()
             .expect("analyzes");
         let built = crate::site::render_site(&a, Some(&theme_root(&content))).expect("renders");
