@@ -466,14 +466,7 @@ fn a_page_failing_mid_build_leaves_the_previous_site_and_no_leftovers() {
     let content = tmp.path().join("content");
     common::copy_dir(&common::root().join("content"), &content);
     let out = tmp.path().join("public");
-    tpm()
-        .arg("build")
-        .arg("--content")
-        .arg(&content)
-        .arg("--output")
-        .arg(&out)
-        .assert()
-        .success();
+    build(&content, &out).success();
     let before = common::snapshot_tree(&out);
     let theme = tmp.path().join("themes/default");
     fs::create_dir_all(&theme).unwrap();
@@ -482,14 +475,7 @@ fn a_page_failing_mid_build_leaves_the_previous_site_and_no_leftovers() {
         "{% extends \"base.html\" %}{% block content %}{{ page.no_such_field.deeper }}{% endblock content %}",
     )
     .unwrap();
-    let assert = tpm()
-        .arg("build")
-        .arg("--content")
-        .arg(&content)
-        .arg("--output")
-        .arg(&out)
-        .assert()
-        .failure();
+    let assert = build(&content, &out).failure();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(stderr.contains("item.html"), "{stderr}");
     assert!(

@@ -173,16 +173,9 @@ pub fn analyze_program(
     })
 }
 
-/// Renders every file of the site (nothing is written).
+/// Renders every file of the site in memory (nothing is written; [`build`]
+/// streams them to disk instead).
 pub fn render_site(a: &Analyzed, theme_root: Option<&Path>) -> Result<Vec<OutputFile>, BuildError> {
-    render_site_timed(a, theme_root).map(|(files, _)| files)
-}
-
-/// [`render_site`], also returning the CPU time spent on charts.
-pub fn render_site_timed(
-    a: &Analyzed,
-    theme_root: Option<&Path>,
-) -> Result<(Vec<OutputFile>, Duration), BuildError> {
     let theme = load_theme(a, theme_root)?;
     let data = a.site_data();
     let mut files = render::html::render_pages(&data, &theme)?;
@@ -193,8 +186,7 @@ pub fn render_site_timed(
         .collect();
     files.extend(other_files(&data, &pages));
     files.sort_by(|x, y| x.path.cmp(&y.path));
-    let charts = data.cache.chart_time();
-    Ok((files, charts))
+    Ok(files)
 }
 
 /// The site's theme: the embedded default with the files of
