@@ -121,10 +121,7 @@ fn a_failing_build_leaves_the_previous_output_intact() {
         before,
         "previous output must be byte-identical"
     );
-    let leftovers: Vec<_> = fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    let leftovers = common::names_in(tmp.path());
     assert_eq!(
         leftovers.len(),
         2,
@@ -486,10 +483,8 @@ fn a_page_failing_mid_build_leaves_the_previous_site_and_no_leftovers() {
         common::snapshot_tree(&out) == before,
         "the previous site changed"
     );
-    let mut left: Vec<String> = fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    left.sort();
-    assert_eq!(left, ["content", "public", "themes"]);
+    assert_eq!(
+        common::names_in(tmp.path()),
+        ["content", "public", "themes"]
+    );
 }

@@ -54,12 +54,11 @@ fn refused(edit: impl Fn(&Path), expect: &str) {
     );
     // The pages were written beside the output as they were rendered: the
     // refused site is gone, nothing is left next to the output.
-    let mut left: Vec<String> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    left.sort();
-    assert_eq!(left, ["content", "public"], "leftovers beside the output");
+    assert_eq!(
+        common::names_in(tmp.path()),
+        ["content", "public"],
+        "leftovers beside the output"
+    );
 }
 
 #[test]

@@ -12,6 +12,8 @@ pub mod serve;
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
@@ -305,16 +307,13 @@ pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummar
     // written and the guards found nothing.
     let staged = output::begin(&opts.output, &opts.content)?;
     let guard = guards::Guard::new(&analyzed.program);
-    let pages = std::sync::Mutex::new(Vec::new());
-    let files = std::sync::atomic::AtomicUsize::new(0);
-    let cpu = |started: Instant, total: &std::sync::atomic::AtomicU64| {
+    let pages = Mutex::new(Vec::new());
+    let files = AtomicUsize::new(0);
+    let cpu = |started: Instant, total: &AtomicU64| {
         let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
-        total.fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
+        total.fetch_add(nanos, Ordering::Relaxed);
     };
-    let (check_nanos, write_nanos) = (
-        std::sync::atomic::AtomicU64::new(0),
-        std::sync::atomic::AtomicU64::new(0),
-    );
+    let (check_nanos, write_nanos) = (AtomicU64::new(0), AtomicU64::new(0));
     let emit = |file: OutputFile| -> Result<(), BuildError> {
         let t = Instant::now();
         guard.scan(&file);
@@ -322,7 +321,7 @@ pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummar
         let t = Instant::now();
         staged.write(&file)?;
         cpu(t, &write_nanos);
-        files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        files.fetch_add(1, Ordering::Relaxed);
         if file.path.ends_with(".html") {
             pages
                 .lock()

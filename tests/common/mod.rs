@@ -58,6 +58,17 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The names of the entries directly in `dir`, sorted (what a build left
+/// beside its output).
+pub fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// Every file below `dir` with its bytes, sorted by relative path.
 pub fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
