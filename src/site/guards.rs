@@ -15,11 +15,14 @@
 //!   HTML page, relative or starting with `/` or with the site's `base_url`)
 //!   must name a file of the site, and its `#fragment` an `id` on that page.
 //!
-//! Every scan is linear in the size of the output per address or internal
-//! line; the HTML scanner reads each page once.
+//! Every scan is linear in the size of the output, whatever the number of
+//! addresses or internal lines: addresses are looked for only around the
+//! spellings of `@`, internal lines with one automaton, and the HTML
+//! scanner reads each page once.
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
 use std::sync::Mutex;
 
 use crate::model::Program;
@@ -77,8 +80,13 @@ pub struct Guard<'p> {
     emails: Vec<(String, &'p str)>,
     /// One searcher per address (SIMD substring search, built once).
     finders: Vec<memchr::memmem::Finder<'static>>,
-    decode_all: bool,
+    /// How far from its `@` an address can reach in the page: the longest
+    /// address with every character spelled as the longest entity.
+    reach: usize,
     needles: Vec<(String, &'p str)>,
+    /// All internal lines in one automaton: a page's text is read once
+    /// however many lines there are.
+    needle_finder: Option<aho_corasick::AhoCorasick>,
     base_url: Option<&'p str>,
     found: Mutex<Found>,
 }
@@ -114,8 +122,8 @@ struct Use {
 }
 
 fn id_hash(page: &str, id: &str) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    BuildHasherDefault::<DefaultHasher>::default().hash_one((page, id))
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::default().hash_one((page, id))
 }
 
 impl<'p> Guard<'p> {
@@ -128,9 +136,7 @@ impl<'p> Guard<'p> {
             .map(|s| (s.email.trim().to_ascii_lowercase(), s.name.as_str()))
             .filter(|(e, _)| !e.is_empty())
             .collect();
-        let decode_all = emails
-            .iter()
-            .any(|(e, _)| e.contains(['&', '\'', '<', '>', '"', ' ']));
+        let reach = emails.iter().map(|(e, _)| e.len()).max().unwrap_or(0) * MAX_ENTITY;
         let mut needles: Vec<(String, &str)> = Vec::new();
         let mut seen = HashSet::new();
         for (file, part) in internal_parts(program) {
@@ -147,11 +153,17 @@ impl<'p> Guard<'p> {
             .iter()
             .map(|(e, _)| memchr::memmem::Finder::new(e.as_bytes()).into_owned())
             .collect();
+        // Only fails past limits (millions of patterns) no content reaches;
+        // the lines are then searched one by one.
+        let needle_finder = (!needles.is_empty())
+            .then(|| aho_corasick::AhoCorasick::new(needles.iter().map(|(n, _)| n)).ok())
+            .flatten();
         Guard {
             emails,
             finders,
-            decode_all,
+            reach,
             needles,
+            needle_finder,
             base_url: program.meta.site.base_url.as_deref(),
             found: Mutex::new(Found::default()),
         }
@@ -162,8 +174,9 @@ impl<'p> Guard<'p> {
         Guard {
             emails: Vec::new(),
             finders: Vec::new(),
-            decode_all: false,
+            reach: 0,
             needles: Vec::new(),
+            needle_finder: None,
             base_url,
             found: Mutex::new(Found::default()),
         }
@@ -177,12 +190,18 @@ impl<'p> Guard<'p> {
         let mut targets: HashMap<Target, String> = HashMap::new();
         let mut links = Vec::new();
         if f.path.ends_with(".html") {
-            let scan = scan_html(&utf8(&f.bytes));
+            let html = utf8(&f.bytes);
+            let scan = scan_html(&html);
             ids.extend(scan.ids.iter().map(|id| id_hash(&f.path, id)));
-            for link in scan.links {
-                match resolve_link(&f.path, &link, self.base_url) {
+            // A page repeats most of its links (navigation, team names).
+            let mut seen = HashSet::with_capacity(scan.links.len());
+            for link in &scan.links {
+                if !seen.insert(&**link) {
+                    continue;
+                }
+                match resolve_link(&f.path, link, self.base_url) {
                     Ok(Some(t)) => {
-                        targets.entry(t).or_insert(link);
+                        targets.entry(t).or_insert_with(|| link.to_string());
                     }
                     Ok(None) => {}
                     Err(why) => links.push(format!("{}: broken link `{link}`: {why}", f.path)),
@@ -218,15 +237,25 @@ impl<'p> Guard<'p> {
         }
     }
 
+    /// The stakeholder addresses in `f`. An address holds an `@`, so only
+    /// the text around each spelling of `@` is decoded and searched: a page
+    /// is read once with a SIMD byte search, whatever the number of
+    /// stakeholders.
     fn addresses_in(&self, f: &OutputFile) -> Vec<String> {
         if self.emails.is_empty() {
             return Vec::new();
         }
-        let text = plain_lower(&f.bytes, self.decode_all);
+        let mut hit = vec![false; self.emails.len()];
+        for window in at_windows(&f.bytes, self.reach) {
+            let text = plain_lower(&f.bytes[window]);
+            for (hit, finder) in hit.iter_mut().zip(&self.finders) {
+                *hit = *hit || finder.find(text.as_bytes()).is_some();
+            }
+        }
         self.emails
             .iter()
-            .zip(&self.finders)
-            .filter(|(_, finder)| finder.find(text.as_bytes()).is_some())
+            .zip(hit)
+            .filter(|(_, hit)| *hit)
             .map(|((email, name), _)| {
                 format!(
                     "{}: contains the address of stakeholder {name} ({email}); stakeholders.yaml is private: remove the address from the content",
@@ -241,10 +270,24 @@ impl<'p> Guard<'p> {
             return Vec::new();
         }
         let text = visible_text(&utf8(&f.bytes));
+        let mut hit = vec![false; self.needles.len()];
+        match &self.needle_finder {
+            Some(ac) => {
+                for m in ac.find_overlapping_iter(&text) {
+                    hit[m.pattern().as_usize()] = true;
+                }
+            }
+            None => {
+                for (hit, (needle, _)) in hit.iter_mut().zip(&self.needles) {
+                    *hit = text.contains(needle.as_str());
+                }
+            }
+        }
         self.needles
             .iter()
-            .filter(|(needle, _)| text.contains(needle.as_str()))
-            .map(|(needle, source)| {
+            .zip(hit)
+            .filter(|(_, hit)| *hit)
+            .map(|((needle, source), _)| {
                 format!(
                     "{}: contains text marked internal in {source}: \"{needle}\"",
                     f.path
@@ -317,25 +360,57 @@ fn utf8(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Every output file as lowercase text with `@` written plainly.
-/// `decode_all`: decode every entity (some address holds `&` or `'`, which
-/// the escapers write as entities); otherwise only numeric ones and `@`'s
-/// spellings can hide an address, and a page without them is searched as is.
-fn plain_lower(bytes: &[u8], decode_all: bool) -> String {
-    // Addresses are compared in ASCII lowercase: cheap on megabytes of output.
+/// The longest entity [`decode_entities`] reads (`&`, name, `;`).
+const MAX_ENTITY: usize = 12;
+
+/// The byte ranges of `bytes` within `reach` of a spelling of `@` (the
+/// character, a numeric entity, `&commat;` or `%40`), merged and in order.
+fn at_windows(bytes: &[u8], reach: usize) -> Vec<std::ops::Range<usize>> {
+    let mut windows: Vec<std::ops::Range<usize>> = Vec::new();
+    for at in memchr::memchr3_iter(b'@', b'&', b'%', bytes) {
+        let is_at = match bytes[at] {
+            b'@' => true,
+            b'%' => bytes[at + 1..].starts_with(b"40"),
+            _ => entity_is_at(&bytes[at..bytes.len().min(at + MAX_ENTITY)]),
+        };
+        if !is_at {
+            continue;
+        }
+        let (start, end) = (at.saturating_sub(reach), bytes.len().min(at + reach + 1));
+        match windows.last_mut() {
+            Some(last) if last.end >= start => last.end = end,
+            _ => windows.push(start..end),
+        }
+    }
+    windows
+}
+
+/// Whether `entity` (from its `&`) spells `@`.
+fn entity_is_at(entity: &[u8]) -> bool {
+    let Some(end) = memchr::memchr(b';', entity) else {
+        return false;
+    };
+    let name = &entity[1..end];
+    if name.eq_ignore_ascii_case(b"commat") {
+        return true;
+    }
+    let Some(num) = name.strip_prefix(b"#") else {
+        return false;
+    };
+    let num = std::str::from_utf8(num).unwrap_or("");
+    let value = match num.strip_prefix(['x', 'X']) {
+        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+        None => num.parse().ok(),
+    };
+    value == Some(u32::from(b'@'))
+}
+
+/// Text as lowercase with every entity decoded and `%40` written `@`.
+fn plain_lower(bytes: &[u8]) -> String {
+    // Addresses are compared in ASCII lowercase.
     let lower = bytes.to_ascii_lowercase();
     let text = String::from_utf8(lower)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    let hidden = if decode_all {
-        memchr::memchr2(b'&', b'%', text.as_bytes()).is_some()
-    } else {
-        memchr::memmem::find(text.as_bytes(), b"&#").is_some()
-            || memchr::memmem::find(text.as_bytes(), b"%40").is_some()
-            || memchr::memmem::find(text.as_bytes(), b"&commat;").is_some()
-    };
-    if !hidden {
-        return text;
-    }
     decode_entities(&text)
         .replace("%40", "@")
         .replace("&commat;", "@")
@@ -350,8 +425,16 @@ pub fn stakeholder_addresses(files: &[OutputFile], program: &Program) -> Vec<Str
 /// Text with tags replaced by line breaks, entities decoded (twice: an Atom
 /// feed holds escaped HTML), and spaces collapsed on each line.
 fn visible_text(s: &str) -> String {
-    let once = decode_entities(&strip_tags(s));
-    let twice = decode_entities(&strip_tags(&once));
+    let stripped = strip_tags(s);
+    let once = decode_entities(&stripped);
+    // Tags come back only where the page held `&lt;`.
+    let restripped;
+    let twice = if once.contains('<') {
+        restripped = strip_tags(&once);
+        decode_entities(&restripped)
+    } else {
+        decode_entities(&once)
+    };
     let mut out = String::with_capacity(twice.len());
     for line in twice.lines() {
         let mut first = true;
@@ -369,32 +452,32 @@ fn visible_text(s: &str) -> String {
 
 fn strip_tags(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut in_tag = false;
-    for c in s.chars() {
-        match c {
-            '<' if !in_tag => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
+    let mut rest = s;
+    while let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) {
+        out.push_str(&rest[..lt]);
+        match memchr::memchr(b'>', &rest.as_bytes()[lt..]) {
+            Some(gt) => {
                 out.push('\n');
+                rest = &rest[lt + gt + 1..];
             }
-            _ if !in_tag => out.push(c),
-            _ => {}
+            None => return out,
         }
     }
+    out.push_str(rest);
     out
 }
 
 /// Decodes the entities tpm-site's escapers produce, and numeric ones.
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
+fn decode_entities(s: &str) -> Cow<'_, str> {
+    if memchr::memchr(b'&', s.as_bytes()).is_none() {
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         let tail = &rest[at..];
-        let end = tail.as_bytes()[..tail.len().min(12)]
+        let end = tail.as_bytes()[..tail.len().min(MAX_ENTITY)]
             .iter()
             .position(|&b| b == b';');
         let decoded = end.and_then(|end| {
@@ -427,7 +510,7 @@ fn decode_entities(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// Internal Markdown parts of the program, with where each comes from.
@@ -464,23 +547,23 @@ pub fn internal_text(files: &[OutputFile], program: &Program) -> Vec<String> {
 }
 
 /// One `href`/`src`/`xlink:href` value and the ids of an HTML page.
-struct Scan {
-    links: Vec<String>,
-    ids: HashSet<String>,
+struct Scan<'a> {
+    links: Vec<Cow<'a, str>>,
+    ids: Vec<Cow<'a, str>>,
 }
 
 /// Reads the tags of an HTML page once: link targets and element ids.
-fn scan_html(html: &str) -> Scan {
+fn scan_html(html: &str) -> Scan<'_> {
     let b = html.as_bytes();
     let mut scan = Scan {
         links: Vec::new(),
-        ids: HashSet::new(),
+        ids: Vec::new(),
     };
     let mut i = 0;
     while i < b.len() {
-        if b[i] != b'<' {
-            i += 1;
-            continue;
+        match memchr::memchr(b'<', &b[i..]) {
+            Some(lt) => i += lt,
+            None => break,
         }
         if b[i..].starts_with(b"<!--") {
             i = match html[i + 4..].find("-->") {
@@ -511,7 +594,7 @@ fn scan_html(html: &str) -> Scan {
             {
                 i += 1;
             }
-            let name = html[name_start..i].to_ascii_lowercase();
+            let name = &b[name_start..i];
             while i < b.len() && b[i].is_ascii_whitespace() {
                 i += 1;
             }
@@ -525,10 +608,7 @@ fn scan_html(html: &str) -> Scan {
             let value = if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
                 let q = b[i];
                 let start = i + 1;
-                let end = b[start..]
-                    .iter()
-                    .position(|&c| c == q)
-                    .map_or(b.len(), |p| start + p);
+                let end = memchr::memchr(q, &b[start..]).map_or(b.len(), |p| start + p);
                 i = (end + 1).min(b.len());
                 &html[start..end]
             } else {
@@ -538,12 +618,11 @@ fn scan_html(html: &str) -> Scan {
                 }
                 &html[start..i]
             };
-            match name.as_str() {
-                "href" | "src" | "xlink:href" => scan.links.push(decode_entities(value)),
-                "id" => {
-                    scan.ids.insert(decode_entities(value));
-                }
-                _ => {}
+            let is = |a: &[u8]| name.eq_ignore_ascii_case(a);
+            if is(b"href") || is(b"src") || is(b"xlink:href") {
+                scan.links.push(decode_entities(value));
+            } else if is(b"id") {
+                scan.ids.push(decode_entities(value));
             }
         }
     }
@@ -766,6 +845,89 @@ mod tests {
         let page = format!("<p>o&apos;{email}</p>");
         let found = stakeholder_addresses(&[file("index.html", &page)], &a.program);
         assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    /// Only the text around a spelling of `@` is searched: windows cover
+    /// every spelling, reach as far as asked, merge when they overlap, and
+    /// entities that are not `@` open none.
+    #[test]
+    fn addresses_are_looked_for_around_each_at() {
+        let page = b"aaaa@bbbb cccc&#64;dddd ee&#x40;ff gg%40hh ii&commat;jj &amp;&#65;%41 x";
+        let at = |needle: &[u8]| memchr::memmem::find(page, needle).unwrap();
+        let windows = at_windows(page, 2);
+        let starts: Vec<usize> = windows.iter().map(|w| w.start).collect();
+        assert_eq!(
+            starts,
+            [
+                at(b"@") - 2,
+                at(b"&#64;") - 2,
+                at(b"&#x40;") - 2,
+                at(b"%40") - 2,
+                at(b"&commat;") - 2
+            ]
+        );
+        assert!(windows.iter().all(|w| w.len() == 5), "{windows:?}");
+        // Overlapping windows merge; none reaches past the page.
+        assert_eq!(at_windows(b"a@b@c", 3), vec![std::ops::Range { start: 0, end: 5 }]);
+        assert!(at_windows(b"&amp;&#65;&#x41;%41&commat", 3).is_empty());
+    }
+
+    /// An address written with an entity for every character, far from
+    /// other text, is still found among many stakeholders; a page with many
+    /// internal lines reports exactly the ones it holds.
+    #[test]
+    fn many_addresses_and_internal_lines_are_searched_in_one_pass() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut a = crate::site::analyze_dir(
+            &dir,
+            None,
+            false,
+            &mut crate::diagnostics::Diagnostics::new(),
+        )
+        .unwrap()
+        .expect("example analyzes");
+        let template = a.program.stakeholders[0].clone();
+        for k in 0..60 {
+            let mut s = template.clone();
+            s.email = format!("person{k}@example.org");
+            a.program.stakeholders.push(s);
+        }
+        let encoded: String = "person42@example.org"
+            .chars()
+            .map(|c| format!("&#{};", c as u32))
+            .collect();
+        let page = format!(
+            "<p>{}</p><p>{encoded}</p><p>person7&#64;example.org</p>",
+            "x".repeat(5000)
+        );
+        let found = stakeholder_addresses(&[file("index.html", &page)], &a.program);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found.iter().any(|f| f.contains("person42@example.org")),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().any(|f| f.contains("person7@example.org")),
+            "{found:?}"
+        );
+
+        for k in 0..80 {
+            a.program.reports[0].body.push_str(&format!(
+                "\n<!-- internal -->\nSecret line number {k} here\n<!-- /internal -->\n"
+            ));
+        }
+        let page = "<p>Secret line number 12 here</p><p>Secret <em>line number 13 here</em></p>\
+                    <p>Secret line number 79 here</p>";
+        let found = internal_text(&[file("index.html", page)], &a.program);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].contains("\"Secret line number 12 here\""),
+            "{found:?}"
+        );
+        assert!(
+            found[1].contains("\"Secret line number 79 here\""),
+            "{found:?}"
+        );
     }
 
     #[test]
