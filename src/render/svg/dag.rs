@@ -9,8 +9,11 @@
 //! [`super::xml::Xml`] for the item diagrams (drawn on every deliverable
 //! page), the `svg` crate for the team map;
 //! attribute values from content are limited to validated ids and colours.
-//! Presentation attributes give a readable default (e-mail, image viewers);
-//! the `dag-*` classes let themes restyle everything (`charts.css`).
+//! The item diagrams hold geometry and text only: their nodes name their
+//! team's class (`team-<id>`, coloured by `assets/teams.css`) and the `dag-*`
+//! classes carry the rest of the styling (`charts.css`), which keeps the
+//! diagram on every deliverable page small. The team map and the legends
+//! keep presentation attributes as a readable default.
 
 use std::collections::HashSet;
 
@@ -491,11 +494,7 @@ fn draw_dependencies(
         let (p, c) = (layout.nodes[e.from].key, layout.nodes[e.to].key);
         let critical = path_edges.contains(&(p, c));
         let context = focus_team.is_some() && !in_focus(p) && !in_focus(c);
-        let (color, width, marker) = if critical {
-            (CRITICAL_COLOR, "2.6", &arrow_crit)
-        } else {
-            (EDGE_COLOR, "1.2", &arrow)
-        };
+        let marker = if critical { &arrow_crit } else { &arrow };
         x.open("path")
             .attr_with("class", |k| {
                 k.push_str("dag-edge");
@@ -507,16 +506,11 @@ fn draw_dependencies(
                 }
             })
             .attr("d", &edge_path(&e.points, lr))
-            .attr("fill", "none")
             .attr_with("marker-end", |m| {
                 m.push_str("url(#");
                 m.push_str(marker);
                 m.push(')');
             });
-        if context {
-            x.attr("opacity", "0.55");
-        }
-        x.attr("stroke", color).attr("stroke-width", width);
         x.open("title")
             .text(program.items[p].name.trim())
             .text(" → ")
@@ -550,6 +544,10 @@ fn draw_dependencies(
                 if focused {
                     k.push_str(" dag-focus");
                 }
+                if let Some(t) = item.owner {
+                    k.push_str(" team-");
+                    k.push_str(&program.teams[t].id);
+                }
             })
             .attr_with("href", |h| {
                 h.push_str(prefix);
@@ -560,9 +558,6 @@ fn draw_dependencies(
                 h.push_str(&item.id);
                 h.push_str("/index.html");
             });
-        if !in_focus(i) {
-            x.attr("opacity", "0.55");
-        }
         x.leaf("title", &tooltip(program, snap, i, critical));
         if focused {
             x.open("rect")
@@ -578,20 +573,12 @@ fn draw_dependencies(
                 .num("y", n.y - n.height / 2.0 - 4.0)
                 .close();
         }
-        let stroke_width = if critical { "3" } else { "1.5" };
         match item.kind {
             ItemKind::Deliverable => {
-                let color = item
-                    .owner
-                    .map_or(NEUTRAL, |t| program.teams[t].color.as_str());
                 x.open("rect")
                     .attr("class", "dag-shape")
-                    .attr("fill", color)
-                    .attr("fill-opacity", "0.22")
                     .num("height", n.height)
                     .attr("rx", "4")
-                    .attr("stroke", if critical { CRITICAL_COLOR } else { color })
-                    .attr("stroke-width", stroke_width)
                     .num("width", n.width)
                     .num("x", n.x - n.width / 2.0)
                     .num("y", n.y - n.height / 2.0)
@@ -600,28 +587,12 @@ fn draw_dependencies(
             ItemKind::Milestone => {
                 x.open("polygon")
                     .attr("class", "dag-shape")
-                    .attr("fill", MILESTONE_FILL)
                     .attr("points", &diamond(n.x, n.y, n.width, n.height))
-                    .attr(
-                        "stroke",
-                        if critical {
-                            CRITICAL_COLOR
-                        } else {
-                            MILESTONE_STROKE
-                        },
-                    )
-                    .attr("stroke-width", stroke_width)
                     .close();
             }
         }
         x.open("text")
             .attr("class", "dag-label")
-            .attr("fill", TEXT_COLOR);
-        if critical {
-            x.attr("font-weight", "bold");
-        }
-        x.num("font-size", ITEM_FONT)
-            .attr("text-anchor", "middle")
             .num("x", n.x)
             .num("y", n.y + ITEM_FONT * 0.35)
             .text(&item_label(program, i))
@@ -1111,13 +1082,27 @@ mod tests {
                 .filter(|n| n.attribute("d").is_some_and(|d| d.len() > 10))
                 .all(|n| n.attribute("marker-end").is_some())
         );
-        // Team colours as fills, and a legend entry per team.
+        // Team colours in the legend, team classes on the nodes, and a
+        // legend entry per team.
         for team in &a.program.teams {
             assert!(
                 chart.svg.contains(&format!("fill=\"{}\"", team.color)),
                 "{}",
                 team.id
             );
+            let class = format!("team-{}", team.id);
+            let owned = a
+                .program
+                .items
+                .iter()
+                .filter(|i| i.owner.is_some_and(|t| a.program.teams[t].id == team.id));
+            let node_classes: Vec<&str> = doc
+                .descendants()
+                .filter(|n| n.has_tag_name("a"))
+                .filter_map(|n| n.attribute("class"))
+                .filter(|c| c.split(' ').any(|k| k == class))
+                .collect();
+            assert_eq!(node_classes.len(), owned.count(), "{}", team.id);
             assert!(
                 chart
                     .svg
