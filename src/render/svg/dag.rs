@@ -53,10 +53,16 @@ fn href(prefix: &str, path: &str) -> String {
 /// An SVG path through `points`: straight along runs inside a layer, smooth
 /// S-curves (horizontal tangents) across the gaps between layers.
 fn edge_path(points: &[(f64, f64)], left_to_right: bool) -> String {
-    let mut d = String::new();
+    let mut d = String::with_capacity(16 + 40 * points.len());
+    let pair = |d: &mut String, sep: &str, x: f64, y: f64| {
+        d.push_str(sep);
+        write_num(d, x);
+        d.push(',');
+        write_num(d, y);
+    };
     for (k, &(x, y)) in points.iter().enumerate() {
         if k == 0 {
-            d.push_str(&format!("M{},{}", num(x), num(y)));
+            pair(&mut d, "M", x, y);
             continue;
         }
         let (px, py) = points[k - 1];
@@ -66,29 +72,17 @@ fn edge_path(points: &[(f64, f64)], left_to_right: bool) -> String {
             (px - x).abs() < 0.01
         };
         if straight {
-            d.push_str(&format!(" L{},{}", num(x), num(y)));
+            pair(&mut d, " L", x, y);
         } else if left_to_right {
             let mx = (px + x) / 2.0;
-            d.push_str(&format!(
-                " C{},{} {},{} {},{}",
-                num(mx),
-                num(py),
-                num(mx),
-                num(y),
-                num(x),
-                num(y)
-            ));
+            pair(&mut d, " C", mx, py);
+            pair(&mut d, " ", mx, y);
+            pair(&mut d, " ", x, y);
         } else {
             let my = (py + y) / 2.0;
-            d.push_str(&format!(
-                " C{},{} {},{} {},{}",
-                num(px),
-                num(my),
-                num(x),
-                num(my),
-                num(x),
-                num(y)
-            ));
+            pair(&mut d, " C", px, my);
+            pair(&mut d, " ", x, my);
+            pair(&mut d, " ", x, y);
         }
     }
     d

@@ -147,10 +147,6 @@ pub fn write_num(out: &mut String, v: f64) {
 }
 
 /// Whether XML 1.0 can carry `c` at all.
-fn xml_char(c: char) -> bool {
-    !((c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}'))
-}
-
 /// `s` escaped for XML text and attribute values (`& < > " '`), without the
 /// characters XML cannot carry.
 pub fn escape(s: &str) -> String {
@@ -159,29 +155,108 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-fn escape_into(out: &mut String, s: &str, attribute: bool) {
-    let mut rest = s;
-    while let Some(at) = rest.find(|c: char| {
-        matches!(c, '&' | '<' | '>') || (attribute && matches!(c, '"' | '\'')) || !xml_char(c)
-    }) {
-        out.push_str(&rest[..at]);
-        let c = rest[at..].chars().next().unwrap_or(' ');
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => {}
-        }
-        rest = &rest[at + c.len_utf8()..];
+/// Bytes [`escape_into`] must look at: markup characters, C0 controls and
+/// the lead byte of U+FFFE/U+FFFF (`EF BF BE`/`EF BF BF`).
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = !matches!(b, 0x09 | 0x0a | 0x0d);
+        b += 1;
     }
-    out.push_str(rest);
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[0xef] = true;
+    t
+};
+
+/// Appends `s` escaped (quotes too in an `attribute`), without the
+/// characters XML cannot carry. A byte scan: every special character is
+/// ASCII but the non-characters, whose UTF-8 starts with `EF BF`.
+fn escape_into(out: &mut String, s: &str, attribute: bool) {
+    let b = s.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i < b.len() {
+        if !SPECIAL[b[i] as usize] {
+            i += 1;
+            continue;
+        }
+        let (replacement, len) = match b[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' if attribute => ("&quot;", 1),
+            b'\'' if attribute => ("&apos;", 1),
+            b'"' | b'\'' => {
+                i += 1;
+                continue;
+            }
+            0xef if b.get(i + 1) == Some(&0xbf) && matches!(b.get(i + 2), Some(0xbe | 0xbf)) => {
+                ("", 3)
+            }
+            0xef => {
+                i += 1;
+                continue;
+            }
+            _ => ("", 1), // a C0 control
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(replacement);
+        i += len;
+        start = i;
+    }
+    out.push_str(&s[start..]);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte scan escapes exactly as a character-by-character reference
+    /// does, on text mixing markup, controls, non-characters and other
+    /// multi-byte characters (some starting with the same `EF` byte).
+    #[test]
+    fn the_byte_scan_matches_a_character_reference() {
+        fn reference(s: &str, attribute: bool) -> String {
+            let mut out = String::new();
+            for c in s.chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    '"' if attribute => out.push_str("&quot;"),
+                    '\'' if attribute => out.push_str("&apos;"),
+                    c if (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
+                        || matches!(c, '\u{fffe}' | '\u{ffff}') => {}
+                    c => out.push(c),
+                }
+            }
+            out
+        }
+        let alphabet = [
+            'a', ' ', '&', '<', '>', '"', '\'', '\0', '\t', '\n', '\r', '\u{1f}', '\u{7f}',
+            'é', '→', '\u{fffe}', '\u{ffff}', '\u{fffd}', '\u{feff}', '\u{f000}', '😀',
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            for _ in 0..(x % 12) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                s.push(alphabet[(x % alphabet.len() as u64) as usize]);
+            }
+            x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            for attribute in [false, true] {
+                let mut out = String::new();
+                escape_into(&mut out, &s, attribute);
+                assert_eq!(out, reference(&s, attribute), "{s:?}");
+            }
+        }
+    }
 
     #[test]
     fn nests_escapes_and_self_closes() {
