@@ -663,6 +663,14 @@ pub struct DetectedView {
     pub date: Option<String>,
 }
 
+/// What a detected risk links to, as a key for counting distinct targets.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum TargetKey {
+    Item(ItemIx),
+    Decision(usize),
+    Reports,
+}
+
 /// Detected risks of one kind.
 #[derive(Clone, Debug, Serialize)]
 pub struct DetectedGroup {
@@ -1140,15 +1148,20 @@ impl<'a> Viewer<'a> {
             .iter()
             .filter(|d| d.kind == kind)
             .collect();
+        // Distinct targets are counted on cheap keys; links are built only
+        // for the `limit` shown (a report of a large program has thousands).
         let mut targets: Vec<Link> = Vec::new();
-        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut seen: std::collections::HashSet<TargetKey> = Default::default();
+        let mut keys = Vec::new();
         let mut distinct = 0;
         for d in &risks {
-            for t in self.targets(d) {
-                if seen.insert(t.href.clone()) {
+            keys.clear();
+            self.target_keys(d, &mut keys);
+            for &(key, date) in &keys {
+                if seen.insert(key) {
                     distinct += 1;
                     if targets.len() < limit {
-                        targets.push(t);
+                        targets.extend(self.target_link(key, date));
                     }
                 }
             }
@@ -1169,30 +1182,46 @@ impl<'a> Viewer<'a> {
     }
 
     /// What a detected risk is about: the item at risk (for a dependency, the
-    /// consumer), the decision, or the missing report's date.
-    fn targets(&self, d: &DetectedRisk) -> Vec<Link> {
+    /// consumer), the decision, or the missing report's date (every missing
+    /// report links to the archive, so they count as one target).
+    fn target_keys(&self, d: &DetectedRisk, out: &mut Vec<(TargetKey, Option<Date>)>) {
         let ids: &[String] = match d.kind {
             RiskKind::StartsBeforeProvider | RiskKind::DependencyReviewFlag => {
                 d.items.last().map(std::slice::from_ref).unwrap_or(&[])
             }
             _ => &d.items,
         };
-        let mut out: Vec<Link> = self
-            .item_refs_by_id(ids)
-            .into_iter()
-            .map(|i| Link {
+        out.extend(
+            ids.iter()
+                .filter_map(|id| self.program.item_index(id))
+                .map(|ix| (TargetKey::Item(ix), None)),
+        );
+        out.extend(
+            d.decision
+                .as_deref()
+                .and_then(|id| self.program.decision_index(id))
+                .map(|i| (TargetKey::Decision(i), None)),
+        );
+        if let (RiskKind::MissingReport, Some(date)) = (d.kind, d.date) {
+            out.push((TargetKey::Reports, Some(date)));
+        }
+    }
+
+    fn target_link(&self, key: TargetKey, date: Option<Date>) -> Option<Link> {
+        match key {
+            TargetKey::Item(ix) => self.item_ref(ix).map(|i| Link {
                 text: i.name,
                 href: i.href,
-            })
-            .collect();
-        out.extend(self.detected(d).decision);
-        if let (RiskKind::MissingReport, Some(date)) = (d.kind, d.date) {
-            out.push(Link {
-                text: date.to_string(),
+            }),
+            TargetKey::Decision(i) => self.program.decisions.get(i).map(|dec| Link {
+                text: dec.title.clone(),
+                href: format!("{}#decision-{}", self.links.dir("decisions"), dec.id),
+            }),
+            TargetKey::Reports => Some(Link {
+                text: date.map(|d| d.to_string()).unwrap_or_default(),
                 href: self.links.dir("reports"),
-            });
+            }),
         }
-        out
     }
 
     pub fn team_summary(&self, ix: TeamIx) -> Option<TeamSummary> {
