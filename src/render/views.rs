@@ -785,17 +785,16 @@ impl ViewCache {
 impl SnapFacts {
     fn of(data: &SiteData, snap: &Snapshot) -> SnapFacts {
         let program = data.program;
-        let listed_in = |s: &Snapshot| -> Vec<bool> {
-            register_of(program, s)
-                .iter()
-                .map(|r| r.in_register)
-                .collect()
-        };
         let register = register_of(program, snap);
         let listed = if std::ptr::eq(snap, data.current) {
             register.iter().map(|r| r.in_register).collect()
         } else {
-            listed_in(data.current)
+            // The current snapshot's facts, computed once per build.
+            data.cache
+                .current
+                .get_or_init(|| SnapFacts::of(data, data.current))
+                .listed
+                .clone()
         };
         SnapFacts {
             register,
