@@ -868,7 +868,10 @@ mod tests {
         );
         assert!(windows.iter().all(|w| w.len() == 5), "{windows:?}");
         // Overlapping windows merge; none reaches past the page.
-        assert_eq!(at_windows(b"a@b@c", 3), vec![std::ops::Range { start: 0, end: 5 }]);
+        assert_eq!(
+            at_windows(b"a@b@c", 3),
+            vec![std::ops::Range { start: 0, end: 5 }]
+        );
         assert!(at_windows(b"&amp;&#65;&#x41;%41&commat", 3).is_empty());
     }
 

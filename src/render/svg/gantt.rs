@@ -7,16 +7,11 @@
 //! a check glyph for done, and the status in words in its own column.
 //! Critical bars carry a thicker outline and a bold label; critical arrows
 //! are thicker. Every row is a link with a `<title>` tooltip. Text goes
-//! through the `svg` crate, which escapes it.
+//! through the streaming writer [`super::xml::Xml`], which escapes it (a
+//! report's chart can hold thousands of rows).
 
-use svg::node::Text as TextNode;
-use svg::node::element::{
-    Anchor as Link, Definitions, Description, Element, Group, Line, Marker, Path, Pattern, Polygon,
-    Polyline, Rectangle, Title,
-};
-use svg::{Document, Node};
-
-use super::{Chart, num};
+use super::Chart;
+use super::xml::{Xml, write_num};
 use crate::analysis::Snapshot;
 use crate::layout::gantt::{
     Anchor, GanttLayout, GanttOptions, Label, LegendEntry, LegendKind, Row, RowKind, layout_gantt,
@@ -36,33 +31,39 @@ pub fn gantt_chart(program: &Program, snap: &Snapshot, opts: &GanttOptions) -> C
 
 /// The `<svg>` element for `layout`.
 pub fn render_gantt(layout: &GanttLayout) -> String {
-    let mut doc = Document::new()
-        .set(
-            "viewBox",
-            format!("0 0 {} {}", num(layout.width), num(layout.height)),
-        )
-        .set("width", "100%")
-        .set("class", "chart gantt")
-        .set("role", "img")
-        .add(Title::new(layout.title.as_str()))
-        .add(Description::new().add(TextNode::new(layout.summary.as_str())))
-        .add(defs());
+    let mut x = Xml::with_capacity(4096 + 1200 * layout.rows.len() + 120 * layout.arrows.len());
+    x.open("svg")
+        .attr("class", "chart gantt")
+        .attr("role", "img")
+        .attr_with("viewBox", |v| {
+            v.push_str("0 0 ");
+            write_num(v, layout.width);
+            v.push(' ');
+            write_num(v, layout.height);
+        })
+        .attr("width", "100%")
+        .attr("xmlns", "http://www.w3.org/2000/svg");
+    x.leaf("title", &layout.title);
+    x.leaf("desc", &layout.summary);
+    defs(&mut x);
 
     // Background layers: shading, gridlines, bands.
-    let mut back = Group::new().set("class", "gantt-back");
+    x.open("g").attr("class", "gantt-back");
     for s in &layout.shading {
         let class = if s.holiday {
             "gantt-shade gantt-holiday"
         } else {
             "gantt-shade"
         };
-        back = back.add(rect(
+        rect(
+            &mut x,
             s.x0,
             layout.rows_y0,
             s.x1 - s.x0,
             layout.rows_y1 - layout.rows_y0,
             class,
-        ));
+            None,
+        );
     }
     for b in &layout.bands {
         let class = if b.team.is_some() {
@@ -70,58 +71,58 @@ pub fn render_gantt(layout: &GanttLayout) -> String {
         } else {
             "gantt-band gantt-band-milestones"
         };
-        back = back.add(rect(0.0, b.y, layout.width, b.header_height, class));
-        let strip = rect(0.0, b.y, 6.0, b.height, "gantt-band-strip");
-        back = back.add(match &b.color {
-            Some(c) => strip.set("fill", c.as_str()),
-            None => strip,
-        });
+        rect(&mut x, 0.0, b.y, layout.width, b.header_height, class, None);
+        rect(
+            &mut x,
+            0.0,
+            b.y,
+            6.0,
+            b.height,
+            "gantt-band-strip",
+            b.color.as_deref(),
+        );
         if let Some(l) = &b.label {
-            back = back.add(text(l, "gantt-band-label"));
+            text(&mut x, l, "gantt-band-label");
         }
         // A rule under each band, across the chart.
-        back = back.add(hline(0.0, layout.width, b.y + b.height, "gantt-band-rule"));
+        hline(&mut x, 0.0, layout.width, b.y + b.height, "gantt-band-rule");
     }
     let minor_top = layout.axis.y0 + 14.0;
     for t in &layout.axis.minor {
-        back = back.add(vline(t.x, minor_top, layout.rows_y1, "gantt-grid"));
+        vline(&mut x, t.x, minor_top, layout.rows_y1, "gantt-grid");
     }
     for t in &layout.axis.major {
-        back = back.add(vline(
+        vline(
+            &mut x,
             t.x,
             layout.axis.y0,
             layout.rows_y1,
             "gantt-grid gantt-grid-major",
-        ));
+        );
     }
-    back = back.add(hline(0.0, layout.width, layout.rows_y0, "gantt-axis-rule"));
-    doc = doc.add(back);
+    hline(&mut x, 0.0, layout.width, layout.rows_y0, "gantt-axis-rule");
+    x.close();
 
     // The axis labels and column headings.
-    let mut axis = Group::new().set("class", "gantt-axis");
+    x.open("g").attr("class", "gantt-axis");
     for l in &layout.axis.headings {
-        axis = axis.add(text(l, "gantt-heading"));
+        text(&mut x, l, "gantt-heading");
     }
     for t in &layout.axis.major {
         if let Some(l) = &t.label {
-            axis = axis.add(text(l, "gantt-axis-label gantt-axis-major"));
+            text(&mut x, l, "gantt-axis-label gantt-axis-major");
         }
     }
     for t in &layout.axis.minor {
         if let Some(l) = &t.label {
-            axis = axis.add(text(l, "gantt-axis-label"));
+            text(&mut x, l, "gantt-axis-label");
         }
     }
-    doc = doc.add(axis);
+    x.close();
 
     // Dependency arrows under the bars.
-    let mut arrows = Group::new().set("class", "gantt-arrows");
+    x.open("g").attr("class", "gantt-arrows");
     for a in &layout.arrows {
-        let points: Vec<String> = a
-            .points
-            .iter()
-            .map(|(x, y)| format!("{},{}", num(*x), num(*y)))
-            .collect();
         let (class, head) = if a.critical {
             (
                 "gantt-arrow gantt-arrow-critical",
@@ -130,47 +131,51 @@ pub fn render_gantt(layout: &GanttLayout) -> String {
         } else {
             ("gantt-arrow", "url(#gantt-arrowhead)")
         };
-        arrows = arrows.add(
-            Polyline::new()
-                .set("points", points.join(" "))
-                .set("class", class)
-                .set("fill", "none")
-                .set("marker-end", head),
-        );
+        x.open("polyline")
+            .attr("class", class)
+            .attr("fill", "none")
+            .attr("marker-end", head)
+            .attr_with("points", |p| points(p, &a.points))
+            .close();
     }
-    doc = doc.add(arrows);
+    x.close();
 
     // Rows.
-    let mut rows = Group::new().set("class", "gantt-rows");
+    x.open("g").attr("class", "gantt-rows");
     for r in &layout.rows {
-        rows = rows.add(row(r, layout.width));
+        row(&mut x, r, layout.width);
     }
     if let Some(l) = &layout.empty {
-        rows = rows.add(text(l, "gantt-empty"));
+        text(&mut x, l, "gantt-empty");
     }
-    doc = doc.add(rows);
+    x.close();
 
     // Markers on top of the bars, labels above the axis.
-    let mut markers = Group::new().set("class", "gantt-markers");
+    x.open("g").attr("class", "gantt-markers");
     for m in &layout.markers {
         let mut class = format!("gantt-marker gantt-marker-{}", m.kind.as_str());
         if m.late {
             class.push_str(" gantt-marker-late");
         }
-        markers = markers.add(vline(m.x, m.y0, m.y1, &class)).add(text(
+        vline(&mut x, m.x, m.y0, m.y1, &class);
+        text(
+            &mut x,
             &m.label,
             &format!("gantt-marker-label gantt-marker-label-{}", m.kind.as_str()),
-        ));
+        );
     }
-    doc = doc.add(markers);
+    x.close();
 
-    let mut legend = Group::new().set("class", "gantt-legend");
+    x.open("g").attr("class", "gantt-legend");
     for e in &layout.legend {
-        legend = legend.add(legend_entry(e));
+        legend_entry(&mut x, e);
     }
-    doc = doc.add(legend);
-    doc.to_string()
+    x.close();
+    x.finish()
 }
+
+// Every element's attributes are written in alphabetical order, as the `svg`
+// crate (which drew these charts before the streaming writer) printed them.
 
 fn status_class(s: Status) -> &'static str {
     match s {
@@ -192,405 +197,405 @@ fn status_pattern(s: Status) -> Option<&'static str> {
     }
 }
 
-fn with_status_fill<T: svg::Node>(mut node: T, s: Status) -> T {
-    if let Some(p) = status_pattern(s) {
-        node.assign("fill", p);
+fn defs(x: &mut Xml) {
+    x.open("defs");
+    for (id, blocked) in [("gantt-pat-at-risk", false), ("gantt-pat-blocked", true)] {
+        let status = if blocked {
+            "gantt-blocked"
+        } else {
+            "gantt-at-risk"
+        };
+        x.open("pattern")
+            .attr("height", "6")
+            .attr("id", id)
+            .attr("patternTransform", "rotate(45)")
+            .attr("patternUnits", "userSpaceOnUse")
+            .attr("width", "6");
+        rect(
+            x,
+            0.0,
+            0.0,
+            6.0,
+            6.0,
+            &format!("gantt-pat-bg {status}"),
+            None,
+        );
+        let line_class = format!("gantt-pat-line {status}");
+        line(x, 1.5, 0.0, 1.5, 6.0, &line_class);
+        if blocked {
+            line(x, 0.0, 1.5, 6.0, 1.5, &line_class);
+        }
+        x.close();
     }
-    node
-}
-
-fn defs() -> Definitions {
-    let hatch = Pattern::new()
-        .set("id", "gantt-pat-at-risk")
-        .set("patternUnits", "userSpaceOnUse")
-        .set("width", 6)
-        .set("height", 6)
-        .set("patternTransform", "rotate(45)")
-        .add(rect(0.0, 0.0, 6.0, 6.0, "gantt-pat-bg gantt-at-risk"))
-        .add(
-            Line::new()
-                .set("x1", 1.5)
-                .set("y1", 0)
-                .set("x2", 1.5)
-                .set("y2", 6)
-                .set("class", "gantt-pat-line gantt-at-risk"),
-        );
-    let cross = Pattern::new()
-        .set("id", "gantt-pat-blocked")
-        .set("patternUnits", "userSpaceOnUse")
-        .set("width", 6)
-        .set("height", 6)
-        .set("patternTransform", "rotate(45)")
-        .add(rect(0.0, 0.0, 6.0, 6.0, "gantt-pat-bg gantt-blocked"))
-        .add(
-            Line::new()
-                .set("x1", 1.5)
-                .set("y1", 0)
-                .set("x2", 1.5)
-                .set("y2", 6)
-                .set("class", "gantt-pat-line gantt-blocked"),
-        )
-        .add(
-            Line::new()
-                .set("x1", 0)
-                .set("y1", 1.5)
-                .set("x2", 6)
-                .set("y2", 1.5)
-                .set("class", "gantt-pat-line gantt-blocked"),
-        );
-    let head = |id: &str, class: &str| {
-        Marker::new()
-            .set("id", id)
-            .set("viewBox", "0 0 10 10")
-            .set("refX", 10)
-            .set("refY", 5)
-            .set("markerWidth", 7)
-            .set("markerHeight", 7)
-            .set("markerUnits", "userSpaceOnUse")
-            .set("orient", "auto")
-            .add(
-                Path::new()
-                    .set("d", "M0,0 L10,5 L0,10 z")
-                    .set("class", class),
-            )
-    };
-    Definitions::new()
-        .add(hatch)
-        .add(cross)
-        .add(head("gantt-arrowhead", "gantt-arrowhead"))
-        .add(head(
+    for (id, class) in [
+        ("gantt-arrowhead", "gantt-arrowhead"),
+        (
             "gantt-arrowhead-critical",
             "gantt-arrowhead gantt-arrowhead-critical",
-        ))
+        ),
+    ] {
+        x.open("marker")
+            .attr("id", id)
+            .attr("markerHeight", "7")
+            .attr("markerUnits", "userSpaceOnUse")
+            .attr("markerWidth", "7")
+            .attr("orient", "auto")
+            .attr("refX", "10")
+            .attr("refY", "5")
+            .attr("viewBox", "0 0 10 10");
+        x.open("path")
+            .attr("class", class)
+            .attr("d", "M0,0 L10,5 L0,10 z")
+            .close();
+        x.close();
+    }
+    x.close();
 }
 
-fn rect(x: f64, y: f64, w: f64, h: f64, class: &str) -> Rectangle {
-    Rectangle::new()
-        .set("x", num(x))
-        .set("y", num(y))
-        .set("width", num(w.max(0.0)))
-        .set("height", num(h.max(0.0)))
-        .set("class", class)
+/// `x,y x,y ...`
+fn points(out: &mut String, pts: &[(f64, f64)]) {
+    for (k, &(px, py)) in pts.iter().enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        write_num(out, px);
+        out.push(',');
+        write_num(out, py);
+    }
 }
 
-fn vline(x: f64, y0: f64, y1: f64, class: &str) -> Line {
-    Line::new()
-        .set("x1", num(x))
-        .set("y1", num(y0))
-        .set("x2", num(x))
-        .set("y2", num(y1))
-        .set("class", class)
+/// A rectangle with an optional `fill`.
+fn rect(x: &mut Xml, rx: f64, ry: f64, w: f64, h: f64, class: &str, fill: Option<&str>) {
+    rect_with(x, rx, ry, w, h, class, fill, None);
+    x.close();
 }
 
-fn hline(x0: f64, x1: f64, y: f64, class: &str) -> Line {
-    Line::new()
-        .set("x1", num(x0))
-        .set("y1", num(y))
-        .set("x2", num(x1))
-        .set("y2", num(y))
-        .set("class", class)
+/// A rectangle left open, with an optional `fill` and corner radius.
+#[allow(clippy::too_many_arguments)]
+fn rect_with(
+    x: &mut Xml,
+    rx: f64,
+    ry: f64,
+    w: f64,
+    h: f64,
+    class: &str,
+    fill: Option<&str>,
+    corner: Option<&'static str>,
+) {
+    x.open("rect").attr("class", class);
+    if let Some(f) = fill {
+        x.attr("fill", f);
+    }
+    x.num("height", h.max(0.0));
+    if let Some(c) = corner {
+        x.attr("rx", c);
+    }
+    x.num("width", w.max(0.0)).num("x", rx).num("y", ry);
 }
 
-/// A `<text>` element. (The `svg` crate's own `Text` wraps its content in
-/// newlines; a plain element keeps it exact. Content is escaped either way.)
-fn text(l: &Label, class: &str) -> Element {
-    let mut t = Element::new("text");
-    t.assign("x", num(l.x));
-    t.assign("y", num(l.y));
-    t.assign("font-size", num(l.size));
-    t.assign("class", class);
+fn line(x: &mut Xml, x1: f64, y1: f64, x2: f64, y2: f64, class: &str) {
+    x.open("line")
+        .attr("class", class)
+        .num("x1", x1)
+        .num("x2", x2)
+        .num("y1", y1)
+        .num("y2", y2)
+        .close();
+}
+
+fn vline(x: &mut Xml, at: f64, y0: f64, y1: f64, class: &str) {
+    line(x, at, y0, at, y1, class);
+}
+
+fn hline(x: &mut Xml, x0: f64, x1: f64, y: f64, class: &str) {
+    line(x, x0, y, x1, y, class);
+}
+
+/// A `<text>` element with its content on the same line.
+fn text(x: &mut Xml, l: &Label, class: &str) {
+    x.open("text").attr("class", class).num("font-size", l.size);
+    if l.bold {
+        x.attr("font-weight", "bold");
+    }
     match l.anchor {
         Anchor::Start => {}
-        Anchor::Middle => t.assign("text-anchor", "middle"),
-        Anchor::End => t.assign("text-anchor", "end"),
+        Anchor::Middle => {
+            x.attr("text-anchor", "middle");
+        }
+        Anchor::End => {
+            x.attr("text-anchor", "end");
+        }
     }
-    if l.bold {
-        t.assign("font-weight", "bold");
-    }
-    t.append(TextNode::new(l.text.as_str()));
-    t
+    x.num("x", l.x).num("y", l.y).text(&l.text).close();
 }
 
-fn diamond(cx: f64, cy: f64, r: f64, class: &str) -> Polygon {
-    Polygon::new()
-        .set(
-            "points",
-            format!(
-                "{},{} {},{} {},{} {},{}",
-                num(cx),
-                num(cy - r),
-                num(cx + r),
-                num(cy),
-                num(cx),
-                num(cy + r),
-                num(cx - r),
-                num(cy)
-            ),
-        )
-        .set("class", class)
+fn diamond(x: &mut Xml, cx: f64, cy: f64, r: f64, class: &str, fill: Option<&str>) {
+    x.open("polygon").attr("class", class);
+    if let Some(f) = fill {
+        x.attr("fill", f);
+    }
+    x.attr_with("points", |p| {
+        points(p, &[(cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy)])
+    })
+    .close();
+}
+
+/// A path with `fill="none"` (check marks, chevrons).
+fn open_path(x: &mut Xml, class: &str, d: impl FnOnce(&mut String)) {
+    x.open("path")
+        .attr("class", class)
+        .attr_with("d", d)
+        .attr("fill", "none")
+        .close();
 }
 
 /// A check mark in a box whose top-left is (x, y) and height `h`.
-fn check(x: f64, y: f64, h: f64) -> Path {
+fn check(x: &mut Xml, cx: f64, cy: f64, h: f64) {
     let s = h / 10.0;
-    Path::new()
-        .set(
-            "d",
-            format!(
-                "M{},{} l{},{} l{},{}",
-                num(x + 2.0 * s),
-                num(y + 5.0 * s),
-                num(2.5 * s),
-                num(2.5 * s),
-                num(4.0 * s),
-                num(-5.5 * s)
-            ),
-        )
-        .set("class", "gantt-check")
-        .set("fill", "none")
+    open_path(x, "gantt-check", |d| {
+        d.push('M');
+        points(d, &[(cx + 2.0 * s, cy + 5.0 * s)]);
+        d.push_str(" l");
+        points(d, &[(2.5 * s, 2.5 * s)]);
+        d.push_str(" l");
+        points(d, &[(4.0 * s, -5.5 * s)]);
+    });
 }
 
 /// A status swatch: the bar's fill, pattern and (for done) the check glyph.
-fn swatch(x: f64, y: f64, w: f64, h: f64, s: Status) -> Group {
-    let mut g = Group::new().add(with_status_fill(
-        rect(
-            x,
-            y,
-            w,
-            h,
-            &format!("gantt-bar gantt-swatch {}", status_class(s)),
-        ),
-        s,
-    ));
+fn swatch(x: &mut Xml, sx: f64, sy: f64, w: f64, h: f64, s: Status) {
+    x.open("g");
+    rect(
+        x,
+        sx,
+        sy,
+        w,
+        h,
+        &format!("gantt-bar gantt-swatch {}", status_class(s)),
+        status_pattern(s),
+    );
     if s == Status::Done {
-        g = g.add(check(x + (w - h) / 2.0, y, h));
+        check(x, sx + (w - h) / 2.0, sy, h);
     }
-    g
+    x.close();
 }
 
-fn row(r: &Row, width: f64) -> Link {
-    let mut class = format!("gantt-row {}", status_class(r.status));
-    if r.critical {
-        class.push_str(" gantt-critical");
-    }
-    if matches!(r.kind, RowKind::Team(_)) {
-        class.push_str(" gantt-summary");
-    }
-    if r.milestone {
-        class.push_str(" gantt-is-milestone");
-    }
-    let mut a = Link::new()
-        .set("href", r.href.as_str())
-        .set("class", class)
-        .add(Title::new(r.tooltip.as_str()))
-        // The whole row is the hover and click target.
-        .add(
-            rect(0.0, r.y, width, r.height, "gantt-hit")
-                .set("fill", "none")
-                .set("pointer-events", "all"),
-        );
+fn row(x: &mut Xml, r: &Row, width: f64) {
+    x.open("a").attr_with("class", |class| {
+        class.push_str("gantt-row ");
+        class.push_str(status_class(r.status));
+        if r.critical {
+            class.push_str(" gantt-critical");
+        }
+        if matches!(r.kind, RowKind::Team(_)) {
+            class.push_str(" gantt-summary");
+        }
+        if r.milestone {
+            class.push_str(" gantt-is-milestone");
+        }
+    });
+    x.attr("href", &r.href);
+    x.leaf("title", &r.tooltip);
+    // The whole row is the hover and click target.
+    x.open("rect")
+        .attr("class", "gantt-hit")
+        .attr("fill", "none")
+        .num("height", r.height.max(0.0))
+        .attr("pointer-events", "all")
+        .num("width", width.max(0.0))
+        .num("x", 0.0)
+        .num("y", r.y)
+        .close();
     let label_class = if r.critical {
         "gantt-label gantt-label-critical"
     } else {
         "gantt-label"
     };
-    a = a
-        .add(text(&r.label, label_class))
-        .add(swatch(r.icon_x, r.icon_y, 10.0, 10.0, r.status))
-        .add(text(&r.status_label, "gantt-status-label"));
+    text(x, &r.label, label_class);
+    swatch(x, r.icon_x, r.icon_y, 10.0, 10.0, r.status);
+    text(x, &r.status_label, "gantt-status-label");
 
     let sc = status_class(r.status);
     if let (Some(cx), Some(pcx)) = (r.diamond_cx, r.planned_cx) {
         let pr = (r.planned.x1 - r.planned.x0) / 2.0;
         let fr = (r.forecast.x1 - r.forecast.x0) / 2.0;
-        a = a.add(diamond(pcx, r.cy, pr, "gantt-ghost gantt-ghost-milestone"));
-        a = a.add(with_status_fill(
-            diamond(cx, r.cy, fr, &format!("gantt-bar gantt-milestone {sc}")),
-            r.status,
-        ));
+        diamond(x, pcx, r.cy, pr, "gantt-ghost gantt-ghost-milestone", None);
+        diamond(
+            x,
+            cx,
+            r.cy,
+            fr,
+            &format!("gantt-bar gantt-milestone {sc}"),
+            status_pattern(r.status),
+        );
         if r.status == Status::Done {
-            a = a.add(check(cx - 5.0, r.cy - 5.0, 10.0));
+            check(x, cx - 5.0, r.cy - 5.0, 10.0);
         }
     } else {
-        a = a.add(
-            rect(
-                r.planned.x0,
-                r.ghost_y,
-                r.planned.x1 - r.planned.x0,
-                r.ghost_h,
-                "gantt-ghost",
-            )
-            .set("rx", 1),
+        rect_with(
+            x,
+            r.planned.x0,
+            r.ghost_y,
+            r.planned.x1 - r.planned.x0,
+            r.ghost_h,
+            "gantt-ghost",
+            None,
+            Some("1"),
         );
+        x.close();
         let bar_class = if matches!(r.kind, RowKind::Team(_)) {
             format!("gantt-bar gantt-summary-bar {sc}")
         } else {
             format!("gantt-bar {sc}")
         };
-        a = a.add(with_status_fill(
-            rect(
-                r.forecast.x0,
-                r.bar_y,
-                r.forecast.x1 - r.forecast.x0,
-                r.bar_h,
-                &bar_class,
-            )
-            .set("rx", 2),
-            r.status,
-        ));
+        rect_with(
+            x,
+            r.forecast.x0,
+            r.bar_y,
+            r.forecast.x1 - r.forecast.x0,
+            r.bar_h,
+            &bar_class,
+            status_pattern(r.status),
+            Some("2"),
+        );
+        x.close();
         if r.status != Status::Done && r.progress_x > r.forecast.x0 + 0.5 {
-            a = a.add(rect(
+            rect(
+                x,
                 r.forecast.x0,
                 r.bar_y + 4.0,
                 r.progress_x - r.forecast.x0,
                 r.bar_h - 8.0,
                 "gantt-progress",
-            ));
+                None,
+            );
         }
         if r.status == Status::Done && r.forecast.x1 - r.forecast.x0 >= 14.0 {
-            a = a.add(check(r.forecast.x1 - 12.0, r.bar_y + 1.0, r.bar_h - 2.0));
+            check(x, r.forecast.x1 - 12.0, r.bar_y + 1.0, r.bar_h - 2.0);
         }
     }
     if r.clipped_start {
-        let (x, y) = (r.forecast.x0, r.cy);
-        a = a.add(chevron(x - 2.0, y, -1.0));
+        chevron(x, r.forecast.x0 - 2.0, r.cy, -1.0);
     }
     if r.clipped_end {
-        let (x, y) = (r.forecast.x1, r.cy);
-        a = a.add(chevron(x + 2.0, y, 1.0));
+        chevron(x, r.forecast.x1 + 2.0, r.cy, 1.0);
     }
     if let Some(dx) = r.deadline_x {
-        a = a.add(deadline(dx, r.bar_y, r.bar_h));
+        deadline(x, dx, r.bar_y, r.bar_h);
     }
-    a
+    x.close();
 }
 
 /// A "continues" chevron pointing left (`dir` -1) or right (+1).
-fn chevron(x: f64, y: f64, dir: f64) -> Path {
-    Path::new()
-        .set(
-            "d",
-            format!(
-                "M{},{} l{},4 l{},4",
-                num(x),
-                num(y - 4.0),
-                num(4.0 * dir),
-                num(-4.0 * dir)
-            ),
-        )
-        .set("class", "gantt-clip")
-        .set("fill", "none")
+fn chevron(x: &mut Xml, cx: f64, cy: f64, dir: f64) {
+    open_path(x, "gantt-clip", |d| {
+        d.push('M');
+        points(d, &[(cx, cy - 4.0)]);
+        d.push_str(" l");
+        write_num(d, 4.0 * dir);
+        d.push_str(",4 l");
+        write_num(d, -4.0 * dir);
+        d.push_str(",4");
+    });
 }
 
 /// The missed due date: a flag over a line across the bar.
-fn deadline(x: f64, bar_y: f64, bar_h: f64) -> Group {
-    Group::new()
-        .set("class", "gantt-deadline")
-        .add(vline(
-            x,
-            bar_y - 3.0,
-            bar_y + bar_h + 3.0,
-            "gantt-deadline-line",
-        ))
-        .add(
-            Path::new()
-                .set(
-                    "d",
-                    format!("M{},{} h7 l-3.5,4 z", num(x - 3.5), num(bar_y - 4.0)),
-                )
-                .set("class", "gantt-deadline-flag"),
-        )
+fn deadline(x: &mut Xml, dx: f64, bar_y: f64, bar_h: f64) {
+    x.open("g").attr("class", "gantt-deadline");
+    vline(
+        x,
+        dx,
+        bar_y - 3.0,
+        bar_y + bar_h + 3.0,
+        "gantt-deadline-line",
+    );
+    x.open("path")
+        .attr("class", "gantt-deadline-flag")
+        .attr_with("d", |d| {
+            d.push('M');
+            points(d, &[(dx - 3.5, bar_y - 4.0)]);
+            d.push_str(" h7 l-3.5,4 z");
+        })
+        .close();
+    x.close();
 }
 
-fn legend_entry(e: &LegendEntry) -> Group {
-    let (x, y) = (e.x, e.y);
-    let mut g = Group::new().set("class", "gantt-legend-entry");
-    g = match e.kind {
-        LegendKind::Status(s) => g.add(swatch(x, y, 14.0, 10.0, s)),
-        LegendKind::Planned => g.add(rect(x, y + 3.0, 14.0, 5.0, "gantt-ghost")),
-        LegendKind::Progress => g
-            .add(rect(x, y, 14.0, 10.0, "gantt-bar gantt-not-started"))
-            .add(rect(x, y + 3.0, 9.0, 4.0, "gantt-progress")),
-        LegendKind::Milestone => g.add(diamond(
-            x + 7.0,
-            y + 5.0,
+fn legend_entry(x: &mut Xml, e: &LegendEntry) {
+    let (ex, ey) = (e.x, e.y);
+    x.open("g").attr("class", "gantt-legend-entry");
+    match e.kind {
+        LegendKind::Status(s) => swatch(x, ex, ey, 14.0, 10.0, s),
+        LegendKind::Planned => rect(x, ex, ey + 3.0, 14.0, 5.0, "gantt-ghost", None),
+        LegendKind::Progress => {
+            rect(x, ex, ey, 14.0, 10.0, "gantt-bar gantt-not-started", None);
+            rect(x, ex, ey + 3.0, 9.0, 4.0, "gantt-progress", None);
+        }
+        LegendKind::Milestone => diamond(
+            x,
+            ex + 7.0,
+            ey + 5.0,
             6.0,
             "gantt-bar gantt-milestone gantt-on-track",
-        )),
-        LegendKind::Critical => g.add(Group::new().set("class", "gantt-critical").add(rect(
-            x + 1.0,
-            y + 1.0,
-            12.0,
-            8.0,
-            "gantt-bar gantt-not-started",
-        ))),
-        LegendKind::Deadline => g.add(deadline(x + 7.0, y + 2.0, 7.0)),
+            None,
+        ),
+        LegendKind::Critical => {
+            x.open("g").attr("class", "gantt-critical");
+            rect(
+                x,
+                ex + 1.0,
+                ey + 1.0,
+                12.0,
+                8.0,
+                "gantt-bar gantt-not-started",
+                None,
+            );
+            x.close();
+        }
+        LegendKind::Deadline => deadline(x, ex + 7.0, ey + 2.0, 7.0),
         LegendKind::Dependency | LegendKind::CriticalDependency => {
             let crit = e.kind == LegendKind::CriticalDependency;
-            g.add(
-                Polyline::new()
-                    .set(
-                        "points",
-                        format!(
-                            "{},{} {},{} {},{}",
-                            num(x),
-                            num(y + 1.0),
-                            num(x + 4.0),
-                            num(y + 1.0),
-                            num(x + 4.0),
-                            num(y + 8.0)
-                        ),
+            let class = if crit {
+                "gantt-arrow gantt-arrow-critical"
+            } else {
+                "gantt-arrow"
+            };
+            x.open("polyline")
+                .attr("class", class)
+                .attr("fill", "none")
+                .attr_with("points", |p| {
+                    points(
+                        p,
+                        &[(ex, ey + 1.0), (ex + 4.0, ey + 1.0), (ex + 4.0, ey + 8.0)],
                     )
-                    .set(
-                        "class",
-                        if crit {
-                            "gantt-arrow gantt-arrow-critical"
-                        } else {
-                            "gantt-arrow"
-                        },
-                    )
-                    .set("fill", "none"),
-            )
-            .add(
-                Polyline::new()
-                    .set(
-                        "points",
-                        format!(
-                            "{},{} {},{}",
-                            num(x + 4.0),
-                            num(y + 8.0),
-                            num(x + 14.0),
-                            num(y + 8.0)
-                        ),
-                    )
-                    .set(
-                        "class",
-                        if crit {
-                            "gantt-arrow gantt-arrow-critical"
-                        } else {
-                            "gantt-arrow"
-                        },
-                    )
-                    .set("fill", "none")
-                    .set(
-                        "marker-end",
-                        if crit {
-                            "url(#gantt-arrowhead-critical)"
-                        } else {
-                            "url(#gantt-arrowhead)"
-                        },
-                    ),
-            )
+                })
+                .close();
+            x.open("polyline")
+                .attr("class", class)
+                .attr("fill", "none")
+                .attr(
+                    "marker-end",
+                    if crit {
+                        "url(#gantt-arrowhead-critical)"
+                    } else {
+                        "url(#gantt-arrowhead)"
+                    },
+                )
+                .attr_with("points", |p| {
+                    points(p, &[(ex + 4.0, ey + 8.0), (ex + 14.0, ey + 8.0)])
+                })
+                .close();
         }
-        LegendKind::AsOf => g.add(vline(
-            x + 7.0,
-            y - 2.0,
-            y + 12.0,
+        LegendKind::AsOf => vline(
+            x,
+            ex + 7.0,
+            ey - 2.0,
+            ey + 12.0,
             "gantt-marker gantt-marker-asof",
-        )),
-        LegendKind::NonWorking => g.add(rect(x, y - 2.0, 14.0, 14.0, "gantt-shade")),
-    };
-    g.add(text(&e.label, "gantt-legend-label"))
+        ),
+        LegendKind::NonWorking => rect(x, ex, ey - 2.0, 14.0, 14.0, "gantt-shade", None),
+    }
+    text(x, &e.label, "gantt-legend-label");
+    x.close();
 }
 
 #[cfg(test)]
@@ -600,6 +605,7 @@ mod tests {
     use super::*;
     use crate::layout::gantt::tests::{analyzed, hand_built, many, spec, tiny};
     use crate::layout::gantt::{GanttLayout, MarkerKind};
+    use crate::render::svg::num;
 
     fn parse_and_render(svg: &str) -> roxmltree::Document<'_> {
         usvg::Tree::from_str(svg, &usvg::Options::default())

@@ -15,13 +15,17 @@ use std::fmt::Write as _;
 
 /// An SVG document being written. Elements are opened with [`Xml::open`],
 /// given attributes, then children or text, and closed with [`Xml::close`]
-/// (an element without children is written as `<tag .../>`).
+/// (an element without children is written as `<tag .../>`). Child
+/// elements start on a new line, and so does the closing tag after them;
+/// text stays on its element's line (the `svg` crate's layout).
 #[derive(Debug, Default)]
 pub struct Xml {
     buf: String,
     stack: Vec<&'static str>,
     /// The start tag of the innermost element is not closed yet (`>` pending).
     pending: bool,
+    /// The last thing written into the innermost element was text.
+    after_text: bool,
 }
 
 impl Xml {
@@ -45,6 +49,7 @@ impl Xml {
         if !self.stack.is_empty() {
             self.buf.push('\n');
         }
+        self.after_text = false;
         self.buf.push('<');
         self.buf.push_str(tag);
         self.stack.push(tag);
@@ -86,6 +91,7 @@ impl Xml {
     pub fn text(&mut self, text: &str) -> &mut Xml {
         self.end_start_tag();
         escape_into(&mut self.buf, text, false);
+        self.after_text = true;
         self
     }
 
@@ -96,10 +102,15 @@ impl Xml {
                 self.buf.push_str("/>");
                 self.pending = false;
             } else {
+                // A closing tag after child elements goes on its own line.
+                if !self.after_text {
+                    self.buf.push('\n');
+                }
                 self.buf.push_str("</");
                 self.buf.push_str(tag);
                 self.buf.push('>');
             }
+            self.after_text = false;
         }
         self
     }
@@ -237,8 +248,8 @@ mod tests {
             out
         }
         let alphabet = [
-            'a', ' ', '&', '<', '>', '"', '\'', '\0', '\t', '\n', '\r', '\u{1f}', '\u{7f}',
-            'é', '→', '\u{fffe}', '\u{ffff}', '\u{fffd}', '\u{feff}', '\u{f000}', '😀',
+            'a', ' ', '&', '<', '>', '"', '\'', '\0', '\t', '\n', '\r', '\u{1f}', '\u{7f}', 'é',
+            '→', '\u{fffe}', '\u{ffff}', '\u{fffd}', '\u{feff}', '\u{f000}', '😀',
         ];
         let mut x: u64 = 0x2545_f491_4f6c_dd1d;
         for _ in 0..20_000 {
@@ -269,7 +280,7 @@ mod tests {
         let s = x.finish();
         assert_eq!(
             s,
-            "<svg class=\"a&quot;b&apos; &lt;c&gt; &amp; d\">\n<g x=\"1.26\" y=\"0\"/>\n<text>Tom &amp; Jerry &lt;script&gt;</text></svg>"
+            "<svg class=\"a&quot;b&apos; &lt;c&gt; &amp; d\">\n<g x=\"1.26\" y=\"0\"/>\n<text>Tom &amp; Jerry &lt;script&gt;</text>\n</svg>"
         );
         roxmltree::Document::parse(&s).expect("well-formed");
     }
