@@ -174,22 +174,54 @@ fn classify(rel: &str) -> Option<Kind> {
     }
 }
 
+/// Content up to this many bytes is parsed on every core by [`load`]; more
+/// is parsed on one thread: the files of a big program parsed in parallel
+/// end up spread over every thread's heap and raise the build's memory peak
+/// (about 100 MB at 50,000 items, 33 MB of content), where a few hundred
+/// milliseconds matter less than memory.
+pub const PARALLEL_LOAD_MAX_BYTES: u64 = 16 << 20;
+
+/// How [`load_with`] parses the files it found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Threads {
+    One,
+    Every,
+    /// Every core up to [`PARALLEL_LOAD_MAX_BYTES`] of content, else one.
+    BySize,
+}
+
 /// Reads and parses every content file under `dir`, in the order of the
-/// folder walk, on one thread. A build uses this: parsed on every core, the
-/// files of a big program end up spread over every thread's heap and raise
-/// the build's memory peak (about 100 MB at 50,000 items).
+/// folder walk: on every core, unless the content is larger than
+/// [`PARALLEL_LOAD_MAX_BYTES`]. A build uses this.
 pub fn load(dir: &Path, diags: &mut Diagnostics) -> Result<Content, LoadError> {
-    load_with(dir, diags, false)
+    load_with(dir, diags, Threads::BySize)
 }
 
-/// [`load`], with the files read and parsed on every core (for `serve`,
-/// where a rebuild's latency counts). The files and their diagnostics keep
-/// the walk's order, so the result is the same as [`load`]'s.
+/// [`load`] on one thread, whatever the size.
+pub fn load_sequential(dir: &Path, diags: &mut Diagnostics) -> Result<Content, LoadError> {
+    load_with(dir, diags, Threads::One)
+}
+
+/// [`load`], with the files read and parsed on every core whatever the size
+/// (for `serve`, where a rebuild's latency counts). The files and their
+/// diagnostics keep the walk's order, so the result is the same as
+/// [`load_sequential`]'s.
 pub fn load_parallel(dir: &Path, diags: &mut Diagnostics) -> Result<Content, LoadError> {
-    load_with(dir, diags, true)
+    load_with(dir, diags, Threads::Every)
 }
 
-fn load_with(dir: &Path, diags: &mut Diagnostics, parallel: bool) -> Result<Content, LoadError> {
+impl Threads {
+    /// Whether content of `bytes` bytes is parsed on every core.
+    fn parallel_for(self, bytes: u64) -> bool {
+        match self {
+            Threads::One => false,
+            Threads::Every => true,
+            Threads::BySize => bytes <= PARALLEL_LOAD_MAX_BYTES,
+        }
+    }
+}
+
+fn load_with(dir: &Path, diags: &mut Diagnostics, threads: Threads) -> Result<Content, LoadError> {
     let meta = std::fs::symlink_metadata(dir).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::Missing(dir.to_path_buf()),
         _ => LoadError::Io {
@@ -205,6 +237,7 @@ fn load_with(dir: &Path, diags: &mut Diagnostics, parallel: bool) -> Result<Cont
     }
     let mut content = Content::default();
     let mut files: Vec<(Kind, Arc<str>, PathBuf)> = Vec::new();
+    let mut total_bytes = 0u64;
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .follow_root_links(true)
@@ -261,8 +294,12 @@ fn load_with(dir: &Path, diags: &mut Diagnostics, parallel: bool) -> Result<Cont
                 .with_hint(hint);
             continue;
         };
+        if threads == Threads::BySize {
+            total_bytes += entry.metadata().map_or(0, |m| m.len());
+        }
         files.push((kind, rel, entry.into_path()));
     }
+    let parallel = threads.parallel_for(total_bytes);
     let parse = |(kind, rel, path): &(Kind, Arc<str>, PathBuf)| {
         let mut d = Diagnostics::new();
         let parsed =
@@ -439,9 +476,14 @@ mod tests {
                 want.push(format!("deliverables/{name}"));
             }
         }
-        for parallel in [true, false, true] {
+        for threads in [
+            Threads::Every,
+            Threads::One,
+            Threads::BySize,
+            Threads::Every,
+        ] {
             let mut diags = Diagnostics::new();
-            let content = load_with(dir.path(), &mut diags, parallel).unwrap();
+            let content = load_with(dir.path(), &mut diags, threads).unwrap();
             let files: Vec<&str> = content.deliverables.iter().map(|f| &*f.file).collect();
             let mut sorted = files.clone();
             sorted.sort_unstable();
@@ -452,5 +494,16 @@ mod tests {
             let unreadable: Vec<&str> = content.unreadable.iter().map(|f| &**f).collect();
             assert_eq!(unreadable, want);
         }
+    }
+
+    /// A build parses small content on every core and large content (where
+    /// memory matters more) on one thread.
+    #[test]
+    fn content_size_decides_the_threads() {
+        assert!(Threads::BySize.parallel_for(1 << 20));
+        assert!(Threads::BySize.parallel_for(PARALLEL_LOAD_MAX_BYTES));
+        assert!(!Threads::BySize.parallel_for(PARALLEL_LOAD_MAX_BYTES + 1));
+        assert!(Threads::Every.parallel_for(u64::MAX));
+        assert!(!Threads::One.parallel_for(0));
     }
 }
