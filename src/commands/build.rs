@@ -16,7 +16,9 @@ pub struct BuildArgs {
     #[command(flatten)]
     pub content: ContentArg,
     /// Where to write the site. It is replaced as a whole, atomically; a folder
-    /// that tpm-site did not create is refused unless it is empty.
+    /// that tpm-site did not create is refused unless it is empty. The site it
+    /// replaces is kept beside it as a hidden spare (`.<name>.tpm-site-spare`)
+    /// that the next build writes over.
     #[arg(long, value_name = "DIR", default_value = "public")]
     pub output: PathBuf,
     /// The published address, e.g. https://org.github.io/repo/ (overrides site.base_url).

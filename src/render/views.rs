@@ -707,6 +707,8 @@ pub struct Viewer<'a> {
     pub snap: &'a Snapshot,
     pub links: &'a Links,
     facts: Cow<'a, SnapFacts>,
+    /// Item index by id (detected risks name items by id).
+    item_ids: &'a foldhash::HashMap<Box<str>, ItemIx>,
 }
 
 /// What the pages of one snapshot share: its risk register, its detected
@@ -716,7 +718,7 @@ pub struct SnapFacts {
     /// The risk register as of the snapshot, parallel to `program.risks`.
     register: Vec<RiskState>,
     /// The snapshot's detected risks, with overdue decisions judged as of its date.
-    detected: Vec<DetectedRisk>,
+    detected: Vec<std::sync::Arc<DetectedRisk>>,
     /// Whether the risks page (as of the current snapshot) lists each risk.
     listed: Vec<bool>,
 }
@@ -730,6 +732,8 @@ pub struct ViewCache {
     updates: std::sync::OnceLock<Vec<Vec<(usize, usize)>>>,
     /// Per item, the risks that affect it, in register order.
     risks: std::sync::OnceLock<Vec<Vec<usize>>>,
+    /// Item index by id.
+    item_ids: std::sync::OnceLock<foldhash::HashMap<Box<str>, ItemIx>>,
     /// Nanoseconds spent on charts, summed over threads.
     chart_nanos: std::sync::atomic::AtomicU64,
 }
@@ -740,6 +744,18 @@ impl ViewCache {
         let nanos = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
         self.chart_nanos
             .fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Item index by id, built once per build.
+    fn item_ids(&self, program: &Program) -> &foldhash::HashMap<Box<str>, ItemIx> {
+        self.item_ids.get_or_init(|| {
+            program
+                .items
+                .iter()
+                .enumerate()
+                .map(|(ix, item)| (item.id.as_str().into(), ix))
+                .collect()
+        })
     }
 
     /// The time spent on charts so far, summed over threads.
@@ -815,11 +831,13 @@ impl<'a> Viewer<'a> {
         } else {
             Cow::Owned(SnapFacts::of(data, snap))
         };
+        let item_ids = data.cache.item_ids(data.program);
         Viewer {
             program: data.program,
             snap,
             links,
             facts,
+            item_ids,
         }
     }
 
@@ -1145,6 +1163,7 @@ impl<'a> Viewer<'a> {
             .facts
             .detected
             .iter()
+            .map(|d| &**d)
             .filter(|d| d.kind == kind)
             .collect();
         // Distinct targets are counted on cheap keys; links are built only
@@ -1192,7 +1211,7 @@ impl<'a> Viewer<'a> {
         };
         out.extend(
             ids.iter()
-                .filter_map(|id| self.program.item_index(id))
+                .filter_map(|id| self.item_ids.get(id.as_str()).copied())
                 .map(|ix| (TargetKey::Item(ix), None)),
         );
         out.extend(
@@ -1313,18 +1332,19 @@ fn calendar_days(from: Date, to: Date) -> i64 {
 /// snapshot's date ([`decision_state`]): a decision decided later, or marked
 /// decided in `decisions.yaml` after the fact, still shows as overdue on the
 /// pages of the reports it was overdue for.
-fn detected_as_of(program: &Program, snap: &Snapshot) -> Vec<DetectedRisk> {
-    let mut out: Vec<DetectedRisk> = snap
+fn detected_as_of(program: &Program, snap: &Snapshot) -> Vec<std::sync::Arc<DetectedRisk>> {
+    // The snapshot's own risks are shared, not copied.
+    let mut out: Vec<std::sync::Arc<DetectedRisk>> = snap
         .detected_risks
         .iter()
         .filter(|d| d.kind != RiskKind::OverdueDecision)
-        .map(|d| DetectedRisk::clone(d))
+        .cloned()
         .collect();
     for d in &program.decisions {
         if let (DecisionState::Overdue, Some(needed_by)) =
             (decision_state(d, snap.as_of), d.needed_by)
         {
-            out.push(DetectedRisk {
+            out.push(std::sync::Arc::new(DetectedRisk {
                 kind: RiskKind::OverdueDecision,
                 items: Vec::new(),
                 decision: Some(d.id.clone()),
@@ -1333,7 +1353,7 @@ fn detected_as_of(program: &Program, snap: &Snapshot) -> Vec<DetectedRisk> {
                     "decision {} ({}) was needed by {needed_by} and is still open",
                     d.id, d.title
                 ),
-            });
+            }));
         }
     }
     out.sort();
@@ -3179,6 +3199,7 @@ fn forecast_trend(data: &SiteData, links: &Links, ix: ItemIx) -> ForecastTrend {
                 snap: &data.reports[k],
                 links,
                 facts: Cow::Owned(SnapFacts::default()),
+                item_ids: data.cache.item_ids(program),
             };
             rows.push(TrendRow {
                 label: date.to_string(),
