@@ -1,7 +1,10 @@
-//! Drawing charts as SVG from `layout` geometry, with the `svg` crate (which
-//! escapes text and attribute values). Charts use CSS classes, not inline
-//! colours, so themes, dark mode and print can restyle them; they carry a
-//! responsive `viewBox`, `<title>` tooltips and links, and no JavaScript.
+//! Drawing charts as SVG from `layout` geometry. The charts drawn on many
+//! pages (Gantt charts, item dependency diagrams) go through the streaming
+//! writer [`xml::Xml`]; the few others (team map, heat map, trend) through
+//! the `svg` crate. Both escape text and attribute values. Charts use CSS
+//! classes, not inline colours, so themes, dark mode and print can restyle
+//! them; they carry a responsive `viewBox`, `<title>` tooltips and links,
+//! and no JavaScript.
 
 pub mod dag;
 pub mod gantt;
