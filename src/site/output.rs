@@ -8,9 +8,11 @@
 //! removed, instead of creating a whole new tree of files and deleting the
 //! old one, which on ext4 costs more than writing the pages (creating
 //! thousands of inodes right after thousands were deleted is quadratic in a
-//! file system without a journal, and freeing blocks waits for `discard`). Dangerous targets are refused: the content folder or anything
-//! containing it, the current folder, the home folder, `/`, and any non-empty
-//! folder that an earlier tpm-site build did not make (it has no marker file).
+//! file system without a journal, and freeing blocks waits for `discard`).
+//!
+//! Dangerous targets are refused: the content folder or anything containing
+//! it, the current folder, the home folder, `/`, and any non-empty folder
+//! that an earlier tpm-site build did not make (it has no marker file).
 
 use std::collections::HashSet;
 use std::fs;
