@@ -812,19 +812,24 @@ mod tests {
         assert!(problems.iter().all(|p| p.contains("broken link")));
     }
 
-    /// An address hidden behind entities or percent-encoding is still found;
-    /// one with an apostrophe is found in its escaped form.
-    #[test]
-    fn stakeholder_addresses_are_found_however_they_are_spelled() {
+    /// The example program, analysed.
+    fn example() -> crate::site::Analyzed {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-        let mut a = crate::site::analyze_dir(
+        crate::site::analyze_dir(
             &dir,
             None,
             false,
             &mut crate::diagnostics::Diagnostics::new(),
         )
         .unwrap()
-        .expect("example analyzes");
+        .expect("example analyzes")
+    }
+
+    /// An address hidden behind entities or percent-encoding is still found;
+    /// one with an apostrophe is found in its escaped form.
+    #[test]
+    fn stakeholder_addresses_are_found_however_they_are_spelled() {
+        let mut a = example();
         let email = a.program.stakeholders[0].email.clone();
         let (local, domain) = email.split_once('@').unwrap();
         let spellings = [
@@ -880,15 +885,7 @@ mod tests {
     /// internal lines reports exactly the ones it holds.
     #[test]
     fn many_addresses_and_internal_lines_are_searched_in_one_pass() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-        let mut a = crate::site::analyze_dir(
-            &dir,
-            None,
-            false,
-            &mut crate::diagnostics::Diagnostics::new(),
-        )
-        .unwrap()
-        .expect("example analyzes");
+        let mut a = example();
         let template = a.program.stakeholders[0].clone();
         for k in 0..60 {
             let mut s = template.clone();

@@ -510,10 +510,7 @@ mod tests {
 
     #[test]
     fn writes_then_replaces_atomically_and_leaves_no_temporaries() {
-        let tmp = tempfile::tempdir().unwrap();
-        let content = tmp.path().join("content");
-        fs::create_dir(&content).unwrap();
-        let out = tmp.path().join("public");
+        let (tmp, content, out) = folders();
         write_site(
             &out,
             &content,
@@ -532,6 +529,15 @@ mod tests {
             [".public.tpm-site-spare", "content", "public"],
             "only the spare beside the output"
         );
+    }
+
+    /// A temporary folder with an empty `content/` and the path of `public/`.
+    fn folders() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let content = tmp.path().join("content");
+        fs::create_dir(&content).unwrap();
+        let out = tmp.path().join("public");
+        (tmp, content, out)
     }
 
     fn names(dir: &Path) -> Vec<String> {
@@ -565,10 +571,7 @@ mod tests {
     #[cfg(unix)]
     fn builds_write_over_the_spare_and_match_a_fresh_build() {
         use std::os::unix::fs::MetadataExt;
-        let tmp = tempfile::tempdir().unwrap();
-        let content = tmp.path().join("content");
-        fs::create_dir(&content).unwrap();
-        let out = tmp.path().join("public");
+        let (tmp, content, out) = folders();
         let sites: [Vec<OutputFile>; 4] = [
             vec![
                 file("index.html", "one, a long first version"),
@@ -618,10 +621,7 @@ mod tests {
     #[test]
     #[cfg(unix)]
     fn a_spare_with_a_link_is_dropped_and_a_failed_build_keeps_the_output() {
-        let tmp = tempfile::tempdir().unwrap();
-        let content = tmp.path().join("content");
-        fs::create_dir(&content).unwrap();
-        let out = tmp.path().join("public");
+        let (tmp, content, out) = folders();
         let outside = tmp.path().join("outside.html");
         fs::write(&outside, "not the site's").unwrap();
         write_site(&out, &content, &[file("index.html", "one")]).unwrap();
@@ -657,10 +657,7 @@ mod tests {
     #[test]
     #[cfg(target_os = "linux")]
     fn abandoned_staging_folders_are_removed() {
-        let tmp = tempfile::tempdir().unwrap();
-        let content = tmp.path().join("content");
-        fs::create_dir(&content).unwrap();
-        let out = tmp.path().join("public");
+        let (tmp, content, out) = folders();
         // No process has this id (above the kernel's pid_max).
         let dead = tmp.path().join(".public.tpm-site-new-4194305-0");
         let alive = tmp
@@ -706,10 +703,7 @@ mod tests {
         assert!(safe_relative("../x").is_none());
         assert!(safe_relative("/etc/passwd").is_none());
         assert!(safe_relative("reports/2027-01-29/index.html").is_some());
-        let tmp = tempfile::tempdir().unwrap();
-        let content = tmp.path().join("content");
-        fs::create_dir(&content).unwrap();
-        let out = tmp.path().join("public");
+        let (tmp, content, out) = folders();
         assert!(write_site(&out, &content, &[file("../evil", "x")]).is_err());
         assert!(!tmp.path().join("evil").exists());
     }
