@@ -92,14 +92,26 @@ fn two_builds_are_byte_identical() {
     }
 }
 
-#[test]
-fn a_failing_build_leaves_the_previous_output_intact() {
+/// A copy of the example content built once into `public/` beside it,
+/// with that first output's files.
+fn built_example() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    std::path::PathBuf,
+    Vec<(String, Vec<u8>)>,
+) {
     let tmp = tempfile::tempdir().unwrap();
     let content = tmp.path().join("content");
     common::copy_dir(&common::root().join("content"), &content);
     let out = tmp.path().join("public");
     build(&content, &out).success();
     let before = common::snapshot_tree(&out);
+    (tmp, content, out, before)
+}
+
+#[test]
+fn a_failing_build_leaves_the_previous_output_intact() {
+    let (tmp, content, out, before) = built_example();
     // Break a deliverable: unknown dependency.
     let path = content.join("deliverables/identity.yaml");
     let text = fs::read_to_string(&path).unwrap();
@@ -459,12 +471,7 @@ fn timings_name_every_phase() {
 /// the previous site stays byte-identical.
 #[test]
 fn a_page_failing_mid_build_leaves_the_previous_site_and_no_leftovers() {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = tmp.path().join("content");
-    common::copy_dir(&common::root().join("content"), &content);
-    let out = tmp.path().join("public");
-    build(&content, &out).success();
-    let before = common::snapshot_tree(&out);
+    let (tmp, content, out, before) = built_example();
     let theme = tmp.path().join("themes/default");
     fs::create_dir_all(&theme).unwrap();
     fs::write(

@@ -22,7 +22,7 @@ use crate::model::{Program, Status};
 pub fn gantt_chart(program: &Program, snap: &Snapshot, opts: &GanttOptions) -> Chart {
     let layout = layout_gantt(program, snap, opts);
     Chart {
-        svg: super::xml_chars(render_gantt(&layout)),
+        svg: render_gantt(&layout),
         summary: layout.summary.clone(),
         width: layout.width,
         height: layout.height,
