@@ -364,7 +364,7 @@ fn new_report_scaffolds_the_next_report_that_passes_check() {
     let text = fs::read_to_string(tmp.path().join("content/reports/2027-04-23.md")).unwrap();
     // The previous RAG, in-flight items with their last state, reviews of
     // cross-team edges due soon, and the open decisions.
-    assert!(text.contains("status: amber"), "{text}");
+    assert!(text.contains("status: red"), "{text}");
     assert!(
         text.contains("  auth-sdk-v2: { status: at_risk, progress: 75, forecast: 2027-04-12 }"),
         "{text}"
@@ -494,4 +494,154 @@ fn a_page_failing_mid_build_leaves_the_previous_site_and_no_leftovers() {
         common::names_in(tmp.path()),
         ["content", "public", "themes"]
     );
+}
+
+/// The diagnostic lines a command printed on stderr (`path:line:col: level:`
+/// and their `help:` lines), without its closing summary.
+fn diagnostic_lines(stderr: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(stderr)
+        .lines()
+        // A diagnostic starts with its path; the closing summary with "error: ".
+        .filter(|l| !l.starts_with("error: "))
+        .map(str::to_string)
+        .collect()
+}
+
+/// `check` prints exactly the diagnostics `build` prints, on the example,
+/// on every valid fixture, on the example with a scheduled report missing
+/// and with a report whose amber the schedule contradicts, and on a folder
+/// with errors: one pipeline, one set of warnings.
+#[test]
+fn check_prints_exactly_the_diagnostics_build_prints() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut folders = vec![
+        common::root().join("content"),
+        common::fixture("valid/spec-example/content"),
+        common::fixture("valid/report-sequence/content"),
+    ];
+    let missing = tmp.path().join("missing-report");
+    common::copy_dir(&common::root().join("content"), &missing);
+    fs::remove_file(missing.join("reports/2027-02-26.md")).unwrap();
+    let amber = tmp.path().join("amber");
+    common::copy_dir(&common::root().join("content"), &amber);
+    let f = amber.join("reports/2027-04-09.md");
+    let text = fs::read_to_string(&f).unwrap();
+    fs::write(&f, text.replacen("status: red", "status: amber", 1)).unwrap();
+    let broken = tmp.path().join("broken");
+    common::copy_dir(&common::root().join("content"), &broken);
+    let f = broken.join("risks.yaml");
+    let text = fs::read_to_string(&f).unwrap();
+    fs::write(&f, text.replacen("probability: 3", "probability: 9", 1)).unwrap();
+    folders.extend([missing, amber, broken]);
+    let mut warned = 0;
+    for dir in &folders {
+        let check = tpm()
+            .args(["check", "--content"])
+            .arg(dir)
+            .output()
+            .unwrap();
+        let out = tmp.path().join("site");
+        let build = tpm()
+            .args(["build", "--content"])
+            .arg(dir)
+            .arg("--output")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let (c, b) = (
+            diagnostic_lines(&check.stderr),
+            diagnostic_lines(&build.stderr),
+        );
+        assert_eq!(c, b, "{}", dir.display());
+        assert_eq!(
+            check.status.code(),
+            build.status.code(),
+            "{}",
+            dir.display()
+        );
+        warned += c.iter().filter(|l| l.contains(": warning: ")).count();
+        if dir.ends_with("missing-report") {
+            assert!(
+                c.iter()
+                    .any(|l| l.contains("no report for the scheduled report date 2027-02-26")),
+                "{c:?}"
+            );
+        }
+        if dir.ends_with("amber") {
+            assert!(
+                c.iter().any(|l| l
+                    .contains("2027-04-09.md:2:1: warning: the report of 2027-04-09 says amber")),
+                "{c:?}"
+            );
+        }
+        if dir.ends_with("broken") {
+            assert_eq!(check.status.code(), Some(1));
+            assert!(
+                c.iter()
+                    .any(|l| l.contains("risks.yaml") && l.contains(": error: ")),
+                "{c:?}"
+            );
+        }
+    }
+    assert!(warned >= 2, "the folders have warnings to compare");
+}
+
+/// `build --as-of D` is the build of the content without the reports dated
+/// after D, byte for byte, for every report date of the example.
+#[test]
+fn build_as_of_a_report_date_is_the_content_without_later_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    common::copy_dir(&common::root().join("content"), &content);
+    let mut dates: Vec<String> = fs::read_dir(content.join("reports"))
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .trim_end_matches(".md")
+                .to_string()
+        })
+        .collect();
+    dates.sort();
+    assert!(dates.len() >= 5);
+    for (k, date) in dates.iter().enumerate() {
+        let as_of = tmp.path().join(format!("as-of-{date}"));
+        tpm()
+            .args(["build", "--source-commit", "abc1234", "--content"])
+            .arg(&content)
+            .arg("--output")
+            .arg(&as_of)
+            .args(["--as-of", date])
+            .assert()
+            .success();
+        let cut = tmp.path().join(format!("cut-{date}"));
+        common::copy_dir(&content, &cut);
+        for later in &dates[k + 1..] {
+            fs::remove_file(cut.join(format!("reports/{later}.md"))).unwrap();
+        }
+        let cut_out = tmp.path().join(format!("cut-out-{date}"));
+        tpm()
+            .args(["build", "--source-commit", "abc1234", "--content"])
+            .arg(&cut)
+            .arg("--output")
+            .arg(&cut_out)
+            .assert()
+            .success();
+        let (a, b) = (
+            common::snapshot_tree(&as_of),
+            common::snapshot_tree(&cut_out),
+        );
+        let names = |t: &[(String, Vec<u8>)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&a), names(&b), "as of {date}: the same files");
+        for ((name, x), (_, y)) in a.iter().zip(&b) {
+            assert!(x == y, "as of {date}: {name} differs");
+        }
+        for later in &dates[k + 1..] {
+            assert!(
+                !as_of.join(format!("reports/{later}")).exists(),
+                "{later} after {date}"
+            );
+        }
+    }
 }

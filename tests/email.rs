@@ -29,7 +29,7 @@ use tpm_site::layout::gantt::GanttOptions;
 use tpm_site::render::email::{self as mail, EmailError, Recipient};
 use tpm_site::render::svg::gantt::gantt_chart;
 
-const SUBJECT: &str = "[Identity Platform Migration] Biweekly report 2027-04-09 — AMBER";
+const SUBJECT: &str = "[Identity Platform Migration] Biweekly report 2027-04-09 — RED";
 const LINK: &str = "https://example.github.io/identity-migration/reports/2027-04-09/";
 const STAKEHOLDERS: [&str; 5] = [
     "dana@example.com",

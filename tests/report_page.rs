@@ -121,7 +121,7 @@ fn the_2027_02_12_report_says_what_changed_and_why() {
         "{head}"
     );
     let rag = text(doc.select(&sel(".status-card .rag-big")).next().unwrap());
-    assert_eq!(rag, "▲ Amber");
+    assert_eq!(rag, "■ Red");
 
     // The schema migration slipped, in working days, with no upstream cause...
     let slips = since_group(&doc, "slips");
@@ -234,16 +234,11 @@ fn the_2027_02_12_report_says_what_changed_and_why() {
     assert!(top.iter().all(|r| !r.contains("hsm-provisioning-delay")));
     assert!(top.iter().all(|r| !r.contains("legacy-client-long-tail")));
 
-    // Amber with negative float: the page says so plainly.
-    let callout = text(
+    // Red admits the late end: no declared-vs-computed callout.
+    assert!(
         doc.select(&sel("section.callout-disagree"))
             .next()
-            .expect("declared-vs-computed callout"),
-    );
-    assert!(callout.contains("This report says Amber"), "{callout}");
-    assert!(
-        callout.contains("the critical path has negative float (-2 working days)"),
-        "{callout}"
+            .is_none()
     );
     // Unreviewed cross-team dependencies on the at-risk Auth API v2.
     let gaps: Vec<String> = doc.select(&sel(".review-gaps li")).map(text).collect();
@@ -337,10 +332,12 @@ fn the_2027_04_09_report_has_the_overdue_decision_and_what_is_next() {
         gaps.iter().all(|g| !g.starts_with("Mobile app update")),
         "reviewed edges are not listed: {gaps:?}"
     );
+    // The example's reports say red where the schedule is late: no
+    // declared-vs-computed callout (see the next test for one).
     assert!(
         doc.select(&sel("section.callout-disagree"))
             .next()
-            .is_some()
+            .is_none()
     );
 }
 
@@ -399,25 +396,37 @@ fn every_kind_of_story_beat_shows_up_in_its_report() {
 
 #[test]
 fn the_build_warns_when_green_or_amber_contradicts_the_schedule() {
+    // The example says red wherever its schedule is late: no warning.
     let (_tmp, _out, diags) = example();
-    let warned: Vec<&Diagnostic> = diags
-        .iter()
-        .filter(|d| {
-            d.severity == Severity::Warning && d.message.contains("computed schedule disagrees")
-        })
-        .collect();
-    let files: Vec<&str> = warned.iter().map(|d| &*d.file).collect();
+    let disagree = |diags: &[Diagnostic]| -> Vec<String> {
+        diags
+            .iter()
+            .filter(|d| {
+                d.severity == Severity::Warning && d.message.contains("computed schedule disagrees")
+            })
+            .map(|d| d.file.to_string())
+            .collect()
+    };
+    assert_eq!(disagree(&diags), Vec::<String>::new());
+    // Two of its late reports said amber instead: each is warned about, at
+    // its front matter, and its page says so.
+    let src = example_copy();
+    let content = src.path().join("content");
+    for date in ["2027-02-12", "2027-04-09"] {
+        let f = content.join(format!("reports/{date}.md"));
+        let text = fs::read_to_string(&f).unwrap();
+        fs::write(&f, text.replacen("status: red", "status: amber", 1)).unwrap();
+    }
+    let (_tmp, out, diags) = build_with(&content, None);
     assert_eq!(
-        files,
-        [
-            "reports/2027-02-12.md",
-            "reports/2027-03-12.md",
-            "reports/2027-03-26.md",
-            "reports/2027-04-09.md"
-        ],
+        disagree(&diags),
+        ["reports/2027-02-12.md", "reports/2027-04-09.md"],
         "amber with negative float, never the red or the green one"
     );
-    let w = warned[0];
+    let w = diags
+        .iter()
+        .find(|d| d.message.contains("computed schedule disagrees"))
+        .unwrap();
     assert_eq!(w.line, 2, "at the front matter");
     assert!(
         w.message.contains("says amber")
@@ -425,6 +434,24 @@ fn the_build_warns_when_green_or_amber_contradicts_the_schedule() {
                 .contains("the critical path has negative float (-2 working days)"),
         "{}",
         w.message
+    );
+    // Amber with negative float: the page says so plainly.
+    let doc = page(&out, "reports/2027-02-12/index.html");
+    let callout = text(
+        doc.select(&sel("section.callout-disagree"))
+            .next()
+            .expect("declared-vs-computed callout"),
+    );
+    assert!(callout.contains("This report says Amber"), "{callout}");
+    assert!(
+        callout.contains("the critical path has negative float (-2 working days)"),
+        "{callout}"
+    );
+    let doc = page(&out, "reports/2027-04-09/index.html");
+    assert!(
+        doc.select(&sel("section.callout-disagree"))
+            .next()
+            .is_some()
     );
 }
 
@@ -470,11 +497,11 @@ fn the_archive_has_a_trend_strip_and_shows_missing_reports() {
         [
             "●G2027-01-15: Green",
             "▲A2027-01-29: Amber",
-            "▲A2027-02-12: Amber",
+            "■R2027-02-12: Red",
             "■R2027-02-26: Red",
             "✕–2027-03-12: no report",
-            "▲A2027-03-26: Amber",
-            "▲A2027-04-09: Amber",
+            "■R2027-03-26: Red",
+            "■R2027-04-09: Red",
         ],
         "one cell per report, oldest first, the missing one in place"
     );

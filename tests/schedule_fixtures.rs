@@ -59,7 +59,7 @@ fn spec_example_matches_the_hand_computed_schedule() {
             "2027-02-08",
             13,
             -2,
-            true,
+            false,
         ),
         (
             "mobile-app-update",
@@ -141,12 +141,8 @@ fn spec_example_matches_the_hand_computed_schedule() {
     assert_eq!(item(&j, "mobile-launch")["owner"], Value::Null);
     assert_eq!(
         j["critical_path"],
-        serde_json::json!([
-            "db-schema-migration",
-            "auth-api-v2",
-            "mobile-app-update",
-            "mobile-launch"
-        ])
+        serde_json::json!(["auth-api-v2", "mobile-app-update", "mobile-launch"]),
+        "finished work (db-schema-migration, done) is never critical"
     );
     let teams = j["teams"].as_array().unwrap();
     let team = |id: &str| teams.iter().find(|t| t["id"] == id).unwrap().clone();
@@ -168,7 +164,16 @@ fn spec_example_matches_the_hand_computed_schedule() {
         .iter()
         .filter(|r| r["kind"] == "negative_deadline_slack")
         .collect();
-    assert_eq!(slack_risks.len(), 4, "{:#?}", j["detected_risks"]);
+    // Four items miss their due dates, but db-schema-migration is done: it
+    // finished late (history), which is no forward-looking risk.
+    assert_eq!(slack_risks.len(), 3, "{:#?}", j["detected_risks"]);
+    assert!(
+        slack_risks
+            .iter()
+            .all(|r| r["items"] != serde_json::json!(["db-schema-migration"])),
+        "{slack_risks:#?}"
+    );
+    assert_eq!(item(&j, "db-schema-migration")["deadline_slack"], -2);
     assert_eq!(
         j["reports"][1],
         serde_json::json!({"date": "2027-01-29", "status": "amber", "summary": "Schema migration finished two days late; Auth API v2 follows.", "url": "reports/2027-01-29/"})
@@ -247,4 +252,107 @@ fn bpc_pos_plan_matches_its_oracle() {
         let expected = if t["id"] == "backend" { 3 } else { 0 };
         assert_eq!(t["blocking_power"], expected, "{}", t["id"]);
     }
+}
+
+/// tests/fixtures/valid/done-late: `p` finished three working days late and
+/// has the lowest float (3, bounded by `q`, which reported done on time), but
+/// finished work is never critical: the critical path is the open chain `r`
+/// (float 6), and the dashboard, the report page and program.json agree.
+/// Worked out by hand (Mon-Fri; end 2027-01-29 is working day 20): p finished
+/// day 5; q's late start is day 9 (r, 10 days, late start day 11), so p's
+/// late finish is day 8 and its float 3; r finishes day 14 (2027-01-21).
+#[test]
+fn a_done_item_that_finished_late_is_history_not_the_critical_path() {
+    let content = common::fixture("valid/done-late/content");
+    let j = json_of(&content);
+    assert_eq!(
+        (
+            item(&j, "p")["total_float"].clone(),
+            item(&j, "p")["critical"].clone()
+        ),
+        (Value::from(3), Value::from(false)),
+        "the lowest float, but done"
+    );
+    assert_eq!(item(&j, "p")["deadline_slack"], -3, "it finished late");
+    for (id, critical) in [("q", false), ("r", true), ("s", false)] {
+        assert_eq!(item(&j, id)["critical"], critical, "{id}");
+    }
+    assert_eq!(j["program"]["min_float"], 6, "the minimum over open items");
+    assert_eq!(j["critical_path"], serde_json::json!(["r"]));
+    assert_eq!(j["program"]["forecast_end"], "2027-01-21");
+    // Finished work is no forward-looking risk.
+    assert_eq!(j["detected_risks"], serde_json::json!([]));
+    assert_eq!(j["program"]["lateness"]["late_items"], 0);
+
+    // The pages say the same.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let mut diags = tpm_site::diagnostics::Diagnostics::new();
+    let opts = tpm_site::site::BuildOptions {
+        content: content.clone(),
+        output: out.clone(),
+        base_url: None,
+        as_of: None,
+        include_drafts: false,
+        source_commit: None,
+    };
+    tpm_site::site::build(&opts, &mut diags).unwrap();
+    let doc = scraper::Html::parse_document(&fs::read_to_string(out.join("index.html")).unwrap());
+    let steps: Vec<String> = doc
+        .select(&scraper::Selector::parse("ol.path li .path-name").unwrap())
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect();
+    assert_eq!(steps, ["Open follow-up"], "the dashboard's critical path");
+    let report = fs::read_to_string(out.join("reports/2027-01-08/index.html")).unwrap();
+    assert!(!report.contains("No critical path"));
+    let items = fs::read_to_string(out.join("dependencies/index.html")).unwrap();
+    let doc = scraper::Html::parse_document(&items);
+    let critical_rows: Vec<String> = doc
+        .select(&scraper::Selector::parse("tr.is-critical").unwrap())
+        .map(|e| e.text().collect::<String>())
+        .collect();
+    assert!(
+        !critical_rows.is_empty() && critical_rows.iter().all(|r| r.contains("Open follow-up")),
+        "{critical_rows:?}"
+    );
+}
+
+/// When every item is done there is no critical item and no critical path,
+/// and the dashboard says why instead of "no deliverables yet".
+#[test]
+fn when_everything_is_done_there_is_no_critical_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    common::copy_dir(&common::fixture("valid/done-late/content"), &content);
+    fs::write(
+        content.join("reports/2027-01-22.md"),
+        "---\ndate: 2027-01-22\nstatus: green\nsummary: All done.\nupdates:\n  r: { status: done, forecast: 2027-01-21 }\n  s: { status: done, forecast: 2027-01-08 }\n---\nDone.\n",
+    )
+    .unwrap();
+    let j = json_of(&content);
+    assert_eq!(j["critical_path"], serde_json::json!([]));
+    assert!(
+        j["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["critical"] == false),
+        "{j:#?}"
+    );
+    let out = tmp.path().join("public");
+    let opts = tpm_site::site::BuildOptions {
+        content: content.clone(),
+        output: out.clone(),
+        base_url: None,
+        as_of: None,
+        include_drafts: false,
+        source_commit: None,
+    };
+    tpm_site::site::build(&opts, &mut tpm_site::diagnostics::Diagnostics::new()).unwrap();
+    let dash = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        dash.contains("No critical path: every deliverable and milestone is done."),
+        "dashboard"
+    );
+    assert!(!dash.contains("no deliverables yet"));
 }

@@ -34,7 +34,7 @@ use crate::model::{ItemIx, Rag, Status, TeamIx, WorkDay};
 pub use plan::plan;
 pub use risks::scheduled_reports;
 pub use schedule::analyze;
-pub use state::{StateIter, state_as_of, states};
+pub use state::{StateIter, plan_state, state_as_of, states};
 
 /// The planned schedule: dependency order and planned dates. Independent of reports.
 #[derive(Clone, Debug)]
@@ -75,6 +75,8 @@ pub struct State {
     /// Index into `Program::reports` of the newest report included, if any.
     pub report: Option<usize>,
     pub items: Vec<ItemState>,
+    /// The risk register as of the date, parallel to `Program::risks`.
+    pub risks: std::sync::Arc<Vec<register::RiskState>>,
 }
 
 /// One item's merged updates.
@@ -112,13 +114,25 @@ pub struct Snapshot {
     pub items: Vec<ItemSchedule>,
     /// Latest forecast finish over all items (the program start if there are none).
     pub forecast_end: Date,
-    /// Minimum total float over all items (0 when there are none).
+    /// Minimum total float over open (not done) items (0 when none is open).
     pub min_float: i64,
     /// `program.end - forecast_end` in working days (negative: late).
     pub end_slack: i64,
+    /// How late the program is: the one lateness every headline, caption
+    /// and export states.
+    pub lateness: Lateness,
+    /// Open items forecast to finish after their own due date (a milestone:
+    /// its date), i.e. [`ItemSchedule::is_late`]: the one "late" count.
+    pub late_items: usize,
     pub critical_path: Vec<ItemIx>,
     /// Parallel to `Program::teams`.
     pub teams: std::sync::Arc<Vec<TeamFacts>>,
+    /// The risk register as of the date (the reports' patches merged, risks
+    /// not raised yet marked out of the register), parallel to
+    /// `Program::risks`. Its score and band are the ones every page shows.
+    pub register: std::sync::Arc<Vec<register::RiskState>>,
+    /// Each decision's state as of the date, parallel to `Program::decisions`.
+    pub decisions: Vec<register::DecisionFact>,
     /// Sorted by kind, then items, then message. Shared: a risk that a
     /// report's snapshot finds again, unchanged, is the same allocation as
     /// in the previous report's ([`share_risks`]).
@@ -154,7 +168,65 @@ pub struct ItemSchedule {
     pub slip: i32,
 }
 
+/// How late the program is as of a snapshot, in working days (positive:
+/// late). The program is as late as the later of its end and its dated
+/// milestones: a milestone whose providers now miss its date is late by that
+/// many working days whatever the program end's float.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Lateness {
+    /// Working days the forecast end is after the committed end (0 when on
+    /// time or early).
+    pub end: i64,
+    /// The open milestone most late against its date (smallest id on ties)
+    /// and by how many working days, when one is late.
+    pub milestone: Option<(ItemIx, i64)>,
+    /// The larger of the two: 0 means nothing the program committed to is late.
+    pub days: i64,
+}
+
+impl Lateness {
+    /// The lateness of a schedule: `end_slack` is `program.end -
+    /// forecast_end`; `items` pairs each item's kind (true: milestone) with
+    /// its schedule.
+    pub fn of<'a>(
+        end_slack: i64,
+        items: impl Iterator<Item = (bool, &'a ItemSchedule)>,
+    ) -> Lateness {
+        let end = (-end_slack).max(0);
+        let mut milestone: Option<(ItemIx, i64)> = None;
+        for (ix, (is_milestone, s)) in items.enumerate() {
+            let late = s.days_late();
+            if is_milestone && late > 0 && milestone.is_none_or(|(_, d)| late > d) {
+                milestone = Some((ix, late));
+            }
+        }
+        let days = end.max(milestone.map_or(0, |(_, d)| d));
+        Lateness {
+            end,
+            milestone,
+            days,
+        }
+    }
+}
+
 impl ItemSchedule {
+    /// Open and forecast to finish after its own due date (a milestone: its
+    /// date). Finished work is never late in this sense: its lateness is
+    /// history, shown by its slip.
+    pub fn is_late(&self) -> bool {
+        self.deadline_slack < 0 && self.status != Status::Done
+    }
+
+    /// Working days an open item is forecast to finish after its due date
+    /// (0 when it is not [late](ItemSchedule::is_late)).
+    pub fn days_late(&self) -> i64 {
+        if self.is_late() {
+            -i64::from(self.deadline_slack)
+        } else {
+            0
+        }
+    }
+
     /// The item that pushes this one later than planned, if any.
     pub fn pushed_by(&self) -> Option<ItemIx> {
         self.pushed_by_ix.map(|i| i.get() as ItemIx - 1)

@@ -23,9 +23,51 @@ pub struct RiskState {
     pub note: Option<String>,
 }
 
+/// A risk score's band: the one rule every page, chart and export uses.
+///
+/// Scores run from 1 to 25 (probability × impact, each 1..5): high from
+/// [`RiskBand::HIGH_MIN`] (15) up, medium from [`RiskBand::MEDIUM_MIN`] (6) up,
+/// low below.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskBand {
+    Low,
+    Medium,
+    High,
+}
+
+impl RiskBand {
+    /// Scores from this up are high.
+    pub const HIGH_MIN: u32 = 15;
+    /// Scores from this up (below [`RiskBand::HIGH_MIN`]) are medium; below it, low.
+    pub const MEDIUM_MIN: u32 = 6;
+
+    pub fn of(score: u32) -> RiskBand {
+        if score >= Self::HIGH_MIN {
+            RiskBand::High
+        } else if score >= Self::MEDIUM_MIN {
+            RiskBand::Medium
+        } else {
+            RiskBand::Low
+        }
+    }
+
+    /// `high`, `medium` or `low` (as in program.json).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RiskBand::High => "high",
+            RiskBand::Medium => "medium",
+            RiskBand::Low => "low",
+        }
+    }
+}
+
 impl RiskState {
     pub fn score(&self) -> u8 {
         self.probability * self.impact
+    }
+    pub fn band(&self) -> RiskBand {
+        RiskBand::of(u32::from(self.score()))
     }
     /// Open or being mitigated (not closed, not already occurred).
     pub fn is_active(&self) -> bool {
@@ -71,10 +113,16 @@ pub fn risks_as_of(program: &Program, upto: usize, as_of: Date) -> Vec<RiskState
 /// The register as of `as_of` as risks (patched values), leaving out those
 /// not raised yet: what charts and tables of that date show.
 pub fn register_as_of(program: &Program, upto: usize, as_of: Date) -> Vec<Risk> {
+    register_risks(program, &risks_as_of(program, upto, as_of))
+}
+
+/// A snapshot's register (`Snapshot::register`) as risks with the patched
+/// values, leaving out those not in the register yet.
+pub fn register_risks(program: &Program, register: &[RiskState]) -> Vec<Risk> {
     program
         .risks
         .iter()
-        .zip(risks_as_of(program, upto, as_of))
+        .zip(register)
         .filter(|(_, s)| s.in_register)
         .map(|(r, s)| Risk {
             status: s.status,
@@ -93,6 +141,30 @@ pub enum DecisionState {
     Overdue,
     Open,
     Decided,
+}
+
+/// A decision as of a date: its state and, when overdue, by how many
+/// calendar days (`needed_by` is a calendar date).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct DecisionFact {
+    pub state: DecisionState,
+    /// Calendar days past `needed_by` (0 unless overdue).
+    pub days_overdue: i64,
+}
+
+/// Where `d` stands on `as_of`: [`decision_state`] and the days overdue.
+pub fn decision_fact(d: &Decision, as_of: Date) -> DecisionFact {
+    let state = decision_state(d, as_of);
+    let days_overdue = match (state, d.needed_by) {
+        (DecisionState::Overdue, Some(by)) => {
+            by.until(as_of).map_or(0, |s| i64::from(s.get_days()))
+        }
+        _ => 0,
+    };
+    DecisionFact {
+        state,
+        days_overdue,
+    }
 }
 
 /// A decision's state on `as_of`: decided from its `decided_on` date on (a

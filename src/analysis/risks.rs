@@ -1,14 +1,19 @@
 //! Schedule risks the tool detects by itself (spec, "Derived facts").
 //!
-//! - [`RiskKind::StartsBeforeProvider`]: for a dependency, the consumer's
-//!   planned start (a milestone's: the working day after its date) is on or
-//!   before the provider's planned or forecast finish;
-//! - [`RiskKind::NegativeFloat`]: one per item with total float < 0;
-//! - [`RiskKind::NegativeDeadlineSlack`]: one per item with deadline slack < 0;
+//! - [`RiskKind::StartsBeforeProvider`]: for a dependency whose provider and
+//!   consumer are both open, the consumer's planned start (a milestone's: the
+//!   working day after its date) is on or before the provider's planned or
+//!   forecast finish;
+//! - [`RiskKind::NegativeFloat`]: one per open item with total float < 0;
+//! - [`RiskKind::NegativeDeadlineSlack`]: one per open item with deadline
+//!   slack < 0;
+//!
+//! Finished (`done`) work is history, never a forward-looking risk: it is
+//! never critical and never named by the kinds above.
 //! - [`RiskKind::CriticalProviderAtRisk`]: a critical item that is blocked or
 //!   at risk and has at least one consumer;
-//! - [`RiskKind::OverdueDecision`]: an open decision whose `needed_by` is
-//!   before the as-of date;
+//! - [`RiskKind::OverdueDecision`]: a decision still open on the as-of date
+//!   (see [`decision_state`]) whose `needed_by` is before it;
 //! - [`RiskKind::MissingReport`]: a scheduled report date on or before the
 //!   as-of date (and the program end) that no non-draft report dated on or
 //!   before the as-of date covers (see [`scheduled_reports`]);
@@ -22,10 +27,11 @@ use std::fmt::{self, Write};
 use jiff::civil::Date;
 
 use super::dates::{DateTable, Iso};
+use super::register::{DecisionState, decision_state};
 use super::schedule::Passes;
 use super::{DetectedRisk, Plan, RiskKind, State};
 use crate::model::calendar::{date_of_day, day_number};
-use crate::model::{DecisionStatus, ItemKind, Program, Status};
+use crate::model::{ItemKind, Program, Status};
 
 /// Every scheduled report date with the index in `program.reports` of the
 /// report that covers it, if any.
@@ -98,10 +104,20 @@ pub(super) fn detect(
     // consumer lists by index), so the final sort only checks the order.
     // The loops read the compact per-item arrays and touch `program.items`
     // only to write a message.
+    // Finished work carries no forward-looking risk: a done item is never
+    // the item at risk, and a done provider no longer threatens its consumers
+    // (where it finished late, the consumers' forecasts already moved).
+    let done = |i: usize| state.items[i].status == Status::Done;
     for p in 0..program.items.len() {
+        if done(p) {
+            continue;
+        }
         let provider_planned = plan.items[p].finish;
         let provider_forecast = passes.forecast_finish[p];
         for c in plan.consumer_lists.of(p) {
+            if done(c) {
+                continue;
+            }
             let planned = plan.items[c];
             // The uniform rule: a milestone's internal start is the day after its date.
             let start = planned.finish - planned.duration + 1;
@@ -147,7 +163,7 @@ pub(super) fn detect(
 
     let end = program.meta.end;
     for (i, &float) in passes.total_float.iter().enumerate() {
-        if float < 0 {
+        if float < 0 && !done(i) {
             let item = &program.items[i];
             let message = format!(
                 "{} has {} of float: the program end {} is at risk through it",
@@ -159,7 +175,7 @@ pub(super) fn detect(
         }
     }
     for (i, &slack) in passes.deadline_slack.iter().enumerate() {
-        if slack < 0 {
+        if slack < 0 && !done(i) {
             let item = &program.items[i];
             let deadline = if item.kind == ItemKind::Milestone {
                 "date"
@@ -196,9 +212,11 @@ pub(super) fn detect(
         }
     }
 
+    // Judged as of the state's date: a decision decided later (or marked
+    // decided in decisions.yaml after the fact) was still overdue then.
     for decision in &program.decisions {
-        if let (DecisionStatus::Open, Some(needed_by)) = (decision.status, decision.needed_by)
-            && needed_by < state.as_of
+        if let (DecisionState::Overdue, Some(needed_by)) =
+            (decision_state(decision, state.as_of), decision.needed_by)
         {
             out.push(DetectedRisk {
                 kind: RiskKind::OverdueDecision,
@@ -271,6 +289,7 @@ mod tests {
     use crate::analysis::testkit::*;
     use crate::analysis::{Snapshot, analyze, plan, state_as_of};
     use crate::diagnostics::Diagnostics;
+    use crate::model::DecisionStatus;
 
     fn of_kind(snap: &Snapshot, kind: RiskKind) -> Vec<(Vec<String>, String)> {
         snap.detected_risks

@@ -16,13 +16,14 @@
 //! Milestones are reported with start dates equal to their finish date.
 //!
 //! The backward pass follows the letter of the spec: every consumer bounds
-//! its providers' late finish, `done` ones included. With inconsistent reports
-//! (a consumer done before its provider finished) that can give finished work
-//! negative float; the critical path is then empty when no critical item
-//! reaches the forecast end, exactly as the spec's definition says.
+//! its providers' late finish, `done` ones included. Finished work is never
+//! critical (its float is history): the minimum float and the critical items
+//! are taken over open items only, so when everything is done there is no
+//! critical path.
 
 use super::dates::DateTable;
-use super::{ItemSchedule, Plan, Snapshot, State, days32, risks};
+use super::register::decision_fact;
+use super::{ItemSchedule, Lateness, Plan, Snapshot, State, days32, risks};
 use crate::model::{ItemIx, ItemKind, Program, Status, WorkDay};
 
 /// Every derived fact of the program as of `state`.
@@ -79,6 +80,17 @@ pub fn analyze(program: &Program, plan: &Plan, state: &State) -> Snapshot {
             }
         })
         .collect();
+    let items: Vec<ItemSchedule> = items;
+    let end_slack = passes.end - passes.forecast_end;
+    let lateness = Lateness::of(
+        end_slack,
+        program
+            .items
+            .iter()
+            .map(|i| i.kind == ItemKind::Milestone)
+            .zip(&items),
+    );
+    let late_items = items.iter().filter(|s| s.is_late()).count();
     let detected_risks = risks::detect(program, plan, state, &passes, &table)
         .into_iter()
         .map(std::sync::Arc::new)
@@ -93,7 +105,15 @@ pub fn analyze(program: &Program, plan: &Plan, state: &State) -> Snapshot {
         items,
         forecast_end: cal.date(passes.forecast_end),
         min_float: passes.min_float,
-        end_slack: passes.end - passes.forecast_end,
+        end_slack,
+        lateness,
+        late_items,
+        register: std::sync::Arc::clone(&state.risks),
+        decisions: program
+            .decisions
+            .iter()
+            .map(|d| decision_fact(d, state.as_of))
+            .collect(),
         critical_path,
         teams: std::sync::Arc::clone(&plan.teams),
         detected_risks,
@@ -116,7 +136,7 @@ pub(super) struct Passes {
     pub end: WorkDay,
     /// Latest forecast finish (the program start when there are no items).
     pub forecast_end: WorkDay,
-    /// Minimum total float (0 when there are no items).
+    /// Minimum total float over open (not done) items (0 when none is open).
     pub min_float: i64,
 }
 
@@ -212,8 +232,20 @@ impl Passes {
 
         let total_float: Vec<i64> = (0..n).map(|i| lf[i] - ff[i]).collect();
         let deadline_slack = (0..n).map(|i| plan.items[i].due - ff[i]).collect();
-        let min_float = total_float.iter().copied().min().unwrap_or(0);
-        let critical = total_float.iter().map(|&f| f == min_float).collect();
+        // Finished work is never critical: its float is history. The minimum
+        // and the critical items are over open items only.
+        let open_min = total_float
+            .iter()
+            .zip(&done)
+            .filter(|&(_, &d)| !d)
+            .map(|(&f, _)| f)
+            .min();
+        let min_float = open_min.unwrap_or(0);
+        let critical = total_float
+            .iter()
+            .zip(&done)
+            .map(|(&f, &d)| !d && Some(f) == open_min)
+            .collect();
         let forecast_end = ff
             .iter()
             .copied()

@@ -6,11 +6,15 @@
 //! whose merged status is `done` while no report ever gave it a progress has
 //! progress 100.
 //!
+//! The risk register is merged the same way from the reports' `risks` patches
+//! (see [`super::register`]).
+//!
 //! [`states`] walks the reports once, applying each report's updates to the
 //! running state (O(updates) per report plus one copy of the state per report).
 
 use jiff::civil::Date;
 
+use super::register::RiskState;
 use super::{ItemState, State};
 use crate::model::{Program, Report, Status};
 
@@ -24,11 +28,17 @@ pub fn states(program: &Program) -> Vec<State> {
 /// `program.reports` holds them), as of `date`.
 pub fn state_as_of(program: &Program, date: Date) -> State {
     let included = program.reports.partition_point(|r| r.date <= date);
-    let mut merge = Merge::new(program.items.len());
+    let mut merge = Merge::new(program);
     for report in &program.reports[..included] {
         merge.apply(report);
     }
     merge.state(date, included.checked_sub(1))
+}
+
+/// The program as planned, before any report, as of its start: every item
+/// not started, the risk register as `risks.yaml` gives it.
+pub fn plan_state(program: &Program) -> State {
+    Merge::new(program).state(program.meta.start, None)
 }
 
 /// The states of [`states`], one at a time, so a caller that analyses and
@@ -45,7 +55,7 @@ impl<'a> StateIter<'a> {
         StateIter {
             program,
             next: 0,
-            merge: Merge::new(program.items.len()),
+            merge: Merge::new(program),
         }
     }
 }
@@ -75,17 +85,51 @@ struct Merge {
     items: Vec<ItemState>,
     /// Whether any report gave the item a progress.
     progress_given: Vec<bool>,
+    /// The risk register with the patches so far (`in_register` says whether
+    /// a report patched the risk; [`Merge::state`] adds the `raised` dates).
+    risks: Vec<RiskState>,
+    /// The `raised` date of each risk.
+    raised: Vec<Option<Date>>,
 }
 
 impl Merge {
-    fn new(n: usize) -> Merge {
+    fn new(program: &Program) -> Merge {
+        let n = program.items.len();
         Merge {
             items: vec![ItemState::default(); n],
             progress_given: vec![false; n],
+            risks: program
+                .risks
+                .iter()
+                .map(|r| RiskState {
+                    in_register: false,
+                    status: r.status,
+                    probability: r.probability,
+                    impact: r.impact,
+                    note: None,
+                })
+                .collect(),
+            raised: program.risks.iter().map(|r| r.raised).collect(),
         }
     }
 
     fn apply(&mut self, report: &Report) {
+        for u in &report.risk_updates {
+            let s = &mut self.risks[u.risk];
+            s.in_register = true;
+            if let Some(v) = u.status {
+                s.status = v;
+            }
+            if let Some(v) = u.probability {
+                s.probability = v;
+            }
+            if let Some(v) = u.impact {
+                s.impact = v;
+            }
+            if u.note.is_some() {
+                s.note = u.note.clone();
+            }
+        }
         for u in &report.updates {
             let item = &mut self.items[u.item];
             if let Some(status) = u.status {
@@ -118,10 +162,20 @@ impl Merge {
                 item
             })
             .collect();
+        let risks = self
+            .risks
+            .iter()
+            .zip(&self.raised)
+            .map(|(r, raised)| RiskState {
+                in_register: r.in_register || raised.is_none_or(|d| d <= as_of),
+                ..r.clone()
+            })
+            .collect();
         State {
             as_of,
             report,
             items,
+            risks: std::sync::Arc::new(risks),
         }
     }
 }

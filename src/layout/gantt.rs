@@ -891,11 +891,17 @@ impl Ctx<'_> {
         if !milestone {
             tip.push_str(&format!("; {progress}% complete"));
         }
-        if s.deadline_slack < 0 {
+        if s.is_late() {
             tip.push_str(&format!(
                 "; misses its due date {} by {}",
                 s.planned_finish,
-                days_text(-i64::from(s.deadline_slack))
+                days_text(s.days_late())
+            ));
+        } else if s.deadline_slack < 0 {
+            tip.push_str(&format!(
+                "; finished {} after its due date {}",
+                days_text(-i64::from(s.deadline_slack)),
+                s.planned_finish
             ));
         }
         if let Some(p) = s.pushed_by().and_then(|p| self.program.items.get(p)) {
@@ -1051,7 +1057,7 @@ impl TeamAgg {
         };
         self.weight += w;
         self.weighted += w * p;
-        if s.deadline_slack < 0 && s.status != Status::Done {
+        if s.is_late() {
             self.late += 1;
         }
         if s.critical {
@@ -1775,11 +1781,7 @@ fn describe(
         .iter()
         .filter(|&&i| s(i).status == Status::Done)
         .count();
-    let mut late: Vec<ItemIx> = scope
-        .iter()
-        .copied()
-        .filter(|&i| s(i).deadline_slack < 0 && s(i).status != Status::Done)
-        .collect();
+    let mut late: Vec<ItemIx> = scope.iter().copied().filter(|&i| s(i).is_late()).collect();
     let mut parts: Vec<String> = Vec::new();
     let mut counts = plural(deliverables, "deliverable", "deliverables");
     if milestones > 0 {
@@ -1852,13 +1854,13 @@ fn describe(
             .take(3)
             .map(|&i| {
                 format!(
-                    "{} \u{2212}{}",
+                    "{} {} late",
                     program.items[i].id,
-                    days_text(-i64::from(s(i).deadline_slack))
+                    days_text(s(i).days_late())
                 )
             })
             .collect();
-        parts.push(format!("worst slips: {}", worst.join(", ")));
+        parts.push(format!("most late: {}", worst.join(", ")));
     }
     let mut text = parts.join("; ");
     text.push('.');
@@ -2087,6 +2089,10 @@ pub(crate) mod tests {
             forecast_end,
             min_float: 0,
             end_slack: 0,
+            lateness: Default::default(),
+            late_items: 0,
+            register: Default::default(),
+            decisions: Vec::new(),
             critical_path: Vec::new(),
             teams: (0..teams)
                 .map(|_| TeamFacts {
@@ -2680,7 +2686,7 @@ pub(crate) mod tests {
             "{s}"
         );
         assert!(s.contains("late against"), "{s}");
-        assert!(s.contains("worst slips: api \u{2212}2 working days"), "{s}");
+        assert!(s.contains("most late: api 2 working days late"), "{s}");
         assert!(s.contains("critical path ends"), "{s}");
         assert!(!s.contains('\n'));
         assert_eq!(l.title, "Tiny: schedule as of 2027-03-05");

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::SiteData;
 use super::svg::{Chart, dag, gantt, heatmap, trend};
-use crate::analysis::register::register_as_of;
+use crate::analysis::register::register_risks;
 use crate::layout::dag::Focus;
 use crate::layout::gantt::GanttOptions;
 use crate::model::{ItemIx, TeamIx};
@@ -187,7 +187,7 @@ fn draw_charts(data: &SiteData, subject: Subject, prefix: &str) -> PageCharts {
             out.insert("team_map", dag::team_map_chart(p, cur, prefix).into());
             out.insert(
                 "heatmap",
-                heatmap::heatmap_chart(&register_as_of(p, upto, cur.as_of), prefix).into(),
+                heatmap::heatmap_chart(&register_risks(p, &cur.register), prefix).into(),
             );
             if upto > 0 {
                 out.insert(
@@ -203,7 +203,7 @@ fn draw_charts(data: &SiteData, subject: Subject, prefix: &str) -> PageCharts {
         Subject::Risks => {
             out.insert(
                 "heatmap",
-                heatmap::heatmap_chart(&register_as_of(p, upto, cur.as_of), prefix).into(),
+                heatmap::heatmap_chart(&register_risks(p, &cur.register), prefix).into(),
             );
         }
         Subject::Team(t) => {

@@ -33,7 +33,7 @@ use resvg::{tiny_skia, usvg};
 use super::SiteData;
 use super::views::{end_verdict, report_changes, report_dir, working_days};
 use crate::analysis::changes::Changes;
-use crate::analysis::register::{DecisionState, decision_state, risks_as_of};
+use crate::analysis::register::{DecisionState, decision_state};
 use crate::layout::gantt::GanttOptions;
 use crate::model::{Program, Rag, Status};
 
@@ -349,7 +349,7 @@ fn change_lines(data: &SiteData, i: usize, c: &Changes) -> Vec<String> {
             s.to
         ));
     }
-    let register = risks_as_of(p, i + 1, snap.as_of);
+    let register = &snap.register;
     for &r in &c.risks_opened {
         let score = register.get(r).map_or(0, |s| s.score());
         out.push(format!("Risk opened: {} (score {score}).", risk(r)));

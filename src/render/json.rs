@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 
+use crate::analysis::register::{DecisionState, RiskBand};
 use crate::analysis::{DetectedRisk, Snapshot};
-use crate::model::{ItemKind, Program, Rag, Status};
+use crate::model::{ItemKind, Program, Rag, RiskStatus, Status};
 
 #[derive(Serialize)]
 struct Export<'a> {
@@ -14,7 +15,57 @@ struct Export<'a> {
     critical_path: Vec<&'a str>,
     teams: Vec<TeamOut<'a>>,
     detected_risks: Vec<RiskOut<'a>>,
+    /// The risk register as of the date (risks raised by then), by id.
+    risks: Vec<RegisterOut<'a>>,
+    /// Every decision as of the date, by id.
+    decisions: Vec<DecisionOut<'a>>,
     reports: Vec<ReportOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct LatenessOut<'a> {
+    /// Working days the program is late (0: nothing committed is late).
+    days: i64,
+    /// Working days the forecast end is after the committed end (0: not late).
+    end: i64,
+    /// The open milestone most late against its date, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    milestone: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    milestone_days: Option<i64>,
+    /// Open items forecast to finish after their own due date.
+    late_items: usize,
+}
+
+#[derive(Serialize)]
+struct RegisterOut<'a> {
+    id: &'a str,
+    title: &'a str,
+    probability: u8,
+    impact: u8,
+    score: u8,
+    band: RiskBand,
+    status: RiskStatus,
+}
+
+#[derive(Serialize)]
+struct DecisionOut<'a> {
+    id: &'a str,
+    title: &'a str,
+    decider: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    needed_by: Option<String>,
+    state: DecisionState,
+    /// Calendar days past `needed_by` (0 unless overdue).
+    days_overdue: i64,
+}
+
+#[derive(Serialize)]
+struct DecisionCounts {
+    /// Not decided as of the date (overdue ones included).
+    open: usize,
+    overdue: usize,
+    decided: usize,
 }
 
 #[derive(Serialize)]
@@ -26,6 +77,8 @@ struct ProgramOut<'a> {
     as_of: String,
     status: Option<Rag>,
     min_float: i64,
+    lateness: LatenessOut<'a>,
+    decisions: DecisionCounts,
 }
 
 #[derive(Serialize)]
@@ -138,6 +191,50 @@ pub fn program_json(program: &Program, snap: &Snapshot) -> Vec<u8> {
             url: format!("reports/{}/", r.date),
         })
         .collect();
+    let mut risks: Vec<RegisterOut> = program
+        .risks
+        .iter()
+        .zip(snap.register.iter())
+        .filter(|(_, s)| s.in_register)
+        .map(|(r, s)| RegisterOut {
+            id: &r.id,
+            title: &r.title,
+            probability: s.probability,
+            impact: s.impact,
+            score: s.score(),
+            band: s.band(),
+            status: s.status,
+        })
+        .collect();
+    risks.sort_by(|a, b| a.id.cmp(b.id));
+    let mut decisions: Vec<DecisionOut> = program
+        .decisions
+        .iter()
+        .zip(&snap.decisions)
+        .map(|(d, f)| DecisionOut {
+            id: &d.id,
+            title: &d.title,
+            decider: &d.decider,
+            needed_by: d.needed_by.map(|n| n.to_string()),
+            state: f.state,
+            days_overdue: f.days_overdue,
+        })
+        .collect();
+    decisions.sort_by(|a, b| a.id.cmp(b.id));
+    let count = |st: DecisionState| snap.decisions.iter().filter(|f| f.state == st).count();
+    let decision_counts = DecisionCounts {
+        open: count(DecisionState::Open) + count(DecisionState::Overdue),
+        overdue: count(DecisionState::Overdue),
+        decided: count(DecisionState::Decided),
+    };
+    let l = &snap.lateness;
+    let lateness = LatenessOut {
+        days: l.days,
+        end: l.end,
+        milestone: l.milestone.map(|(i, _)| program.items[i].id.as_str()),
+        milestone_days: l.milestone.map(|(_, d)| d),
+        late_items: snap.late_items,
+    };
     let export = Export {
         program: ProgramOut {
             name: &program.meta.name,
@@ -147,6 +244,8 @@ pub fn program_json(program: &Program, snap: &Snapshot) -> Vec<u8> {
             as_of: snap.as_of.to_string(),
             status: snap.status,
             min_float: snap.min_float,
+            lateness,
+            decisions: decision_counts,
         },
         items,
         critical_path: snap
@@ -156,6 +255,8 @@ pub fn program_json(program: &Program, snap: &Snapshot) -> Vec<u8> {
             .collect(),
         teams,
         detected_risks,
+        risks,
+        decisions,
         reports,
     };
     let mut out = serde_json::to_vec_pretty(&export).unwrap_or_default();

@@ -18,8 +18,10 @@ use serde::Serialize;
 use super::{SiteData, markdown};
 use crate::analysis::changes::{self, Changes, Side};
 use crate::analysis::checks::rag_disagreements;
-use crate::analysis::register::{DecisionState, RiskState, decision_state, risks_as_of};
-use crate::analysis::{self, DetectedRisk, ItemSchedule, ItemState, RiskKind, Snapshot, State};
+use crate::analysis::register::{
+    DecisionState, RiskBand, RiskState, decision_fact, decision_state,
+};
+use crate::analysis::{self, DetectedRisk, ItemSchedule, RiskKind, Snapshot};
 use crate::model::{
     Decision, Item, ItemIx, ItemKind, Program, Rag, Report, Risk, RiskStatus, Status, TeamIx,
 };
@@ -276,20 +278,20 @@ pub fn risk_status_badge(s: RiskStatus) -> Badge {
 
 /// Severity of a risk score (1..25).
 pub fn risk_level(score: u8) -> Badge {
-    match score {
-        s if s >= 15 => Badge {
+    match RiskBand::of(u32::from(score)) {
+        RiskBand::High => Badge {
             key: "high",
             label: "High",
             icon: "▲",
             class: "level-high",
         },
-        s if s >= 8 => Badge {
+        RiskBand::Medium => Badge {
             key: "medium",
             label: "Medium",
             icon: "◆",
             class: "level-medium",
         },
-        _ => Badge {
+        RiskBand::Low => Badge {
             key: "low",
             label: "Low",
             icon: "▽",
@@ -716,7 +718,7 @@ pub struct Viewer<'a> {
 #[derive(Clone, Debug, Default)]
 pub struct SnapFacts {
     /// The risk register as of the snapshot, parallel to `program.risks`.
-    register: Vec<RiskState>,
+    register: std::sync::Arc<Vec<RiskState>>,
     /// The snapshot's detected risks, with overdue decisions judged as of its date.
     detected: Vec<std::sync::Arc<DetectedRisk>>,
     /// Whether the risks page (as of the current snapshot) lists each risk.
@@ -800,8 +802,7 @@ impl ViewCache {
 
 impl SnapFacts {
     fn of(data: &SiteData, snap: &Snapshot) -> SnapFacts {
-        let program = data.program;
-        let register = register_of(program, snap);
+        let register = std::sync::Arc::clone(&snap.register);
         let listed = if std::ptr::eq(snap, data.current) {
             register.iter().map(|r| r.in_register).collect()
         } else {
@@ -814,7 +815,7 @@ impl SnapFacts {
         };
         SnapFacts {
             register,
-            detected: detected_as_of(program, snap),
+            detected: snap.detected_risks.clone(),
             listed,
         }
     }
@@ -1031,13 +1032,10 @@ impl<'a> Viewer<'a> {
 
     /// A decision as known on `date` (a report page shows it as of the report).
     pub fn decision(&self, d: &Decision, date: Date) -> DecisionView {
-        let state = decision_state(d, date);
-        let decided = state == DecisionState::Decided;
-        let overdue = state == DecisionState::Overdue;
-        let overdue_days = match (overdue, d.needed_by) {
-            (true, Some(n)) => calendar_days(n, date),
-            _ => 0,
-        };
+        let fact = decision_fact(d, date);
+        let decided = fact.state == DecisionState::Decided;
+        let overdue = fact.state == DecisionState::Overdue;
+        let overdue_days = fact.days_overdue;
         let raised_in = self.raised_in(d, date);
         let first_raised = raised_in.first().map(|l| l.text.clone());
         let days_open = if decided {
@@ -1290,12 +1288,7 @@ impl<'a> Viewer<'a> {
     pub fn chart_summary(&self) -> String {
         let count = |k: ItemKind| self.program.items.iter().filter(|i| i.kind == k).count();
         let (nd, nm) = (count(ItemKind::Deliverable), count(ItemKind::Milestone));
-        let late = self
-            .snap
-            .items
-            .iter()
-            .filter(|s| s.deadline_slack < 0 && s.status != Status::Done)
-            .count();
+        let late = self.snap.late_items;
         let path_end = self
             .snap
             .critical_path
@@ -1317,48 +1310,9 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The risk register as of a snapshot: the patches of its report and the
-/// earlier ones, risks raised by its date.
-fn register_of(program: &Program, snap: &Snapshot) -> Vec<RiskState> {
-    risks_as_of(program, snap.report.map_or(0, |r| r + 1), snap.as_of)
-}
-
 /// Calendar days from `from` to `to` (negative when `to` is earlier).
 fn calendar_days(from: Date, to: Date) -> i64 {
     to.since(from).map_or(0, |span| span.get_days().into())
-}
-
-/// The snapshot's detected risks, with the overdue decisions judged as of the
-/// snapshot's date ([`decision_state`]): a decision decided later, or marked
-/// decided in `decisions.yaml` after the fact, still shows as overdue on the
-/// pages of the reports it was overdue for.
-fn detected_as_of(program: &Program, snap: &Snapshot) -> Vec<std::sync::Arc<DetectedRisk>> {
-    // The snapshot's own risks are shared, not copied.
-    let mut out: Vec<std::sync::Arc<DetectedRisk>> = snap
-        .detected_risks
-        .iter()
-        .filter(|d| d.kind != RiskKind::OverdueDecision)
-        .cloned()
-        .collect();
-    for d in &program.decisions {
-        if let (DecisionState::Overdue, Some(needed_by)) =
-            (decision_state(d, snap.as_of), d.needed_by)
-        {
-            out.push(std::sync::Arc::new(DetectedRisk {
-                kind: RiskKind::OverdueDecision,
-                items: Vec::new(),
-                decision: Some(d.id.clone()),
-                date: Some(needed_by),
-                message: format!(
-                    "decision {} ({}) was needed by {needed_by} and is still open",
-                    d.id, d.title
-                ),
-            }));
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
 }
 
 // ---------------------------------------------------------------------------
@@ -1371,6 +1325,8 @@ pub struct ScheduleView {
     pub start: String,
     pub committed_end: String,
     pub forecast_end: String,
+    /// Working days the forecast end is after the committed end (positive:
+    /// later, as for a slip).
     pub end_slack: Days,
     /// "3 working days late", "on the committed end date", ...
     pub verdict: String,
@@ -1379,13 +1335,49 @@ pub struct ScheduleView {
 }
 
 pub fn schedule_view(program: &Program, snap: &Snapshot) -> ScheduleView {
+    let l = snap.lateness;
+    // The program is as late as its latest commitment (analysis'
+    // `Lateness`): a dated milestone its providers miss makes it late even
+    // when the end still has buffer.
+    let (verdict, class) = match l.milestone {
+        Some((ix, d)) if d > l.end => {
+            let name = program.items.get(ix).map_or("", |i| i.name.as_str());
+            let date = snap.items.get(ix).map(|s| s.planned_finish);
+            (
+                format!(
+                    "{} late: milestone {name} misses its date{}",
+                    working_days(d),
+                    date.map(|d| format!(" {d}")).unwrap_or_default()
+                ),
+                "late",
+            )
+        }
+        _ => (end_verdict(snap.end_slack), end_class(snap.end_slack)),
+    };
     ScheduleView {
         start: program.meta.start.to_string(),
         committed_end: program.meta.end.to_string(),
         forecast_end: snap.forecast_end.to_string(),
-        end_slack: days(snap.end_slack),
-        verdict: end_verdict(snap.end_slack),
-        class: end_class(snap.end_slack),
+        // Later than committed is positive, like a slip and a lateness.
+        end_slack: slip(-snap.end_slack),
+        verdict,
+        class,
+    }
+}
+
+/// Why a snapshot has no critical path, in words (empty when it has one).
+pub fn no_critical_path(program: &Program, snap: &Snapshot) -> String {
+    if !snap.critical_path.is_empty() {
+        String::new()
+    } else if program.items.is_empty() {
+        "No critical path: the program has no deliverables yet.".into()
+    } else if snap.items.iter().all(|s| s.status == Status::Done) {
+        "No critical path: every deliverable and milestone is done.".into()
+    } else {
+        format!(
+            "No critical path: no chain of open work leads to the forecast end {}; finished work sets it.",
+            snap.forecast_end
+        )
     }
 }
 
@@ -1450,6 +1442,8 @@ pub struct DashboardView {
     pub counts: Vec<StatusCount>,
     pub deliverables: usize,
     pub critical_path: Vec<ItemRow>,
+    /// Why there is no critical path, when there is none.
+    pub no_critical_path: String,
     pub milestones: Vec<ItemRow>,
     pub top_risks: Vec<RiskRow>,
     pub open_decisions: Vec<DecisionView>,
@@ -1482,6 +1476,7 @@ pub fn dashboard(data: &SiteData, links: &Links) -> DashboardView {
             .filter(|i| i.kind == ItemKind::Deliverable)
             .count(),
         critical_path: v.item_rows(snap.critical_path.iter().copied()),
+        no_critical_path: no_critical_path(program, snap),
         milestones: v.item_rows(milestones_by_date(program, snap)),
         top_risks,
         overdue_decisions: open_decisions.iter().filter(|d| d.overdue).count(),
@@ -2047,15 +2042,7 @@ fn raised_decisions(program: &Program, i: usize) -> Vec<usize> {
 /// The program as planned, before any report: the baseline the first report
 /// is compared with.
 pub fn plan_snapshot(program: &Program, plan: &analysis::Plan) -> Snapshot {
-    analysis::analyze(
-        program,
-        plan,
-        &State {
-            as_of: program.meta.start,
-            report: None,
-            items: vec![ItemState::default(); program.items.len()],
-        },
-    )
+    analysis::analyze(program, plan, &analysis::plan_state(program))
 }
 
 // ---------------------------------------------------------------------------
@@ -2158,25 +2145,24 @@ pub fn report_changes(data: &SiteData, i: usize) -> Option<Changes> {
     let after = data.reports.get(i)?;
     let report = program.reports.get(i)?;
     let baseline;
-    let (before, upto, escalated): (&Snapshot, usize, &[usize]) = match i.checked_sub(1) {
-        Some(p) => (data.reports.get(p)?, i, &program.reports.get(p)?.decisions),
+    let (before, escalated): (&Snapshot, &[usize]) = match i.checked_sub(1) {
+        Some(p) => (data.reports.get(p)?, &program.reports.get(p)?.decisions),
         None => {
             baseline = plan_snapshot(program, data.plan);
-            (&baseline, 0, &[])
+            (&baseline, &[])
         }
     };
-    let risks_before = risks_as_of(program, upto, before.as_of);
-    let risks_after = risks_as_of(program, i + 1, after.as_of);
+    let (risks_before, risks_after) = (&before.register, &after.register);
     Some(changes::changes(
         program,
         &Side {
             snap: before,
-            risks: &risks_before,
+            risks: risks_before,
             escalated,
         },
         &Side {
             snap: after,
-            risks: &risks_after,
+            risks: risks_after,
             escalated: &report.decisions,
         },
     ))

@@ -114,12 +114,23 @@ pub fn analyze_content(
 }
 
 /// Plans a resolved program and analyses it as of every report and as of
-/// `as_of` (or the newest report). `None` means content errors stopped it.
+/// `as_of` (or the newest report), then adds the warnings about the reports
+/// as a whole ([`report_warnings`]). `None` means content errors stopped it.
+///
+/// `as_of` means exactly "the content with the reports dated after it left
+/// out": every page, export and warning of the site then agrees on which
+/// reports exist. Every command goes through here, so `check`, `serve`,
+/// `email` and `diff` see the facts and warnings that `build` does.
 pub fn analyze_program(
-    program: Program,
+    mut program: Program,
     as_of: Option<Date>,
     diags: &mut Diagnostics,
 ) -> Option<Analyzed> {
+    if let Some(date) = as_of {
+        // Reports are sorted by date.
+        let keep = program.reports.partition_point(|r| r.date <= date);
+        program.reports.truncate(keep);
+    }
     let plan = analysis::plan(&program, diags)?;
     if diags.has_errors() {
         return None;
@@ -165,14 +176,16 @@ pub fn analyze_program(
         },
     };
     let scheduled = analysis::scheduled_reports(&program);
-    Some(Analyzed {
+    let analyzed = Analyzed {
         program,
         plan,
         current,
         reports,
         scheduled,
         source_commit: None,
-    })
+    };
+    report_warnings(&analyzed, diags);
+    Some(analyzed)
 }
 
 /// Renders every file of the site in memory (nothing is written; [`build`]
@@ -296,7 +309,6 @@ pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummar
             format!("{u}/")
         });
     }
-    report_warnings(&analyzed, diags);
     analyzed.source_commit = opts.source_commit.as_deref().and_then(clean_commit);
     fill_report_commits(&mut analyzed.program, &opts.content);
     let theme = load_theme(&analyzed, Some(&theme_root(&opts.content)))?;
@@ -375,7 +387,7 @@ pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummar
 /// amber the computed schedule contradicts (at the report's front matter), and
 /// every scheduled report date up to the as-of date that no report covers (at
 /// `program.yaml`).
-pub fn report_warnings(a: &Analyzed, diags: &mut Diagnostics) {
+fn report_warnings(a: &Analyzed, diags: &mut Diagnostics) {
     let program = &a.program;
     for (report, snap) in program.reports.iter().zip(&a.reports) {
         let reasons = analysis::checks::rag_disagreements(program, snap);

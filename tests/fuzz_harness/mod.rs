@@ -789,8 +789,6 @@ pub fn build_files(files: &[(String, Vec<u8>)]) -> bool {
     let Some(analyzed) = analyze_files(files) else {
         return false;
     };
-    let mut diags = Diagnostics::new();
-    site::report_warnings(&analyzed, &mut diags);
     let Ok(out) = site::render_site(&analyzed, None) else {
         return false;
     };

@@ -19,10 +19,11 @@ use crate::layout::trend::{Anchor, Label, Rect};
 use crate::model::{Risk, RiskStatus};
 use crate::render::svg::{Chart, num};
 
-/// Scores from this up are high.
-pub const HIGH_MIN: u32 = 15;
+pub use crate::analysis::register::RiskBand as Band;
+/// Scores from this up are high (the analysis' one band rule).
+pub const HIGH_MIN: u32 = Band::HIGH_MIN;
 /// Scores from this up (below [`HIGH_MIN`]) are medium; below it, low.
-pub const MEDIUM_MIN: u32 = 6;
+pub const MEDIUM_MIN: u32 = Band::MEDIUM_MIN;
 
 const ID_FONT: f64 = 12.0;
 const SCORE_FONT: f64 = 10.0;
@@ -51,38 +52,12 @@ pub fn max_score_below(limit: u32) -> u32 {
         .unwrap_or(0)
 }
 
-/// A score band.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Band {
-    Low,
-    Medium,
-    High,
-}
-
-impl Band {
-    pub fn of(score: u32) -> Band {
-        if score >= HIGH_MIN {
-            Band::High
-        } else if score >= MEDIUM_MIN {
-            Band::Medium
-        } else {
-            Band::Low
-        }
-    }
-    /// The CSS class suffix: `score-high`, `score-med`, `score-low`.
-    pub fn class(self) -> &'static str {
-        match self {
-            Band::High => "score-high",
-            Band::Medium => "score-med",
-            Band::Low => "score-low",
-        }
-    }
-    pub fn word(self) -> &'static str {
-        match self {
-            Band::High => "high",
-            Band::Medium => "medium",
-            Band::Low => "low",
-        }
+/// The CSS class of a band: `score-high`, `score-med`, `score-low`.
+pub fn band_class(b: Band) -> &'static str {
+    match b {
+        Band::High => "score-high",
+        Band::Medium => "score-med",
+        Band::Low => "score-low",
     }
 }
 
@@ -449,7 +424,7 @@ fn risk_tip(r: &Risk) -> String {
         "{}: {}\nProbability {p} × impact {i} = score {s} ({}); {}",
         r.id,
         r.title,
-        Band::of(s).word(),
+        Band::of(s).as_str(),
         status_word(r.status)
     )
 }
@@ -470,7 +445,7 @@ pub fn heatmap_chart(risks: &[Risk], link_prefix: &str) -> Chart {
     let mut grid = Group::new().set("class", "heatmap-grid");
     for c in &l.cells {
         let mut g = Group::new();
-        let mut class = format!("heatmap-cell {}", c.band.class());
+        let mut class = format!("heatmap-cell {}", band_class(c.band));
         if c.risks.is_empty() && c.more.is_none() {
             class.push_str(" heatmap-cell-empty");
         }
@@ -480,7 +455,7 @@ pub fn heatmap_chart(risks: &[Risk], link_prefix: &str) -> Chart {
             c.probability,
             c.impact,
             c.score,
-            c.band.word(),
+            c.band.as_str(),
             match count {
                 0 => "no risks".to_string(),
                 1 => "1 risk".to_string(),
@@ -494,7 +469,7 @@ pub fn heatmap_chart(risks: &[Risk], link_prefix: &str) -> Chart {
         );
         g.append(text(
             &c.score_label,
-            &format!("heatmap-score {}", c.band.class()),
+            &format!("heatmap-score {}", band_class(c.band)),
         ));
         for pr in &c.risks {
             let r = &risks[pr.risk];
@@ -541,7 +516,9 @@ pub fn heatmap_chart(risks: &[Risk], link_prefix: &str) -> Chart {
     let mut legend = Group::new().set("class", "heatmap-legend");
     for item in &l.legend {
         if let Some((band, r)) = &item.swatch {
-            legend.append(rect(r, &format!("heatmap-cell {}", band.class())).set("fill", "none"));
+            legend.append(
+                rect(r, &format!("heatmap-cell {}", band_class(*band))).set("fill", "none"),
+            );
         }
         legend.append(text(&item.label, "heatmap-legend-label"));
     }
