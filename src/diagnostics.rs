@@ -3,7 +3,9 @@
 //! Every stage pushes [`Diagnostic`]s into one [`Diagnostics`] list so a single
 //! run reports all of them, sorted by file and position, as
 //! `path:line:col: error: message` with an optional `help:` line. This module
-//! formats; it never decides what is wrong.
+//! formats; it never decides what is wrong. It is the first stage: it
+//! imports from no other module of the crate, and every stage may use it
+//! (with [`Loc`] and [`Pos`], the places diagnostics point at).
 
 use std::fmt;
 use std::path::Path;
@@ -11,8 +13,19 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::content::yaml::Pos;
-use crate::model::Loc;
+/// A position in a file: 1-based line and column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Where something is written: a file (relative to the content folder) and a position.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Loc {
+    pub file: Arc<str>,
+    pub pos: Pos,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

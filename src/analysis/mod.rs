@@ -77,6 +77,9 @@ pub struct State {
     pub items: Vec<ItemState>,
     /// The risk register as of the date, parallel to `Program::risks`.
     pub risks: std::sync::Arc<Vec<register::RiskState>>,
+    /// Per decision: whether a report up to the date put it in front of
+    /// stakeholders (its `decisions` list named it).
+    pub escalated: Vec<bool>,
 }
 
 /// One item's merged updates.

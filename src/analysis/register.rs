@@ -145,15 +145,39 @@ pub enum DecisionState {
 
 /// A decision as of a date: its state and, when overdue, by how many
 /// calendar days (`needed_by` is a calendar date).
+///
+/// A decision is *on the table* from the first report that names it in its
+/// `decisions` list, or from the day it is overdue (an overdue decision no
+/// report escalated is the one most worth seeing). The open and overdue
+/// counts on every page and in program.json count the decisions on the
+/// table; a later report never changes what an earlier page counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct DecisionFact {
     pub state: DecisionState,
     /// Calendar days past `needed_by` (0 unless overdue).
     pub days_overdue: i64,
+    /// Named by a report dated on or before the date.
+    pub escalated: bool,
 }
 
-/// Where `d` stands on `as_of`: [`decision_state`] and the days overdue.
-pub fn decision_fact(d: &Decision, as_of: Date) -> DecisionFact {
+impl DecisionFact {
+    /// On the table and not decided (overdue ones included).
+    pub fn is_open(&self) -> bool {
+        match self.state {
+            DecisionState::Overdue => true,
+            DecisionState::Open => self.escalated,
+            DecisionState::Decided => false,
+        }
+    }
+    /// Not decided and past `needed_by` (escalated or not).
+    pub fn is_overdue(&self) -> bool {
+        self.state == DecisionState::Overdue
+    }
+}
+
+/// Where `d` stands on `as_of` ([`decision_state`] and the days overdue),
+/// counted as escalated or not.
+pub fn decision_fact(d: &Decision, as_of: Date, escalated: bool) -> DecisionFact {
     let state = decision_state(d, as_of);
     let days_overdue = match (state, d.needed_by) {
         (DecisionState::Overdue, Some(by)) => {
@@ -164,6 +188,7 @@ pub fn decision_fact(d: &Decision, as_of: Date) -> DecisionFact {
     DecisionFact {
         state,
         days_overdue,
+        escalated,
     }
 }
 

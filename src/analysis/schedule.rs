@@ -112,7 +112,8 @@ pub fn analyze(program: &Program, plan: &Plan, state: &State) -> Snapshot {
         decisions: program
             .decisions
             .iter()
-            .map(|d| decision_fact(d, state.as_of))
+            .enumerate()
+            .map(|(k, d)| decision_fact(d, state.as_of, state.escalated.get(k) == Some(&true)))
             .collect(),
         critical_path,
         teams: std::sync::Arc::clone(&plan.teams),

@@ -90,6 +90,8 @@ struct Merge {
     risks: Vec<RiskState>,
     /// The `raised` date of each risk.
     raised: Vec<Option<Date>>,
+    /// Per decision: named by a report so far.
+    escalated: Vec<bool>,
 }
 
 impl Merge {
@@ -110,10 +112,16 @@ impl Merge {
                 })
                 .collect(),
             raised: program.risks.iter().map(|r| r.raised).collect(),
+            escalated: vec![false; program.decisions.len()],
         }
     }
 
     fn apply(&mut self, report: &Report) {
+        for &d in &report.decisions {
+            if let Some(e) = self.escalated.get_mut(d) {
+                *e = true;
+            }
+        }
         for u in &report.risk_updates {
             let s = &mut self.risks[u.risk];
             s.in_register = true;
@@ -176,6 +184,7 @@ impl Merge {
             report,
             items,
             risks: std::sync::Arc::new(risks),
+            escalated: self.escalated.clone(),
         }
     }
 }

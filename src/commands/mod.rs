@@ -93,11 +93,4 @@ pub fn print_diagnostics(diags: Diagnostics, content: &Path) -> (usize, usize) {
     (e, w)
 }
 
-/// "3 errors", "1 warning".
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
+pub use crate::render::plural;

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostics::Diagnostics;
-use crate::model::Loc;
+use crate::diagnostics::Loc;
 use yaml::{Node, Pos};
 
 /// Files larger than this are refused (a content file is a few kilobytes).

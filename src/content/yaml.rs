@@ -11,12 +11,7 @@ use serde::Deserialize;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Budget, DuplicateKeyPolicy, Options, Spanned};
 
-/// A position in a file: 1-based line and column.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Pos {
-    pub line: u32,
-    pub col: u32,
-}
+pub use crate::diagnostics::Pos;
 
 /// A YAML value with the position where it is written.
 #[derive(Clone, Debug, PartialEq)]

@@ -11,22 +11,13 @@ pub mod calendar;
 pub mod fields;
 mod resolve;
 
-use std::sync::Arc;
-
 use jiff::civil::Date;
 use serde::Serialize;
 
 pub use calendar::{Calendar, WorkDay};
 pub use resolve::{ResolveOptions, resolve};
 
-use crate::content::yaml::Pos;
-
-/// Where something is written: a file (relative to the content folder) and a position.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Loc {
-    pub file: Arc<str>,
-    pub pos: Pos,
-}
+pub use crate::diagnostics::Loc;
 
 /// Index of an item (deliverable or milestone) in [`Program::items`].
 pub type ItemIx = usize;

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::analysis::register::{DecisionState, RiskBand};
+use crate::analysis::register::{DecisionFact, DecisionState, RiskBand};
 use crate::analysis::{DetectedRisk, Snapshot};
 use crate::model::{ItemKind, Program, Rag, RiskStatus, Status};
 
@@ -58,13 +58,19 @@ struct DecisionOut<'a> {
     state: DecisionState,
     /// Calendar days past `needed_by` (0 unless overdue).
     days_overdue: i64,
+    /// Named by a report up to the date (an open decision counts once it
+    /// is escalated or overdue).
+    escalated: bool,
 }
 
 #[derive(Serialize)]
 struct DecisionCounts {
-    /// Not decided as of the date (overdue ones included).
+    /// On the table (named by a report up to the date, or overdue) and not
+    /// decided as of the date, overdue ones included.
     open: usize,
+    /// Not decided and past `needed_by`.
     overdue: usize,
+    /// Decided as of the date.
     decided: usize,
 }
 
@@ -218,14 +224,15 @@ pub fn program_json(program: &Program, snap: &Snapshot) -> Vec<u8> {
             needed_by: d.needed_by.map(|n| n.to_string()),
             state: f.state,
             days_overdue: f.days_overdue,
+            escalated: f.escalated,
         })
         .collect();
     decisions.sort_by(|a, b| a.id.cmp(b.id));
-    let count = |st: DecisionState| snap.decisions.iter().filter(|f| f.state == st).count();
+    let count = |f: fn(&DecisionFact) -> bool| snap.decisions.iter().filter(|d| f(d)).count();
     let decision_counts = DecisionCounts {
-        open: count(DecisionState::Open) + count(DecisionState::Overdue),
-        overdue: count(DecisionState::Overdue),
-        decided: count(DecisionState::Decided),
+        open: count(DecisionFact::is_open),
+        overdue: count(DecisionFact::is_overdue),
+        decided: count(|d| d.state == DecisionState::Decided),
     };
     let l = &snap.lateness;
     let lateness = LatenessOut {

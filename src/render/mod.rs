@@ -41,3 +41,12 @@ pub struct OutputFile {
     pub path: String,
     pub bytes: Vec<u8>,
 }
+
+/// "3 errors", "1 warning": a count with its noun (plural by adding `s`).
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

@@ -1032,7 +1032,7 @@ impl<'a> Viewer<'a> {
 
     /// A decision as known on `date` (a report page shows it as of the report).
     pub fn decision(&self, d: &Decision, date: Date) -> DecisionView {
-        let fact = decision_fact(d, date);
+        let fact = decision_fact(d, date, true);
         let decided = fact.state == DecisionState::Decided;
         let overdue = fact.state == DecisionState::Overdue;
         let overdue_days = fact.days_overdue;
@@ -1456,10 +1456,13 @@ pub struct DashboardView {
 pub fn dashboard(data: &SiteData, links: &Links) -> DashboardView {
     let (program, snap) = (data.program, data.current);
     let v = Viewer::new(data, snap, links);
+    // The decisions on the table and not decided (analysis' one rule).
     let open: Vec<&Decision> = program
         .decisions
         .iter()
-        .filter(|d| decision_state(d, snap.as_of) != DecisionState::Decided)
+        .zip(&snap.decisions)
+        .filter(|(_, f)| f.is_open())
+        .map(|(d, _)| d)
         .collect();
     let open_decisions = v.decisions(open, snap.as_of);
     let mut top_risks = v.risk_rows(program.risks.iter().filter(|r| v.risk_active(r)));
@@ -1975,8 +1978,14 @@ pub fn report(data: &SiteData, links: &Links, i: usize) -> Option<ReportView> {
         .iter()
         .enumerate()
         .filter(|(ix, d)| {
+            // This report's decisions, and those on the table and open
+            // (analysis' `DecisionFact::is_open`: escalated before, or overdue).
             r.decisions.contains(ix)
-                || (known.contains(ix) && decision_state(d, r.date) != DecisionState::Decided)
+                || match decision_state(d, r.date) {
+                    DecisionState::Overdue => true,
+                    DecisionState::Open => known.contains(ix),
+                    DecisionState::Decided => false,
+                }
         })
         .map(|(_, d)| d)
         .collect();

@@ -468,7 +468,7 @@ pub fn run(
         } else {
             "sending"
         },
-        crate::commands::plural(total, "recipient"),
+        crate::render::plural(total, "recipient"),
         prepared.png.width,
         prepared.png.height,
     );
@@ -499,7 +499,7 @@ pub fn run(
         let _ = writeln!(
             out,
             "Dry run: wrote {} into {}; nothing was sent.",
-            crate::commands::plural(summary.written, "message"),
+            crate::render::plural(summary.written, "message"),
             dir.display()
         );
         return Ok(summary);
@@ -592,7 +592,7 @@ pub fn run(
                     path: ledger.path().to_path_buf(),
                     msg: format!(
                         "cannot write it ({e}); stopped after {} so that nothing is sent twice",
-                        crate::commands::plural(summary.sent, "message")
+                        crate::render::plural(summary.sent, "message")
                     ),
                 });
             }

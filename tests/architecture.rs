@@ -1,0 +1,122 @@
+//! The pipeline's stages show in the tree: no module's non-test code imports
+//! from a later stage. The order is diagnostics (shared by all) → content →
+//! model → analysis → layout → render → site → commands; `lib.rs` and
+//! `main.rs` sit on top. Test code (`#[cfg(test)] mod …`) may use any stage.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const STAGES: [&str; 8] = [
+    "diagnostics",
+    "content",
+    "model",
+    "analysis",
+    "layout",
+    "render",
+    "site",
+    "commands",
+];
+
+fn rust_files(path: &Path, out: &mut Vec<PathBuf>) {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = fs::read_dir(path)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for e in entries {
+            rust_files(&e, out);
+        }
+    } else if path.is_file() && path.extension().is_some_and(|e| e == "rs") {
+        out.push(path.to_path_buf());
+    }
+}
+
+/// `text` without its test code: every `#[cfg(test)]` item (a module to its
+/// closing brace, or a one-line `mod x;`) and line comments.
+fn non_test_code(text: &str) -> String {
+    let mut out = String::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        if line.trim() == "#[cfg(test)]" {
+            // Skip the next item: count braces until they balance.
+            let mut depth = 0i64;
+            let mut opened = false;
+            for l in lines.by_ref() {
+                let code = l.split("//").next().unwrap_or("");
+                depth += code.matches('{').count() as i64 - code.matches('}').count() as i64;
+                opened |= code.contains('{');
+                if (opened && depth <= 0) || (!opened && code.trim_end().ends_with(';')) {
+                    break;
+                }
+            }
+            continue;
+        }
+        let code = line.split("//").next().unwrap_or("");
+        out.push_str(code);
+        out.push('\n');
+    }
+    out
+}
+
+/// The stages `code` names as `crate::<stage>`.
+fn stages_used(code: &str) -> Vec<usize> {
+    let mut used = Vec::new();
+    for (k, stage) in STAGES.iter().enumerate() {
+        let needle = format!("crate::{stage}");
+        let found = code.match_indices(&needle).any(|(i, _)| {
+            let after = code[i + needle.len()..].chars().next();
+            !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+        });
+        if found {
+            used.push(k);
+        }
+    }
+    used
+}
+
+#[test]
+fn no_stage_imports_from_a_later_stage() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut problems = Vec::new();
+    let mut files_checked = 0;
+    for (k, stage) in STAGES.iter().enumerate() {
+        let mut files = Vec::new();
+        rust_files(&src.join(stage), &mut files);
+        rust_files(&src.join(format!("{stage}.rs")), &mut files);
+        assert!(!files.is_empty(), "no source for stage {stage}");
+        for f in files {
+            files_checked += 1;
+            let code = non_test_code(&fs::read_to_string(&f).unwrap());
+            for used in stages_used(&code) {
+                if used > k {
+                    problems.push(format!(
+                        "{} ({stage}) imports crate::{} (a later stage)",
+                        f.strip_prefix(&src).unwrap().display(),
+                        STAGES[used]
+                    ));
+                }
+            }
+        }
+    }
+    assert!(files_checked > 30, "{files_checked}");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The checker itself: it finds a later-stage import, ignores test modules
+/// and comments, and tells `crate::site` from `crate::sites`.
+#[test]
+fn the_checker_sees_imports_and_skips_test_code() {
+    let code = "use crate::model::Loc;\nuse crate::render::x; // crate::site\n#[cfg(test)]\nmod tests {\n    use crate::commands;\n    fn f() { if true { } }\n}\nfn g() {}\n";
+    let kept = non_test_code(code);
+    assert!(
+        kept.contains("fn g()") && !kept.contains("commands"),
+        "{kept}"
+    );
+    assert_eq!(stages_used(&kept), [2, 5]);
+    assert_eq!(stages_used("crate::sites::x"), Vec::<usize>::new());
+    assert_eq!(
+        non_test_code("#[cfg(test)]\nmod testkit;\nuse crate::site;\n").trim(),
+        "use crate::site;"
+    );
+}

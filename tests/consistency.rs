@@ -1,0 +1,322 @@
+//! One source of truth: every figure a page shows is the one program.json
+//! states for the same date. The risk band of every probability × impact
+//! pair is the same on the heat map, the register table, the report pages
+//! and program.json; each report page's lateness, late count and decision
+//! counts equal those of `program.json` as of that report, on the example and
+//! on a generated size-M program.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use scraper::{Html, Selector};
+use serde_json::Value;
+use tpm_site::diagnostics::Diagnostics;
+use tpm_site::site::{self, BuildOptions};
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+fn build(content: &Path, out: &Path) {
+    let mut diags = Diagnostics::new();
+    let opts = BuildOptions {
+        content: content.to_path_buf(),
+        output: out.to_path_buf(),
+        base_url: None,
+        as_of: None,
+        include_drafts: false,
+        source_commit: Some("abc1234".into()),
+    };
+    site::build(&opts, &mut diags)
+        .unwrap_or_else(|e| panic!("{e}: {}", common::render(diags.into_sorted())));
+}
+
+/// program.json as `build --as-of date` writes it (the same analysis and
+/// export, without writing the pages).
+fn program_json_as_of(content: &Path, date: &str) -> Value {
+    let mut diags = Diagnostics::new();
+    let a = site::analyze_dir(content, Some(date.parse().unwrap()), false, &mut diags)
+        .unwrap()
+        .expect("analyses");
+    serde_json::from_slice(&tpm_site::render::json::program_json(
+        &a.program, &a.current,
+    ))
+    .unwrap()
+}
+
+fn text(e: scraper::ElementRef) -> String {
+    e.text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn band_of(p: u8, i: u8) -> &'static str {
+    // The rule stated in docs/content-format.md: high from 15, medium from 6.
+    match p * i {
+        s if s >= 15 => "high",
+        s if s >= 6 => "medium",
+        _ => "low",
+    }
+}
+
+#[test]
+fn every_probability_impact_pair_has_one_band_everywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    common::copy_dir(&common::fixture("valid/spec-example/content"), &content);
+    let mut risks = String::new();
+    for p in 1..=5u8 {
+        for i in 1..=5u8 {
+            risks.push_str(&format!(
+                "- id: r{p}x{i}\n  title: Risk {p} by {i}\n  probability: {p}\n  impact: {i}\n  owner: identity\n"
+            ));
+        }
+    }
+    fs::write(content.join("risks.yaml"), risks).unwrap();
+    let out = tmp.path().join("public");
+    build(&content, &out);
+
+    let json: Value = serde_json::from_slice(&fs::read(out.join("program.json")).unwrap()).unwrap();
+    let listed = json["risks"].as_array().unwrap();
+    assert_eq!(listed.len(), 25);
+    let risks_page =
+        Html::parse_document(&fs::read_to_string(out.join("risks/index.html")).unwrap());
+    let title = sel("title");
+    let tips: Vec<String> = risks_page
+        .select(&sel("svg.heatmap title"))
+        .map(|t| t.text().collect())
+        .collect();
+    let _ = title;
+    for p in 1..=5u8 {
+        for i in 1..=5u8 {
+            let (id, band, score) = (format!("r{p}x{i}"), band_of(p, i), p * i);
+            let j = listed.iter().find(|r| r["id"] == id.as_str()).unwrap();
+            assert_eq!(
+                (j["score"].as_u64(), j["band"].as_str()),
+                (Some(score.into()), Some(band)),
+                "{id} in program.json"
+            );
+            // The register table: the row's level class and badge.
+            let row = risks_page
+                .select(&sel(&format!("tr#risk-{id}")))
+                .next()
+                .unwrap_or_else(|| panic!("{id} row"));
+            let class = row.value().attr("class").unwrap_or("");
+            assert!(
+                class.contains(&format!("level-{band}")),
+                "{id}: table says {class}, rule says {band}"
+            );
+            // The heat map: the cell's tip and the risk's own tip.
+            let cell = format!("Probability {p} × impact {i} = score {score} ({band})");
+            assert!(
+                tips.iter().any(|t| t.starts_with(&cell)),
+                "{id}: heat map cell {cell}"
+            );
+            let own = format!(
+                "{id}: Risk {p} by {i}\nProbability {p} × impact {i} = score {score} ({band})"
+            );
+            assert!(
+                tips.iter().any(|t| t.starts_with(&own)),
+                "{id}: heat map risk {own}"
+            );
+        }
+    }
+    // Report pages list the top risks with the same band.
+    for entry in fs::read_dir(out.join("reports")).unwrap() {
+        let page = entry.unwrap().path().join("index.html");
+        let Ok(html) = fs::read_to_string(&page) else {
+            continue;
+        };
+        let doc = Html::parse_document(&html);
+        let mut seen = 0;
+        for row in doc.select(&sel("tr[class*=level-]")) {
+            let Some(id) = row.select(&sel(".id")).next().map(text) else {
+                continue;
+            };
+            let (p, i) = id[1..].split_once('x').unwrap();
+            let band = band_of(p.parse().unwrap(), i.parse().unwrap());
+            let class = row.value().attr("class").unwrap();
+            assert!(
+                class.contains(&format!("level-{band}")),
+                "{}: {id} is {class}",
+                page.display()
+            );
+            seen += 1;
+        }
+        assert!(seen > 0, "{} lists risks", page.display());
+    }
+}
+
+/// The figures one report page shows, read from the page.
+#[derive(Debug, PartialEq)]
+struct PageFigures {
+    /// From the end card's verdict: working days late (0: on time or early).
+    days_late: i64,
+    /// "Forecast vs committed end": working days after the committed end.
+    end_late: i64,
+    /// The Gantt chart's caption: "N late against their due dates".
+    late_items: i64,
+    /// The decisions card: open and overdue.
+    open_decisions: i64,
+    overdue_decisions: i64,
+}
+
+fn first_number(s: &str) -> Option<i64> {
+    let digits: String = s
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().ok()
+}
+
+fn page_figures(doc: &Html) -> PageFigures {
+    let verdict = text(
+        doc.select(&sel(".end-card .verdict strong"))
+            .next()
+            .expect("verdict"),
+    );
+    let days_late = if verdict.contains(" late") {
+        first_number(&verdict).expect("a number of days")
+    } else {
+        0
+    };
+    let diff = doc
+        .select(&sel(".end-card .facts div"))
+        .find(|d| {
+            d.select(&sel("dt")).next().map(text).as_deref() == Some("Forecast vs committed end")
+        })
+        .and_then(|d| d.select(&sel("dd")).next().map(text))
+        .expect("forecast vs committed end");
+    let signed = diff.replace('\u{2212}', "-");
+    let end = signed
+        .split_whitespace()
+        .find_map(|w| w.trim_start_matches('+').parse::<i64>().ok())
+        .unwrap_or_else(|| panic!("a signed number in {diff:?}"));
+    let caption: String = doc
+        .select(&sel("svg.gantt desc"))
+        .next()
+        .map(|d| d.text().collect())
+        .expect("the Gantt caption");
+    let late_items = caption
+        .split("; ")
+        .find(|p| p.contains("late against"))
+        .and_then(first_number)
+        .expect("a late count");
+    let (open_decisions, overdue_decisions) = match doc.select(&sel(".ask-card .ask-count")).next()
+    {
+        Some(c) => {
+            let t = text(c);
+            let open = first_number(&t).unwrap_or(0);
+            let overdue = t
+                .split('·')
+                .find(|p| p.contains("overdue"))
+                .and_then(first_number)
+                .unwrap_or(0);
+            (open, overdue)
+        }
+        // The dashboard: one card per open decision under "Open decisions".
+        None => {
+            let section = doc
+                .select(&sel("section[aria-labelledby=sec-decisions]"))
+                .next()
+                .expect("the decisions section");
+            let open = section.select(&sel("article.decision")).count() as i64;
+            let heading = text(section.select(&sel("h2")).next().unwrap());
+            let overdue = if heading.contains("overdue") {
+                first_number(&heading).unwrap_or(0)
+            } else {
+                0
+            };
+            (open, overdue)
+        }
+    };
+    PageFigures {
+        days_late,
+        end_late: end.max(0),
+        late_items,
+        open_decisions,
+        overdue_decisions,
+    }
+}
+
+fn json_figures(j: &Value) -> PageFigures {
+    let p = &j["program"];
+    PageFigures {
+        days_late: p["lateness"]["days"].as_i64().unwrap(),
+        end_late: p["lateness"]["end"].as_i64().unwrap(),
+        late_items: p["lateness"]["late_items"].as_i64().unwrap(),
+        open_decisions: p["decisions"]["open"].as_i64().unwrap(),
+        overdue_decisions: p["decisions"]["overdue"].as_i64().unwrap(),
+    }
+}
+
+/// Checks the report pages of `content` (every `step`-th one, and the
+/// newest) against program.json as of each; returns how many were checked.
+fn report_pages_agree_with_program_json(content: &Path, step: usize) -> usize {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(content, &out);
+    let mut dates: Vec<String> = fs::read_dir(out.join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.len() == 10 && n.starts_with('2'))
+        .collect();
+    dates.sort();
+    let newest = dates.len() - 1;
+    let mut checked = 0;
+    for (k, date) in dates.iter().enumerate() {
+        if k % step != 0 && k != newest {
+            continue;
+        }
+        let doc = Html::parse_document(
+            &fs::read_to_string(out.join(format!("reports/{date}/index.html"))).unwrap(),
+        );
+        let json = program_json_as_of(content, date);
+        assert_eq!(json["program"]["as_of"], date.as_str());
+        assert_eq!(
+            page_figures(&doc),
+            json_figures(&json),
+            "report {date} of {}",
+            content.display()
+        );
+        checked += 1;
+    }
+    // The dashboard is the newest report's figures.
+    let dash = Html::parse_document(&fs::read_to_string(out.join("index.html")).unwrap());
+    let json: Value = serde_json::from_slice(&fs::read(out.join("program.json")).unwrap()).unwrap();
+    assert_eq!(page_figures(&dash), json_figures(&json), "the dashboard");
+    checked
+}
+
+#[test]
+fn example_report_pages_agree_with_program_json() {
+    let n = report_pages_agree_with_program_json(&common::root().join("content"), 1);
+    assert_eq!(n, 7);
+}
+
+fn generated(size: &str, dir: &Path) -> PathBuf {
+    let script = common::root().join("../shared/bench/gen.py");
+    let status = std::process::Command::new("python3")
+        .arg(&script)
+        .args(["--size", size, "--seed", "1", "--out"])
+        .arg(dir)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap_or_else(|e| panic!("python3 {}: {e}", script.display()));
+    assert!(status.success(), "{} failed", script.display());
+    dir.join("content")
+}
+
+#[test]
+fn generated_m_report_pages_agree_with_program_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = generated("M", tmp.path());
+    // 52 reports: every fourth one and the newest.
+    let n = report_pages_agree_with_program_json(&content, 4);
+    assert!(n >= 13, "{n}");
+}
