@@ -156,7 +156,7 @@ fn every_probability_impact_pair_has_one_band_everywhere() {
 struct PageFigures {
     /// From the end card's verdict: working days late (0: on time or early).
     days_late: i64,
-    /// "Forecast vs committed end": working days after the committed end.
+    /// The end card's "Slip": working days after the committed end.
     end_late: i64,
     /// The Gantt chart's caption: "N late against their due dates".
     late_items: i64,
@@ -187,11 +187,9 @@ fn page_figures(doc: &Html) -> PageFigures {
     };
     let diff = doc
         .select(&sel(".end-card .facts div"))
-        .find(|d| {
-            d.select(&sel("dt")).next().map(text).as_deref() == Some("Forecast vs committed end")
-        })
+        .find(|d| d.select(&sel("dt")).next().map(text).as_deref() == Some("Slip"))
         .and_then(|d| d.select(&sel("dd")).next().map(text))
-        .expect("forecast vs committed end");
+        .expect("the end card's slip");
     let signed = diff.replace('\u{2212}', "-");
     let end = signed
         .split_whitespace()

@@ -27,8 +27,9 @@ pub struct BuildArgs {
     /// Build the site as of this date (YYYY-MM-DD) instead of the newest report's date.
     #[arg(long, value_name = "DATE", value_parser = super::parse_date_arg)]
     pub as_of: Option<jiff::civil::Date>,
-    /// The commit shown on report pages (default: `git rev-parse --short HEAD`
-    /// in the content folder, when it is a git repository).
+    /// The commit shown on every report page (default: each report shows the
+    /// last commit that changed its own file, when the content folder is in a
+    /// git repository; none otherwise).
     #[arg(long, value_name = "COMMIT", value_parser = parse_commit)]
     pub source_commit: Option<String>,
 }

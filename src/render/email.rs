@@ -32,8 +32,9 @@ use resvg::{tiny_skia, usvg};
 
 use super::SiteData;
 use super::views::{end_verdict, report_changes, report_dir, working_days};
+use crate::analysis::Snapshot;
 use crate::analysis::changes::Changes;
-use crate::analysis::register::{DecisionState, decision_state};
+use crate::analysis::register::DecisionState;
 use crate::layout::gantt::GanttOptions;
 use crate::model::{Program, Rag, Status};
 
@@ -191,7 +192,7 @@ pub fn prepare(data: &SiteData, i: usize, base_url: &str) -> Result<ReportMail, 
         .unwrap_or_default();
     let more_changes = all.len().saturating_sub(TOP_CHANGES);
     let changes: Vec<String> = all.into_iter().take(TOP_CHANGES).collect();
-    let decisions = open_decisions(program, i, snap.as_of);
+    let decisions = open_decisions(program, snap);
     let base = url_base(base_url);
     let chart = crate::render::svg::gantt::gantt_chart(
         program,
@@ -230,22 +231,19 @@ fn url_base(base_url: &str) -> String {
     }
 }
 
-/// Decisions escalated by reports `..=i` that are still open on `as_of`,
-/// overdue first, then by `needed_by`, then by id.
-fn open_decisions(program: &Program, i: usize, as_of: Date) -> Vec<DecisionLine> {
-    let mut raised: Vec<usize> = Vec::new();
-    for r in &program.reports[..=i] {
-        for &d in &r.decisions {
-            if !raised.contains(&d) {
-                raised.push(d);
-            }
-        }
-    }
-    let mut out: Vec<(DecisionState, Option<Date>, &str, DecisionLine)> = raised
-        .into_iter()
-        .filter_map(|ix| {
+/// The decisions open on the table as of the report (analysis'
+/// `DecisionFact::is_open`: escalated by a report so far, or overdue),
+/// overdue first, then by `needed_by`, then by id: the same decisions the
+/// report page counts.
+fn open_decisions(program: &Program, snap: &Snapshot) -> Vec<DecisionLine> {
+    let mut out: Vec<(DecisionState, Option<Date>, &str, DecisionLine)> = snap
+        .decisions
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.is_open())
+        .filter_map(|(ix, f)| {
             let d = program.decisions.get(ix)?;
-            let state = decision_state(d, as_of);
+            let state = f.state;
             (state != DecisionState::Decided).then(|| {
                 (
                     state,

@@ -27,8 +27,8 @@ pub struct SiteData<'a> {
     pub reports: &'a [crate::analysis::Snapshot],
     /// Every scheduled report date with the index of the report that covers it (None: missing).
     pub scheduled: &'a [(jiff::civil::Date, Option<usize>)],
-    /// The commit the content was built from (`--source-commit`, or
-    /// `git rev-parse --short HEAD` in the content folder), shown on report pages.
+    /// `--source-commit`, shown on every report page; `None`: each report
+    /// page shows the last commit of its own file (`Report::commit`).
     pub source_commit: Option<String>,
     /// Facts every page of the current snapshot shares, computed once on
     /// first use (`Default::default()` when building a `SiteData`).

@@ -35,7 +35,9 @@ pub struct BuildOptions {
     pub as_of: Option<Date>,
     /// Keep draft reports (serve only).
     pub include_drafts: bool,
-    /// The commit shown on report pages; `None`: ask git about the content folder.
+    /// The commit shown on every report page; `None`: each report page shows
+    /// the last commit that changed its own file ([`fill_report_commits`]),
+    /// or none outside a git repository.
     pub source_commit: Option<String>,
 }
 
@@ -430,8 +432,6 @@ pub fn clean_commit(s: &str) -> Option<String> {
     (!s.is_empty() && s.len() <= 64 && s.bytes().all(ok)).then(|| s.to_string())
 }
 
-/// `git -C <content> rev-parse --short HEAD`, when git is installed and the
-/// content folder is in a repository; `None` on any failure.
 /// Sets each report's `commit` to the last commit that changed its file, with
 /// one `git log` over `reports/` (nothing when git or the repository is missing).
 fn fill_report_commits(program: &mut Program, content: &Path) {
