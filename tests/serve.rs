@@ -262,3 +262,35 @@ fn serve_rebuilds_once_per_change_and_never_when_idle() {
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(server.rebuilds.load(SeqCst), 2, "rebuilt again while idle");
 }
+
+/// serve's in-memory build reports the warnings `check` and `build` print
+/// (the report warnings included): one pipeline for every command.
+#[test]
+fn serve_shows_the_warnings_check_prints() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    common::copy_dir(&common::root().join("content"), &content);
+    let f = content.join("reports/2027-04-09.md");
+    let text = std::fs::read_to_string(&f).unwrap();
+    std::fs::write(&f, text.replacen("status: red", "status: amber", 1)).unwrap();
+    std::fs::remove_file(content.join("reports/2027-02-26.md")).unwrap();
+    let (_, _, warnings) = tpm_site::site::serve::build_in_memory(&content).expect("builds");
+    let served: Vec<String> = warnings.iter().map(|d| d.message.clone()).collect();
+    let checked: Vec<String> = common::diagnostics(&content)
+        .iter()
+        .map(|d| d.message.clone())
+        .collect();
+    assert_eq!(served, checked);
+    assert!(
+        served
+            .iter()
+            .any(|m| m.contains("the report of 2027-04-09 says amber")),
+        "{served:?}"
+    );
+    assert!(
+        served
+            .iter()
+            .any(|m| m.contains("no report for the scheduled report date 2027-02-26")),
+        "{served:?}"
+    );
+}
