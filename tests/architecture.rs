@@ -120,3 +120,63 @@ fn the_checker_sees_imports_and_skips_test_code() {
         "use crate::site;"
     );
 }
+
+/// Where each crate built for one job may be used: `(crate, allowed path
+/// prefixes under src/)`. The `svg` crate draws only in `render/svg`,
+/// petgraph lives only in `analysis`, tera only in the theme and page
+/// renderer.
+const CONFINED: [(&str, &[&str]); 3] = [
+    ("svg", &["render/svg/"]),
+    ("petgraph", &["analysis/"]),
+    ("tera", &["render/theme.rs", "render/html.rs"]),
+];
+
+/// Whether `code` names the external crate `name` (`name::…`, `::name::…`,
+/// `use name;`), not a module of the same name reached through `crate::`,
+/// `super::` or `self::` (`crate::render::svg::num` is not the `svg` crate).
+fn names_crate(code: &str, name: &str) -> bool {
+    let needle = format!("{name}::");
+    code.match_indices(&needle).any(|(i, _)| {
+        let before = code[..i].trim_end_matches("::");
+        let prev = before.chars().next_back();
+        let absolute =
+            code[..i].ends_with("::") && !prev.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let bare =
+            !code[..i].ends_with("::") && !prev.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        absolute || bare
+    })
+}
+
+#[test]
+fn single_purpose_crates_stay_in_their_module() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut problems = Vec::new();
+    for f in &files {
+        let rel = f
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let code = non_test_code(&fs::read_to_string(f).unwrap());
+        for (name, allowed) in CONFINED {
+            if names_crate(&code, name) && !allowed.iter().any(|a| rel.starts_with(a)) {
+                problems.push(format!(
+                    "{rel} uses the {name} crate (allowed only in {allowed:?})"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_crate_check_tells_crates_from_modules() {
+    assert!(names_crate("use svg::node::element::Line;", "svg"));
+    assert!(names_crate("    use ::svg::Document;", "svg"));
+    assert!(names_crate("let g = petgraph::Graph::new();", "petgraph"));
+    assert!(!names_crate("use crate::render::svg::num;", "svg"));
+    assert!(!names_crate("super::svg::xml::escape(x)", "svg"));
+    assert!(!names_crate("let my_svg::x;", "svg"));
+}

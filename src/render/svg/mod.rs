@@ -9,6 +9,7 @@
 pub mod dag;
 pub mod gantt;
 pub mod heatmap;
+pub mod sparkline;
 pub mod trend;
 pub mod xml;
 

@@ -207,7 +207,7 @@ fn forecast_trend(data: &SiteData, links: &Links, ix: ItemIx) -> ForecastTrend {
     let sparkline_html = if points.is_empty() {
         String::new()
     } else {
-        sparkline(&slips, &summary)
+        crate::render::svg::sparkline::sparkline(&slips, &summary)
     };
     ForecastTrend {
         rows,
@@ -243,99 +243,9 @@ fn trend_summary(rows: &[TrendRow], reports: usize, moves: usize) -> String {
     )
 }
 
-/// A small line chart of working days of slip per report (the plan first, at
-/// zero), with a zero line; later is drawn lower, like a slip. Classes only,
-/// no inline styles; the page prints the summary next to it, so the chart is
-/// hidden from screen readers and shows the summary as its tooltip.
-fn sparkline(values: &[i64], summary: &str) -> String {
-    use ::svg::Document;
-    use ::svg::node::element::{Circle, Line, Polyline, Title};
-
-    const W: f64 = 160.0;
-    const H: f64 = 36.0;
-    const PAD: f64 = 4.0;
-    let lo = values.iter().copied().min().unwrap_or(0).min(0);
-    let hi = values.iter().copied().max().unwrap_or(0).max(0);
-    let span = (hi - lo).max(1) as f64;
-    let n = values.len();
-    let x = |k: usize| {
-        if n <= 1 {
-            W / 2.0
-        } else {
-            PAD + (W - 2.0 * PAD) * k as f64 / (n - 1) as f64
-        }
-    };
-    // Higher slip is lower on the chart.
-    let y = |v: i64| PAD + (H - 2.0 * PAD) * (v - lo) as f64 / span;
-    let num = crate::render::svg::num;
-    // A long series keeps its turning points only (the ends and every value
-    // that differs from a neighbour): flat runs draw the same, and the
-    // chart stays small after years of reports.
-    let keep = |k: usize| {
-        n <= 16 || k == 0 || k + 1 == n || values[k] != values[k - 1] || values[k] != values[k + 1]
-    };
-    let points: Vec<String> = values
-        .iter()
-        .enumerate()
-        .filter(|&(k, _)| keep(k))
-        .map(|(k, &v)| format!("{},{}", num(x(k)), num(y(v))))
-        .collect();
-    let mut doc = Document::new()
-        .set("viewBox", format!("0 0 {} {}", num(W), num(H)))
-        .set("width", num(W))
-        .set("height", num(H))
-        .set("class", "sparkline")
-        // The summary is printed next to it; the title is the tooltip.
-        .set("aria-hidden", "true")
-        .add(Title::new(summary))
-        .add(
-            Line::new()
-                .set("x1", num(PAD))
-                .set("x2", num(W - PAD))
-                .set("y1", num(y(0)))
-                .set("y2", num(y(0)))
-                .set("class", "spark-zero"),
-        )
-        .add(
-            Polyline::new()
-                .set("points", points.join(" "))
-                .set("class", "spark-line"),
-        );
-    for (k, &v) in values.iter().enumerate().filter(|&(k, _)| keep(k)) {
-        let class = match (k + 1 == n, v > 0) {
-            (true, true) => "spark-dot spark-last is-late",
-            (true, false) => "spark-dot spark-last",
-            (false, true) => "spark-dot is-late",
-            (false, false) => "spark-dot",
-        };
-        doc = doc.add(
-            Circle::new()
-                .set("cx", num(x(k)))
-                .set("cy", num(y(v)))
-                .set("r", if k + 1 == n { 3 } else { 2 })
-                .set("class", class),
-        );
-    }
-    doc.to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sparkline_is_escaped_and_styled_by_classes() {
-        let svg = sparkline(&[0, 2, 5, 3], r#"a <b> & "c""#);
-        let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
-        assert_eq!(doc.root_element().tag_name().name(), "svg");
-        assert!(svg.contains("a &lt;b&gt; &amp;"), "{svg}");
-        assert!(!svg.contains("<b>") && !svg.contains("style="), "{svg}");
-        assert_eq!(svg.matches("<circle").count(), 4);
-        assert!(svg.contains("spark-dot spark-last is-late"), "{svg}");
-        // Later is lower: the 5-day point is at the bottom.
-        assert!(svg.contains("points=\"4,4 "), "{svg}");
-        assert!(sparkline(&[0, 0], "flat").contains("spark-line"));
-    }
 
     #[test]
     fn forecast_trend_in_words() {

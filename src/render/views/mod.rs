@@ -1180,31 +1180,51 @@ pub struct ScheduleView {
     /// Working days the forecast end is after the committed end (positive:
     /// later, as for a slip).
     pub end_slack: Days,
-    /// "3 working days late", "on the committed end date", ...
+    /// How late the program is (analysis' `Lateness`): "6 working days
+    /// late", "4 working days early", "on the committed end date".
     pub verdict: String,
-    /// `early`, `on-time` or `late`.
+    /// Why, when a dated milestone makes the program later than its end
+    /// does: "Internal beta misses its date 2027-04-23 by 6 working days;
+    /// the end is 3 working days late."
+    pub reason: Option<String>,
+    /// `early`, `on-time` or `late`, for [`ScheduleView::verdict`].
     pub class: &'static str,
+    /// The forecast end against the committed end alone: "3 working days
+    /// late" (the charter's end date line).
+    pub end_verdict: String,
+    /// `early`, `on-time` or `late`, for [`ScheduleView::end_verdict`].
+    pub end_class: &'static str,
 }
 
 pub fn schedule_view(program: &Program, snap: &Snapshot) -> ScheduleView {
     let l = snap.lateness;
+    let (end_text, end_cls) = (end_verdict(snap.end_slack), end_class(snap.end_slack));
     // The program is as late as its latest commitment (analysis'
     // `Lateness`): a dated milestone its providers miss makes it late even
     // when the end still has buffer.
-    let (verdict, class) = match l.milestone {
+    let (verdict, reason, class) = match l.milestone {
         Some((ix, d)) if d > l.end => {
             let name = program.items.get(ix).map_or("", |i| i.name.as_str());
-            let date = snap.items.get(ix).map(|s| s.planned_finish);
+            let date = snap
+                .items
+                .get(ix)
+                .map(|s| format!(" {}", s.planned_finish))
+                .unwrap_or_default();
+            let end = if l.end > 0 {
+                format!("the end is {end_text}")
+            } else {
+                format!("the end is forecast {end_text}")
+            };
             (
-                format!(
-                    "{} late: milestone {name} misses its date{}",
-                    working_days(d),
-                    date.map(|d| format!(" {d}")).unwrap_or_default()
-                ),
+                format!("{} late", working_days(d)),
+                Some(format!(
+                    "Milestone {name} misses its date{date} by {}; {end}.",
+                    working_days(d)
+                )),
                 "late",
             )
         }
-        _ => (end_verdict(snap.end_slack), end_class(snap.end_slack)),
+        _ => (end_text.clone(), None, end_cls),
     };
     ScheduleView {
         start: program.meta.start.to_string(),
@@ -1213,7 +1233,10 @@ pub fn schedule_view(program: &Program, snap: &Snapshot) -> ScheduleView {
         // Later than committed is positive, like a slip and a lateness.
         end_slack: slip(-snap.end_slack),
         verdict,
+        reason,
         class,
+        end_verdict: end_text,
+        end_class: end_cls,
     }
 }
 

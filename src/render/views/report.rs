@@ -16,7 +16,7 @@ use super::{
 };
 use crate::analysis::changes::{self, Changes, Side};
 use crate::analysis::checks::rag_disagreements;
-use crate::analysis::register::{DecisionState, decision_state};
+use crate::analysis::register::DecisionFact;
 use crate::analysis::{self, Snapshot};
 use crate::model::{Decision, ItemIx, ItemKind, Program, Report, RiskStatus, Status};
 use crate::render::{SiteData, markdown};
@@ -156,22 +156,15 @@ pub fn report(data: &SiteData, links: &Links, i: usize) -> Option<ReportView> {
             rows.push(row);
         }
     }
-    let known = raised_decisions(program, i);
+    // This report's decisions, and those on the table and open as of it
+    // (analysis' `DecisionFact::is_open`: escalated before, or overdue).
     let needed: Vec<&Decision> = program
         .decisions
         .iter()
+        .zip(&snap.decisions)
         .enumerate()
-        .filter(|(ix, d)| {
-            // This report's decisions, and those on the table and open
-            // (analysis' `DecisionFact::is_open`: escalated before, or overdue).
-            r.decisions.contains(ix)
-                || match decision_state(d, r.date) {
-                    DecisionState::Overdue => true,
-                    DecisionState::Open => known.contains(ix),
-                    DecisionState::Decided => false,
-                }
-        })
-        .map(|(_, d)| d)
+        .filter(|(ix, (_, f))| r.decisions.contains(ix) || f.is_open())
+        .map(|(_, (d, _))| d)
         .collect();
     let decisions = v.decisions(needed, r.date);
     let open: Vec<&DecisionView> = decisions.iter().filter(|d| !d.decided).collect();
@@ -201,7 +194,7 @@ pub fn report(data: &SiteData, links: &Links, i: usize) -> Option<ReportView> {
         disagreements: rag_disagreements(program, snap),
         since: since_view(data, &v, i),
         body_html: markdown::to_html(&r.body),
-        next: next_view(&v, &known, r.date),
+        next: next_view(&v, &snap.decisions, r.date),
         reviews: review_rows(&v, r),
         review_gaps: review_gaps(&v, r),
         decisions_open: open.len(),
@@ -217,19 +210,6 @@ pub fn report(data: &SiteData, links: &Links, i: usize) -> Option<ReportView> {
         chart_summary: v.chart_summary(),
         detected: v.detected_groups(REPORT_TARGETS, false),
     })
-}
-
-/// Decisions put in front of stakeholders by reports `..=i`, in first-raised order.
-fn raised_decisions(program: &Program, i: usize) -> Vec<usize> {
-    let mut out: Vec<usize> = Vec::new();
-    for r in &program.reports[..(i + 1).min(program.reports.len())] {
-        for &d in &r.decisions {
-            if !out.contains(&d) {
-                out.push(d);
-            }
-        }
-    }
-    out
 }
 
 /// The program as planned, before any report: the baseline the first report
@@ -833,8 +813,9 @@ const NEXT_DAYS: i64 = 14;
 
 /// Items forecast to start or finish, milestones due (planned or forecast)
 /// and decisions due in `(date, date + 14 days]`, as of the snapshot.
-/// Decisions count once a report up to this one has raised them (`known`).
-fn next_view(v: &Viewer, known: &[usize], date: Date) -> NextView {
+/// Decisions count once they are on the table and open (`decisions`: the
+/// snapshot's facts, parallel to `program.decisions`).
+fn next_view(v: &Viewer, decisions: &[DecisionFact], date: Date) -> NextView {
     let until = date
         .checked_add(jiff::Span::new().days(NEXT_DAYS))
         .unwrap_or(date);
@@ -912,12 +893,9 @@ fn next_view(v: &Viewer, known: &[usize], date: Date) -> NextView {
             }
         }
     }
-    for &d in known {
-        let Some(dec) = v.program.decisions.get(d) else {
-            continue;
-        };
+    for (dec, fact) in v.program.decisions.iter().zip(decisions) {
         let Some(by) = dec.needed_by else { continue };
-        if inside(by) && decision_state(dec, date) != DecisionState::Decided {
+        if inside(by) && fact.is_open() {
             entries.push((
                 by,
                 3,
