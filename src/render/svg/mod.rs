@@ -8,6 +8,7 @@
 
 pub mod dag;
 pub mod gantt;
+pub mod gantt_text;
 pub mod heatmap;
 pub mod trend;
 pub mod xml;
