@@ -122,11 +122,13 @@ fn the_checker_sees_imports_and_skips_test_code() {
 }
 
 /// Where each crate built for one job may be used: `(crate, allowed path
-/// prefixes under src/)`. The `svg` crate draws only in `render/svg`,
-/// petgraph lives only in `analysis`, tera only in the theme and page
-/// renderer.
-const CONFINED: [(&str, &[&str]); 3] = [
+/// prefixes under src/)`. The `svg` crate draws and resvg/usvg rasterise
+/// only in `render/svg`, petgraph lives only in `analysis`, tera only in the
+/// theme and page renderer.
+const CONFINED: [(&str, &[&str]); 5] = [
     ("svg", &["render/svg/"]),
+    ("resvg", &["render/svg/"]),
+    ("usvg", &["render/svg/"]),
     ("petgraph", &["analysis/"]),
     ("tera", &["render/theme.rs", "render/html.rs"]),
 ];

@@ -32,7 +32,9 @@
 //!   drawn, critical first; collision checks look at no more than
 //!   [`ROUTE_SCAN_ROWS`] rows, so the layout is linear in the program size.
 //!
-//! Everything is deterministic: no hash maps, no clock.
+//! Everything is deterministic: no hash maps, no clock. This module writes
+//! no SVG and no summary in words: [`GanttLayout::scope`] holds the items
+//! `render::svg::gantt_text` describes.
 
 use jiff::civil::Date;
 
@@ -391,10 +393,10 @@ pub struct LegendEntry {
 pub struct GanttLayout {
     pub width: f64,
     pub height: f64,
-    /// For the SVG `<title>`.
-    pub title: String,
-    /// One paragraph in words (the SVG `<desc>` and the page's text summary).
-    pub summary: String,
+    /// The items in scope, in index order: the team's deliverables then the
+    /// milestones they feed, or every item (shown or rolled up). The chart's
+    /// summary in words (`render::svg::gantt_text`) counts these.
+    pub scope: Vec<ItemIx>,
     pub rolled_up: bool,
     /// The plot: x from `plot_x0` to `plot_x1`, rows from `rows_y0` to `rows_y1`.
     pub plot_x0: f64,
@@ -735,8 +737,9 @@ fn shading(program: &Program, axis: &Axis, map: &TimeMap) -> Vec<Shade> {
 // ---------------------------------------------------------------------------
 // Rows
 
-/// Control characters are not allowed in XML; everything else is escaped by the renderer.
-fn clean(s: &str) -> String {
+/// `s` trimmed, control characters made spaces: they are not allowed in
+/// XML; everything else is escaped by the renderer.
+pub fn clean(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect::<String>()
@@ -750,11 +753,13 @@ fn valid_color(c: &str) -> Option<String> {
         .then(|| c.to_ascii_lowercase())
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
+/// `n` and the noun: "1 item", "2 items".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn days_text(n: i64) -> String {
+/// "1 working day", "-3 working days".
+pub fn days_text(n: i64) -> String {
     if n.abs() == 1 {
         format!("{n} working day")
     } else {
@@ -1464,13 +1469,11 @@ pub fn layout_gantt(program: &Program, snap: &Snapshot, opts: &GanttOptions) -> 
     let (arrows, arrows_omitted) = arrows(program, snap, &rows, rolled_up);
     let shading = shading(program, &axis, &map);
     let (legend, legend_bottom) = legend(rows_y1 + 14.0, !shading.is_empty());
-    let (title, summary) = describe(program, snap, opts, &scope, rolled_up, &groups);
 
     GanttLayout {
         width: WIDTH,
         height: (legend_bottom + 8.0).ceil(),
-        title,
-        summary,
+        scope,
         rolled_up,
         plot_x0: PLOT_X0,
         plot_x1: PLOT_X1,
@@ -1755,126 +1758,6 @@ fn legend(top: f64, shaded: bool) -> (Vec<LegendEntry>, f64) {
         x += w + 16.0;
     }
     (out, y + line_h)
-}
-
-/// The chart's title and one-paragraph summary.
-fn describe(
-    program: &Program,
-    snap: &Snapshot,
-    opts: &GanttOptions,
-    scope: &[ItemIx],
-    rolled_up: bool,
-    groups: &[Group],
-) -> (String, String) {
-    let who = match opts.team.and_then(|t| program.teams.get(t)) {
-        Some(t) => clean(&t.name),
-        None => clean(&program.meta.name),
-    };
-    let title = format!("{who}: schedule as of {}", opts.as_of);
-    let s = |ix: ItemIx| &snap.items[ix];
-    let deliverables = scope
-        .iter()
-        .filter(|&&i| program.items[i].kind == ItemKind::Deliverable)
-        .count();
-    let milestones = scope.len() - deliverables;
-    let done = scope
-        .iter()
-        .filter(|&&i| s(i).status == Status::Done)
-        .count();
-    let mut late: Vec<ItemIx> = scope.iter().copied().filter(|&i| s(i).is_late()).collect();
-    let mut parts: Vec<String> = Vec::new();
-    let mut counts = plural(deliverables, "deliverable", "deliverables");
-    if milestones > 0 {
-        counts.push_str(&format!(
-            " and {}",
-            plural(milestones, "milestone", "milestones")
-        ));
-    }
-    parts.push(format!("{who}, as of {}: {counts}", opts.as_of));
-    if scope.is_empty() {
-        return (
-            title,
-            format!("{}; nothing scheduled yet.", parts.join("; ")),
-        );
-    }
-    parts.push(format!("{done} done"));
-    parts.push(format!(
-        "{} late against {}",
-        late.len(),
-        if late.len() == 1 {
-            "its due date"
-        } else {
-            "their due dates"
-        }
-    ));
-    if opts.team.is_none() {
-        let slack = snap.end_slack;
-        parts.push(match slack.cmp(&0) {
-            std::cmp::Ordering::Less => format!(
-                "forecast end {}, {} after the committed end {}",
-                snap.forecast_end,
-                days_text(-slack),
-                program.meta.end
-            ),
-            std::cmp::Ordering::Equal => {
-                format!("forecast end {}, on the committed end", snap.forecast_end)
-            }
-            std::cmp::Ordering::Greater => format!(
-                "forecast end {}, {} before the committed end {}",
-                snap.forecast_end,
-                days_text(slack),
-                program.meta.end
-            ),
-        });
-        if let Some(&last) = snap.critical_path.last()
-            && let (Some(item), Some(ls)) = (program.items.get(last), snap.items.get(last))
-        {
-            parts.push(format!(
-                "critical path ends {} ({})",
-                ls.forecast_finish, item.id
-            ));
-        }
-    } else {
-        let finish = scope.iter().map(|&i| s(i).forecast_finish).max();
-        if let Some(f) = finish {
-            parts.push(format!("last forecast finish {f}"));
-        }
-        let crit = scope.iter().filter(|&&i| s(i).critical).count();
-        if crit > 0 {
-            parts.push(format!("{crit} critical"));
-        }
-    }
-    late.sort_by(|a, b| {
-        (s(*a).deadline_slack, &program.items[*a].id)
-            .cmp(&(s(*b).deadline_slack, &program.items[*b].id))
-    });
-    if !late.is_empty() {
-        let worst: Vec<String> = late
-            .iter()
-            .take(3)
-            .map(|&i| {
-                format!(
-                    "{} {} late",
-                    program.items[i].id,
-                    days_text(s(i).days_late())
-                )
-            })
-            .collect();
-        parts.push(format!("most late: {}", worst.join(", ")));
-    }
-    let mut text = parts.join("; ");
-    text.push('.');
-    if rolled_up {
-        let teams = groups
-            .iter()
-            .filter(|g| matches!(g, Group::RolledTeam { .. }))
-            .count();
-        text.push_str(&format!(
-            " The chart rolls up to one bar per team ({}) with each team's critical items; team pages show every item.",
-            plural(teams, "team", "teams")
-        ));
-    }
-    (title, text)
 }
 
 #[cfg(test)]
@@ -2566,11 +2449,6 @@ pub(crate) mod tests {
             .filter(|r| matches!(r.kind, RowKind::Item(_)))
             .collect();
         assert!(!crit.is_empty() && crit.iter().all(|r| r.critical));
-        assert!(
-            l.summary.contains("rolls up to one bar per team (3 teams)"),
-            "{}",
-            l.summary
-        );
         // A team page is never rolled up: every item of the team.
         let mut o = GanttOptions::new(date(2027, 6, 1));
         o.team = Some(1);
@@ -2616,7 +2494,7 @@ pub(crate) mod tests {
         let l = layout_gantt(&p, &s, &GanttOptions::new(date(2027, 2, 1)));
         assert!(l.rows.is_empty() && l.empty.is_some());
         assert_labels_disjoint(&l);
-        assert!(l.summary.contains("0 deliverables"), "{}", l.summary);
+        assert!(l.scope.is_empty());
         // No teams, start == end, as-of far away, max_rows 0.
         let (p, s) = hand_built(date(2027, 1, 4), date(2027, 1, 4), 0, Vec::new());
         let mut o = GanttOptions::new(date(2031, 1, 1));
@@ -2674,22 +2552,6 @@ pub(crate) mod tests {
         );
         let (p, s) = many(3000, 40);
         assert_eq!(layout_gantt(&p, &s, &o), layout_gantt(&p, &s, &o));
-    }
-
-    #[test]
-    fn summary_names_counts_and_worst_slips() {
-        let (_dir, a) = tiny();
-        let l = layout_gantt(&a.program, &a.current, &GanttOptions::new(a.current.as_of));
-        let s = &l.summary;
-        assert!(
-            s.starts_with("Tiny, as of 2027-03-05: 4 deliverables and 1 milestone; 1 done;"),
-            "{s}"
-        );
-        assert!(s.contains("late against"), "{s}");
-        assert!(s.contains("most late: api 2 working days late"), "{s}");
-        assert!(s.contains("critical path ends"), "{s}");
-        assert!(!s.contains('\n'));
-        assert_eq!(l.title, "Tiny: schedule as of 2027-03-05");
     }
 
     #[test]

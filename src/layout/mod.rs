@@ -4,5 +4,6 @@
 
 pub mod dag;
 pub mod gantt;
+pub mod heatmap;
 pub mod text;
 pub mod trend;

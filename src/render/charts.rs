@@ -6,11 +6,27 @@
 //! item's upstream and downstream chain. Report pages: the Gantt as of that
 //! report (as-of line at the report date) and the trend up to it. Risks page:
 //! the heat map. Every chart comes with its summary in words.
+//!
+//! A chart is a table entry. [`ChartKind`] lists every chart a page can show
+//! and [`ChartKind::name`] the field templates read it by (`charts.gantt`);
+//! [`ChartKind::draw`] says, one line per chart and subject, which pages
+//! draw it and from what. [`PageCharts`] is a table keyed by the kind, and everything that
+//! walks the charts of a page ([`PageCharts::take_svgs`], the template
+//! context) walks [`ChartKind::ALL`]. Adding a chart is therefore a variant,
+//! its name, and its line in `draw`, plus the chart's own files: its geometry
+//! in `layout`, its drawing in `render::svg`, and the template section and
+//! styles that show it.
+//!
+//! This module chooses and collects charts; it does no geometry and no
+//! drawing (that is `layout` and `render::svg`), and it never decides how a
+//! template shows a chart.
 
 use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
 
 use super::SiteData;
 use super::svg::{Chart, dag, gantt, heatmap, trend};
+use crate::analysis::Snapshot;
 use crate::analysis::register::register_risks;
 use crate::layout::dag::Focus;
 use crate::layout::gantt::GanttOptions;
@@ -45,14 +61,102 @@ pub enum Subject {
     Other,
 }
 
-/// The charts of one page (absent ones are `None`, so templates can test them).
-#[derive(Clone, Debug, Default, Serialize)]
+/// Every chart a page can show. A page shows each kind at most once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChartKind {
+    /// The schedule: the program's, a team's, or the program's as of a report.
+    Gantt,
+    /// Who waits on whom: the team roll-up of the dependency diagram.
+    TeamMap,
+    /// The risk heat map.
+    Heatmap,
+    /// The milestone trend over the reports.
+    Trend,
+    /// The dependency diagram: every item, a team's neighbourhood, or an item's chain.
+    Dependencies,
+}
+
+impl ChartKind {
+    /// Every kind, in the order pages draw them (also their slot in [`PageCharts`]).
+    pub const ALL: [ChartKind; 5] = [
+        ChartKind::Gantt,
+        ChartKind::TeamMap,
+        ChartKind::Heatmap,
+        ChartKind::Trend,
+        ChartKind::Dependencies,
+    ];
+
+    /// The field templates read the chart by: `charts.<name>`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ChartKind::Gantt => "gantt",
+            ChartKind::TeamMap => "team_map",
+            ChartKind::Heatmap => "heatmap",
+            ChartKind::Trend => "trend",
+            ChartKind::Dependencies => "dependencies",
+        }
+    }
+
+    /// This kind's chart on a page about `subject`, or `None` when such pages
+    /// don't show it: one line per chart and the subjects that draw it (a
+    /// chart drawn differently for different subjects has a line for each).
+    fn draw(self, data: &SiteData, subject: Subject, prefix: &str) -> Option<Chart> {
+        use ChartKind as K;
+        use Subject as S;
+        let (p, cur, reports) = (data.program, data.current, data.reports);
+        let gantt = |snap: &Snapshot, team: Option<TeamIx>| {
+            let opts = GanttOptions {
+                as_of: snap.as_of,
+                team,
+                max_rows: 60,
+                link_prefix: prefix.to_string(),
+            };
+            gantt::gantt_chart(p, snap, &opts)
+        };
+        let diagram =
+            |focus: Focus| dag::dependency_chart(p, &data.plan.consumers, cur, focus, prefix);
+        // The dependencies page draws the team roll-up past this many items.
+        let roll_up = p.items.len() > FULL_DIAGRAM_MAX_ITEMS;
+        // The reports up to the current one.
+        let upto = cur.report.map_or(0, |r| r + 1).min(reports.len());
+        let chart = match (self, subject) {
+            (K::Gantt, S::Dashboard) => gantt(cur, None),
+            (K::Gantt, S::Team(t)) => gantt(cur, Some(t)),
+            (K::Gantt, S::Report(i)) => gantt(reports.get(i)?, None),
+            (K::TeamMap, S::Dashboard) => dag::team_map_chart(p, cur, prefix),
+            (K::TeamMap, S::Dependencies) if roll_up => dag::team_map_chart(p, cur, prefix),
+            (K::Heatmap, S::Dashboard | S::Risks) => {
+                heatmap::heatmap_chart(&register_risks(p, &cur.register), prefix)
+            }
+            (K::Trend, S::Dashboard) if upto > 0 => trend::trend_chart(p, &reports[..upto], prefix),
+            (K::Trend, S::Report(i)) if i < reports.len() => {
+                trend::trend_chart(p, &reports[..=i], prefix)
+            }
+            (K::Dependencies, S::Dependencies) if !roll_up => diagram(Focus::All),
+            (K::Dependencies, S::Team(t)) => diagram(Focus::Team(t)),
+            (K::Dependencies, S::Item(i)) => diagram(Focus::Item(i)),
+            _ => return None,
+        };
+        Some(chart)
+    }
+}
+
+/// The charts of one page, by kind (absent ones are `None`). Templates see
+/// one field per kind, named by [`ChartKind::name`], `null` when absent, so
+/// they can test them (`{% if charts.gantt %}`).
+#[derive(Clone, Debug, Default)]
 pub struct PageCharts {
-    pub gantt: Option<ChartView>,
-    pub team_map: Option<ChartView>,
-    pub heatmap: Option<ChartView>,
-    pub trend: Option<ChartView>,
-    pub dependencies: Option<ChartView>,
+    charts: [Option<ChartView>; ChartKind::ALL.len()],
+}
+
+impl Serialize for PageCharts {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("PageCharts", ChartKind::ALL.len())?;
+        for kind in ChartKind::ALL {
+            s.serialize_field(kind.name(), &self.get(kind))?;
+        }
+        s.end()
+    }
 }
 
 /// What stands for a chart's `<svg>` while its page's template renders: a
@@ -76,21 +180,14 @@ impl PageCharts {
     /// big program is over 100 MB, and the template's context and its output
     /// would each hold another copy.
     pub fn take_svgs(&mut self) -> Vec<(String, String)> {
-        [
-            &mut self.gantt,
-            &mut self.team_map,
-            &mut self.heatmap,
-            &mut self.trend,
-            &mut self.dependencies,
-        ]
-        .into_iter()
-        .enumerate()
-        .filter_map(|(slot, chart)| {
-            let chart = chart.as_mut()?;
-            let mark = mark(slot);
-            Some((mark.clone(), std::mem::replace(&mut chart.svg_html, mark)))
-        })
-        .collect()
+        ChartKind::ALL
+            .into_iter()
+            .filter_map(|kind| {
+                let chart = self.charts[kind as usize].as_mut()?;
+                let mark = mark(kind as usize);
+                Some((mark.clone(), std::mem::replace(&mut chart.svg_html, mark)))
+            })
+            .collect()
     }
 
     /// Puts the `<svg>`s taken by [`PageCharts::take_svgs`] back wherever
@@ -125,15 +222,14 @@ impl PageCharts {
         out
     }
 
-    fn insert(&mut self, name: &str, chart: ChartView) {
-        let slot = match name {
-            "gantt" => &mut self.gantt,
-            "team_map" => &mut self.team_map,
-            "heatmap" => &mut self.heatmap,
-            "trend" => &mut self.trend,
-            _ => &mut self.dependencies,
-        };
-        *slot = Some(chart);
+    /// The chart of `kind`, if the page shows one.
+    pub fn get(&self, kind: ChartKind) -> Option<&ChartView> {
+        self.charts[kind as usize].as_ref()
+    }
+
+    /// Sets the chart of `kind`.
+    pub fn set(&mut self, kind: ChartKind, chart: ChartView) {
+        self.charts[kind as usize] = Some(chart);
     }
 }
 
@@ -145,20 +241,6 @@ impl PageCharts {
 /// each deliverable's page its chain.
 pub const FULL_DIAGRAM_MAX_ITEMS: usize = 2_500;
 
-/// The dependencies page's diagram: every item, or past `max_items` the
-/// team roll-up.
-fn dependencies_charts(data: &SiteData, prefix: &str, max_items: usize, out: &mut PageCharts) {
-    let (p, cur) = (data.program, data.current);
-    if p.items.len() > max_items {
-        out.insert("team_map", dag::team_map_chart(p, cur, prefix).into());
-    } else {
-        out.insert(
-            "dependencies",
-            dag::dependency_chart(p, &data.plan.consumers, cur, Focus::All, prefix).into(),
-        );
-    }
-}
-
 /// The charts of one page.
 pub fn charts_for(data: &SiteData, subject: Subject, prefix: &str) -> PageCharts {
     let started = std::time::Instant::now();
@@ -168,73 +250,11 @@ pub fn charts_for(data: &SiteData, subject: Subject, prefix: &str) -> PageCharts
 }
 
 fn draw_charts(data: &SiteData, subject: Subject, prefix: &str) -> PageCharts {
-    let p = data.program;
-    let cur = data.current;
-    let upto = cur.report.map_or(0, |r| r + 1);
     let mut out = PageCharts::default();
-    let gantt_opts = |as_of, team| GanttOptions {
-        as_of,
-        team,
-        max_rows: 60,
-        link_prefix: prefix.to_string(),
-    };
-    match subject {
-        Subject::Dashboard => {
-            out.insert(
-                "gantt",
-                gantt::gantt_chart(p, cur, &gantt_opts(cur.as_of, None)).into(),
-            );
-            out.insert("team_map", dag::team_map_chart(p, cur, prefix).into());
-            out.insert(
-                "heatmap",
-                heatmap::heatmap_chart(&register_risks(p, &cur.register), prefix).into(),
-            );
-            if upto > 0 {
-                out.insert(
-                    "trend",
-                    trend::trend_chart(p, &data.reports[..upto.min(data.reports.len())], prefix)
-                        .into(),
-                );
-            }
+    for kind in ChartKind::ALL {
+        if let Some(chart) = kind.draw(data, subject, prefix) {
+            out.set(kind, chart.into());
         }
-        Subject::Dependencies => {
-            dependencies_charts(data, prefix, FULL_DIAGRAM_MAX_ITEMS, &mut out)
-        }
-        Subject::Risks => {
-            out.insert(
-                "heatmap",
-                heatmap::heatmap_chart(&register_risks(p, &cur.register), prefix).into(),
-            );
-        }
-        Subject::Team(t) => {
-            out.insert(
-                "gantt",
-                gantt::gantt_chart(p, cur, &gantt_opts(cur.as_of, Some(t))).into(),
-            );
-            out.insert(
-                "dependencies",
-                dag::dependency_chart(p, &data.plan.consumers, cur, Focus::Team(t), prefix).into(),
-            );
-        }
-        Subject::Item(i) => {
-            out.insert(
-                "dependencies",
-                dag::dependency_chart(p, &data.plan.consumers, cur, Focus::Item(i), prefix).into(),
-            );
-        }
-        Subject::Report(i) => {
-            if let Some(snap) = data.reports.get(i) {
-                out.insert(
-                    "gantt",
-                    gantt::gantt_chart(p, snap, &gantt_opts(snap.as_of, None)).into(),
-                );
-                out.insert(
-                    "trend",
-                    trend::trend_chart(p, &data.reports[..=i], prefix).into(),
-                );
-            }
-        }
-        Subject::Other => {}
     }
     out
 }
@@ -243,11 +263,34 @@ fn draw_charts(data: &SiteData, subject: Subject, prefix: &str) -> PageCharts {
 mod tests {
     use super::*;
 
-    fn chart(svg: &str) -> Option<ChartView> {
-        Some(ChartView {
+    fn chart(svg: &str) -> ChartView {
+        ChartView {
             svg_html: svg.to_string(),
             summary: "s".into(),
-        })
+        }
+    }
+
+    /// The kinds are their own slots, and each has its own name.
+    #[test]
+    fn every_kind_has_its_slot_and_name() {
+        for (slot, kind) in ChartKind::ALL.into_iter().enumerate() {
+            assert_eq!(kind as usize, slot);
+        }
+        let names: std::collections::BTreeSet<&str> =
+            ChartKind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(names.len(), ChartKind::ALL.len());
+    }
+
+    /// Templates see one field per kind, in kind order, `null` when absent
+    /// (what the former struct with five `Option` fields serialized to).
+    #[test]
+    fn templates_see_one_field_per_kind() {
+        let mut charts = PageCharts::default();
+        charts.set(ChartKind::Heatmap, chart("<svg>H</svg>"));
+        assert_eq!(
+            serde_json::to_string(&charts).unwrap(),
+            r#"{"gantt":null,"team_map":null,"heatmap":{"svg_html":"<svg>H</svg>","summary":"s"},"trend":null,"dependencies":null}"#
+        );
     }
 
     /// The drawings leave the charts for the template and come back where
@@ -255,17 +298,13 @@ mod tests {
     /// looks like a mark stays as it was.
     #[test]
     fn svgs_are_spliced_back_where_the_template_put_them() {
-        let mut charts = PageCharts {
-            gantt: chart("<svg>G</svg>"),
-            dependencies: chart("<svg>D&amp;</svg>"),
-            ..PageCharts::default()
-        };
+        let mut charts = PageCharts::default();
+        charts.set(ChartKind::Gantt, chart("<svg>G</svg>"));
+        charts.set(ChartKind::Dependencies, chart("<svg>D&amp;</svg>"));
         let svgs = charts.take_svgs();
         assert_eq!(svgs.len(), 2);
-        let (g, d) = (
-            charts.gantt.as_ref().unwrap().svg_html.clone(),
-            charts.dependencies.as_ref().unwrap().svg_html.clone(),
-        );
+        let svg_of = |kind| charts.get(kind).unwrap().svg_html.clone();
+        let (g, d) = (svg_of(ChartKind::Gantt), svg_of(ChartKind::Dependencies));
         assert!(g.len() < 40 && !g.contains("svg") && g != d, "{g:?} {d:?}");
         let forged = format!("{MARK}0000000000000000-0{MARK} {MARK}chart-4{MARK}");
         let html = format!("<p>{forged}</p>{d}<div>{g}</div>{d}");

@@ -1,4 +1,6 @@
-//! Draws a [`GanttLayout`] as SVG.
+//! Draws a [`GanttLayout`] as SVG, titled and described by
+//! [`super::gantt_text`]. It must not place anything: every position and
+//! label comes from the layout.
 //!
 //! Colours come from CSS classes (`themes/default/charts.css`, the `gantt`
 //! block); the only colour written inline is a team's validated `#rrggbb`
@@ -11,6 +13,7 @@
 //! report's chart can hold thousands of rows).
 
 use super::Chart;
+use super::gantt_text::{GanttText, describe};
 use super::xml::{Xml, write_num};
 use crate::analysis::Snapshot;
 use crate::layout::gantt::{
@@ -21,16 +24,17 @@ use crate::model::{Program, Status};
 /// The Gantt chart of `snap` with its summary in words.
 pub fn gantt_chart(program: &Program, snap: &Snapshot, opts: &GanttOptions) -> Chart {
     let layout = layout_gantt(program, snap, opts);
+    let text = describe(program, snap, opts, &layout);
     Chart {
-        svg: render_gantt(&layout),
-        summary: layout.summary.clone(),
+        svg: render_gantt(&layout, &text),
+        summary: text.summary,
         width: layout.width,
         height: layout.height,
     }
 }
 
-/// The `<svg>` element for `layout`.
-pub fn render_gantt(layout: &GanttLayout) -> String {
+/// The `<svg>` element for `layout`, titled and described by `words`.
+pub fn render_gantt(layout: &GanttLayout, words: &GanttText) -> String {
     let mut x = Xml::with_capacity(4096 + 1200 * layout.rows.len() + 120 * layout.arrows.len());
     x.open("svg")
         .attr("class", "chart gantt")
@@ -43,8 +47,8 @@ pub fn render_gantt(layout: &GanttLayout) -> String {
         })
         .attr("width", "100%")
         .attr("xmlns", "http://www.w3.org/2000/svg");
-    x.leaf("title", &layout.title);
-    x.leaf("desc", &layout.summary);
+    x.leaf("title", &words.title);
+    x.leaf("desc", &words.summary);
     defs(&mut x);
 
     // Background layers: shading, gridlines, bands.
@@ -643,7 +647,11 @@ mod tests {
     }
 
     fn render(l: &GanttLayout) -> String {
-        let svg = render_gantt(l);
+        let text = GanttText {
+            title: "Chart".into(),
+            summary: "Summary.".into(),
+        };
+        let svg = render_gantt(l, &text);
         let doc = parse_and_render(&svg);
         assert_css_only(&doc);
         svg
@@ -657,8 +665,9 @@ mod tests {
         o.link_prefix = "../".into();
         let chart = gantt_chart(p, s, &o);
         let l = layout_gantt(p, s, &o);
-        assert_eq!(chart.svg, render_gantt(&l));
-        assert_eq!(chart.summary, l.summary);
+        let text = describe(p, s, &o, &l);
+        assert_eq!(chart.svg, render_gantt(&l, &text));
+        assert_eq!(chart.summary, text.summary);
         assert_eq!((chart.width, chart.height), (l.width, l.height));
         let doc = parse_and_render(&chart.svg);
         assert_css_only(&doc);
@@ -675,7 +684,7 @@ mod tests {
         assert_eq!(kids[0].tag_name().name(), "title");
         assert_eq!(kids[0].text(), Some("Tiny: schedule as of 2027-03-05"));
         assert_eq!(kids[1].tag_name().name(), "desc");
-        assert_eq!(kids[1].text(), Some(l.summary.as_str()));
+        assert_eq!(kids[1].text(), Some(text.summary.as_str()));
         // Patterns and arrowheads.
         for id in [
             "gantt-pat-at-risk",

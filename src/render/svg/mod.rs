@@ -4,11 +4,18 @@
 //! the `svg` crate. Both escape text and attribute values. Charts use CSS
 //! classes, not inline colours, so themes, dark mode and print can restyle
 //! them; they carry a responsive `viewBox`, `<title>` tooltips and links,
-//! and no JavaScript.
+//! and no JavaScript. [`raster`] turns a chart into a PNG for e-mail.
+//!
+//! The SVG libraries (the `svg` crate, resvg and usvg) belong here: nothing
+//! outside this module should use them. This module draws and describes what `layout`
+//! placed; it must not place anything itself, and it knows nothing of pages
+//! or templates (`render::charts` chooses a page's charts).
 
 pub mod dag;
 pub mod gantt;
+pub mod gantt_text;
 pub mod heatmap;
+pub mod raster;
 pub mod sparkline;
 pub mod trend;
 pub mod xml;
