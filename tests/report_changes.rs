@@ -227,3 +227,25 @@ fn register_state_is_as_of_the_date() {
         DecisionState::Overdue
     );
 }
+
+/// The register each snapshot carries (merged report by report, once) is
+/// the register merged from scratch as of that report, on the fixture and on
+/// the example.
+#[test]
+fn each_snapshot_carries_the_register_as_of_its_report() {
+    for content in [
+        common::fixture("valid/report-sequence/content"),
+        common::root().join("content"),
+    ] {
+        let a = common::analyze(&content);
+        assert!(!a.program.risks.is_empty());
+        for (k, snap) in a.reports.iter().enumerate() {
+            assert_eq!(
+                *snap.register,
+                risks_as_of(&a.program, k + 1, snap.as_of),
+                "report {k} of {}",
+                content.display()
+            );
+        }
+    }
+}

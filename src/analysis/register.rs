@@ -9,7 +9,7 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::model::{Decision, DecisionStatus, Program, Risk, RiskStatus};
+use crate::model::{Decision, DecisionStatus, Program, Risk, RiskStatus, RiskUpdate};
 
 /// A risk as of one date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -63,6 +63,34 @@ impl RiskBand {
 }
 
 impl RiskState {
+    /// The assessment `risks.yaml` gives (not in the register yet: the
+    /// caller decides from `raised`).
+    pub fn assessed(r: &Risk) -> RiskState {
+        RiskState {
+            in_register: false,
+            status: r.status,
+            probability: r.probability,
+            impact: r.impact,
+            note: None,
+        }
+    }
+    /// A report's patch: each field given replaces the one before, and a
+    /// patched risk is in the register.
+    pub fn apply(&mut self, u: &RiskUpdate) {
+        self.in_register = true;
+        if let Some(v) = u.status {
+            self.status = v;
+        }
+        if let Some(v) = u.probability {
+            self.probability = v;
+        }
+        if let Some(v) = u.impact {
+            self.impact = v;
+        }
+        if u.note.is_some() {
+            self.note = u.note.clone();
+        }
+    }
     pub fn score(&self) -> u8 {
         self.probability * self.impact
     }
@@ -83,28 +111,12 @@ pub fn risks_as_of(program: &Program, upto: usize, as_of: Date) -> Vec<RiskState
         .iter()
         .map(|r| RiskState {
             in_register: r.raised.is_none_or(|d| d <= as_of),
-            status: r.status,
-            probability: r.probability,
-            impact: r.impact,
-            note: None,
+            ..RiskState::assessed(r)
         })
         .collect();
     for report in &program.reports[..upto.min(program.reports.len())] {
         for u in &report.risk_updates {
-            let s = &mut out[u.risk];
-            s.in_register = true;
-            if let Some(v) = u.status {
-                s.status = v;
-            }
-            if let Some(v) = u.probability {
-                s.probability = v;
-            }
-            if let Some(v) = u.impact {
-                s.impact = v;
-            }
-            if u.note.is_some() {
-                s.note = u.note.clone();
-            }
+            out[u.risk].apply(u);
         }
     }
     out

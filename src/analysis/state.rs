@@ -100,17 +100,7 @@ impl Merge {
         Merge {
             items: vec![ItemState::default(); n],
             progress_given: vec![false; n],
-            risks: program
-                .risks
-                .iter()
-                .map(|r| RiskState {
-                    in_register: false,
-                    status: r.status,
-                    probability: r.probability,
-                    impact: r.impact,
-                    note: None,
-                })
-                .collect(),
+            risks: program.risks.iter().map(RiskState::assessed).collect(),
             raised: program.risks.iter().map(|r| r.raised).collect(),
             escalated: vec![false; program.decisions.len()],
         }
@@ -123,20 +113,7 @@ impl Merge {
             }
         }
         for u in &report.risk_updates {
-            let s = &mut self.risks[u.risk];
-            s.in_register = true;
-            if let Some(v) = u.status {
-                s.status = v;
-            }
-            if let Some(v) = u.probability {
-                s.probability = v;
-            }
-            if let Some(v) = u.impact {
-                s.impact = v;
-            }
-            if u.note.is_some() {
-                s.note = u.note.clone();
-            }
+            self.risks[u.risk].apply(u);
         }
         for u in &report.updates {
             let item = &mut self.items[u.item];
