@@ -39,6 +39,7 @@
 use jiff::civil::Date;
 
 use crate::analysis::{ItemSchedule, Snapshot};
+use crate::layout::geom::{Anchor, BOLD_FACTOR, Label};
 use crate::layout::text::{text_width, truncate_to_width};
 use crate::model::calendar::{date_of_day, day_number};
 use crate::model::{ItemIx, ItemKind, Program, Status, TeamIx};
@@ -77,8 +78,6 @@ const GHOST_DIAMOND_R: f64 = 4.5;
 pub const FONT_LABEL: f64 = 12.0;
 pub const FONT_SMALL: f64 = 11.0;
 pub const FONT_AXIS: f64 = 10.0;
-/// Bold text is measured this much wider.
-const BOLD: f64 = 1.1;
 /// Minimum space between two labels on one line.
 const LABEL_GAP: f64 = 6.0;
 /// Marker label lanes above the axis.
@@ -126,57 +125,6 @@ impl GanttOptions {
             max_rows: DEFAULT_MAX_ROWS,
             link_prefix: String::new(),
         }
-    }
-}
-
-/// How a label's `x` anchors the text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Anchor {
-    Start,
-    Middle,
-    End,
-}
-
-/// A line of text: `x` per `anchor`, `y` the baseline.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Label {
-    pub text: String,
-    pub x: f64,
-    pub y: f64,
-    pub size: f64,
-    pub anchor: Anchor,
-    pub bold: bool,
-}
-
-impl Label {
-    fn new(text: impl Into<String>, x: f64, y: f64, size: f64) -> Label {
-        Label {
-            text: text.into(),
-            x,
-            y,
-            size,
-            anchor: Anchor::Start,
-            bold: false,
-        }
-    }
-    /// Estimated advance width.
-    pub fn width(&self) -> f64 {
-        text_width(&self.text, self.size) * if self.bold { BOLD } else { 1.0 }
-    }
-    /// Estimated bounding box: `(x0, y0, x1, y1)`.
-    pub fn bbox(&self) -> (f64, f64, f64, f64) {
-        let w = self.width();
-        let x0 = match self.anchor {
-            Anchor::Start => self.x,
-            Anchor::Middle => self.x - w / 2.0,
-            Anchor::End => self.x - w,
-        };
-        (
-            x0,
-            self.y - 0.8 * self.size,
-            x0 + w,
-            self.y + 0.25 * self.size,
-        )
     }
 }
 
@@ -603,14 +551,13 @@ fn build_axis(scale: Scale, map: &TimeMap, header_y: f64) -> Axis {
                 label.anchor = Anchor::Middle;
                 label.x = x + ppd / 2.0;
             }
-            let (_, _, right, _) = label.bbox();
-            let label = (right <= PLOT_X1).then_some(label);
+            let label = (label.bbox().right <= PLOT_X1).then_some(label);
             minor.push(Tick { x, label });
             t = next_period(t, scale).max(t + 1);
         }
     } else {
         // Very long spans: quarter gridlines (when not too dense), year labels every `stride`.
-        let w = text_width("-0000", FONT_AXIS) * BOLD + LABEL_GAP + 3.0;
+        let w = text_width("-0000", FONT_AXIS) * BOLD_FACTOR + LABEL_GAP + 3.0;
         year_stride = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]
             .into_iter()
             .find(|s| f64::from(*s) * 365.0 * ppd >= w)
@@ -672,7 +619,8 @@ fn build_axis(scale: Scale, map: &TimeMap, header_y: f64) -> Axis {
         let x = map.raw(*t);
         let mut label = Label::new(text.clone(), x + 3.0, major_y, FONT_AXIS);
         label.bold = true;
-        let (l, _, r, _) = label.bbox();
+        let b = label.bbox();
+        let (l, r) = (b.left, b.right);
         let mut keep = r <= PLOT_X1 && l >= last_right + LABEL_GAP;
         if keep
             && !boundary
@@ -822,7 +770,7 @@ impl Ctx<'_> {
         );
         label.bold = s.critical;
         if label.bold && label.width() > NAME_W - indent - 4.0 {
-            label.text = truncate_to_width(&name, FONT_LABEL * BOLD, NAME_W - indent - 4.0);
+            label.text = truncate_to_width(&name, FONT_LABEL * BOLD_FACTOR, NAME_W - indent - 4.0);
         }
         let status_label = Label::new(s.status.label(), STATUS_X + 15.0, y + 15.0, FONT_SMALL);
         let cy = y + BAR_Y + BAR_H / 2.0;
@@ -955,7 +903,7 @@ impl Ctx<'_> {
         };
         let mut label = Label::new(String::new(), NAME_X, y + 15.0, FONT_LABEL);
         label.bold = true;
-        label.text = truncate_to_width(&name, FONT_LABEL * BOLD, NAME_W - 4.0);
+        label.text = truncate_to_width(&name, FONT_LABEL * BOLD_FACTOR, NAME_W - 4.0);
         let status_label = Label::new(agg.status.label(), STATUS_X + 15.0, y + 15.0, FONT_SMALL);
         let (forecast, cs, ce) = self.bar(date_of_day(agg.f0), date_of_day(agg.f1));
         let (planned, _, _) = self.bar(date_of_day(agg.p0), date_of_day(agg.p1));
@@ -1393,7 +1341,8 @@ pub fn layout_gantt(program: &Program, snap: &Snapshot, opts: &GanttOptions) -> 
                 };
                 let mut label = Label::new(String::new(), NAME_X, y + 15.0, FONT_LABEL);
                 label.bold = true;
-                label.text = truncate_to_width(&name, FONT_LABEL * BOLD, WIDTH - NAME_X - 8.0);
+                label.text =
+                    truncate_to_width(&name, FONT_LABEL * BOLD_FACTOR, WIDTH - NAME_X - 8.0);
                 let band_y = y;
                 y += BAND_H;
                 for &ix in items {
@@ -2051,27 +2000,28 @@ pub(crate) mod tests {
     fn assert_labels_disjoint(l: &GanttLayout) {
         let labels = l.labels();
         let boxes: Vec<_> = labels.iter().map(|x| (x.bbox(), &x.text)).collect();
-        for (i, ((x0, y0, x1, y1), t)) in boxes.iter().enumerate() {
+        for (i, (b, t)) in boxes.iter().enumerate() {
             assert!(
-                *x0 >= 0.0 && *x1 <= l.width,
-                "label {t:?} leaves the canvas: {x0}..{x1}"
+                b.left >= 0.0 && b.right <= l.width,
+                "label {t:?} leaves the canvas: {}..{}",
+                b.left,
+                b.right
             );
             assert!(
-                *y0 >= 0.0 && *y1 <= l.height,
+                b.top >= 0.0 && b.bottom <= l.height,
                 "label {t:?} leaves the canvas vertically"
             );
-            for ((a0, b0, a1, b1), u) in &boxes[i + 1..] {
-                let overlap = x0 < a1 && a0 < x1 && y0 < b1 && b0 < y1;
-                assert!(!overlap, "labels overlap: {t:?} and {u:?}");
+            for (c, u) in &boxes[i + 1..] {
+                assert!(!b.overlaps(c), "labels overlap: {t:?} and {u:?}");
             }
         }
         // Marker lines cross no other marker's label.
         for m in &l.markers {
             for o in &l.markers {
                 if m.kind != o.kind {
-                    let (x0, y0, x1, _) = o.label.bbox();
+                    let b = o.label.bbox();
                     assert!(
-                        !(m.x > x0 && m.x < x1 && m.y0 < y0),
+                        !(m.x > b.left && m.x < b.right && m.y0 < b.top),
                         "{:?} line crosses {:?} label: {:#?}",
                         m.kind,
                         o.kind,

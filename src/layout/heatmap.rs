@@ -12,8 +12,8 @@
 //! must not draw: no SVG, no CSS classes, links or tooltips (that is
 //! `render::svg::heatmap`), and no summary in words.
 
+use crate::layout::geom::{Anchor, Label, Rect};
 use crate::layout::text::{text_width, truncate_to_width};
-use crate::layout::trend::{Anchor, Label, Rect};
 use crate::model::{Risk, RiskStatus};
 
 /// A score's band (the analysis' one rule).
@@ -139,8 +139,8 @@ fn flow(widths: &[f64], inner_w: f64) -> (Vec<(usize, f64)>, usize) {
 /// Places the ids of `risks` (index, text) in `cell`, with "+N more" when they
 /// don't all fit.
 fn place_in_cell(risks: &[(usize, String)], cell: Rect) -> (Vec<PlacedRisk>, Option<More>) {
-    let inner_w = (cell.right - cell.left) - 2.0 * PAD_X;
-    let max_lines = (((cell.bottom - cell.top) - SCORE_ROW - 4.0) / LINE_H)
+    let inner_w = cell.width() - 2.0 * PAD_X;
+    let max_lines = ((cell.height() - SCORE_ROW - 4.0) / LINE_H)
         .floor()
         .max(1.0) as usize;
     let texts: Vec<String> = risks
@@ -151,12 +151,12 @@ fn place_in_cell(risks: &[(usize, String)], cell: Rect) -> (Vec<PlacedRisk>, Opt
     let baseline =
         |line: usize| cell.top + SCORE_ROW + (line as f64) * LINE_H + ID_FONT * 0.8 + 1.0;
     let label = |pos: (usize, f64), text: String| {
-        Label::new(
+        Label::anchored(
+            text,
             cell.left + PAD_X + pos.1,
             baseline(pos.0),
-            text,
-            Anchor::Start,
             ID_FONT,
+            Anchor::Start,
         )
     };
 
@@ -248,12 +248,12 @@ pub fn layout_heatmap(risks: &[Risk]) -> HeatmapLayout {
                 score,
                 band: Band::of(score),
                 rect,
-                score_label: Label::new(
+                score_label: Label::anchored(
+                    score.to_string(),
                     rect.left + PAD_X,
                     rect.top + SCORE_FONT + 2.0,
-                    score.to_string(),
-                    Anchor::Start,
                     SCORE_FONT,
+                    Anchor::Start,
                 ),
                 risks,
                 more,
@@ -264,40 +264,40 @@ pub fn layout_heatmap(risks: &[Risk]) -> HeatmapLayout {
     let x_ticks = (1..=5u8)
         .map(|i| {
             let x = grid.left + (f64::from(i) - 0.5) * cell_w;
-            Label::new(
+            Label::anchored(
+                i.to_string(),
                 x,
                 grid.bottom + 16.0,
-                i.to_string(),
-                Anchor::Middle,
                 AXIS_FONT,
+                Anchor::Middle,
             )
         })
         .collect();
     let y_ticks = (0..5u8)
         .map(|row| {
             let y = grid.top + (f64::from(row) + 0.5) * CELL_H + AXIS_FONT * 0.35;
-            Label::new(
+            Label::anchored(
+                (5 - row).to_string(),
                 grid.left - 10.0,
                 y,
-                (5 - row).to_string(),
-                Anchor::End,
                 AXIS_FONT,
+                Anchor::End,
             )
         })
         .collect();
-    let x_title = Label::new(
+    let x_title = Label::anchored(
+        "Impact (1 low – 5 severe) →",
         (grid.left + grid.right) / 2.0,
         grid.bottom + 34.0,
-        "Impact (1 low – 5 severe) →",
-        Anchor::Middle,
         AXIS_FONT,
+        Anchor::Middle,
     );
-    let y_title = Label::new(
+    let y_title = Label::anchored(
+        "↑ Probability (1 rare – 5 almost certain)",
         4.0,
         grid.top - 10.0,
-        "↑ Probability (1 rare – 5 almost certain)",
-        Anchor::Start,
         AXIS_FONT,
+        Anchor::Start,
     );
 
     // Legend: the three bands, then notes, flowing left to right.
@@ -325,7 +325,7 @@ pub fn layout_heatmap(risks: &[Risk]) -> HeatmapLayout {
         });
         legend.push(LegendItem {
             swatch,
-            label: Label::new(x + sw, y, text, Anchor::Start, AXIS_FONT),
+            label: Label::anchored(text, x + sw, y, AXIS_FONT, Anchor::Start),
         });
         x += w;
     };

@@ -11,6 +11,7 @@
 use jiff::civil::Date;
 
 use crate::analysis::Snapshot;
+use crate::layout::geom::{Anchor, Label, Point, Rect};
 use crate::layout::text::{text_width, truncate_to_width};
 use crate::model::calendar::{date_of_day, day_number};
 use crate::model::{ItemIx, ItemKind, Program};
@@ -38,90 +39,6 @@ const END_LABEL_MAX: f64 = 150.0;
 const LEGEND_ROW: f64 = 20.0;
 /// Calendar days added on each side of a degenerate (zero-length) range.
 const DEGENERATE_PAD_DAYS: i64 = 7;
-
-/// A point in chart coordinates (y grows downwards).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Point {
-    pub x: f64,
-    pub y: f64,
-}
-
-/// An axis-aligned rectangle.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Rect {
-    pub left: f64,
-    pub top: f64,
-    pub right: f64,
-    pub bottom: f64,
-}
-
-impl Rect {
-    pub fn overlaps(&self, o: &Rect) -> bool {
-        self.left < o.right && o.left < self.right && self.top < o.bottom && o.top < self.bottom
-    }
-    pub fn contains(&self, o: &Rect) -> bool {
-        o.left >= self.left - 1e-6
-            && o.right <= self.right + 1e-6
-            && o.top >= self.top - 1e-6
-            && o.bottom <= self.bottom + 1e-6
-    }
-}
-
-/// Horizontal text alignment (SVG `text-anchor`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Anchor {
-    Start,
-    Middle,
-    End,
-}
-
-impl Anchor {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Anchor::Start => "start",
-            Anchor::Middle => "middle",
-            Anchor::End => "end",
-        }
-    }
-}
-
-/// A single-line text label; `y` is the baseline.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Label {
-    pub x: f64,
-    pub y: f64,
-    pub text: String,
-    pub anchor: Anchor,
-    pub font_size: f64,
-}
-
-impl Label {
-    pub fn new(x: f64, y: f64, text: impl Into<String>, anchor: Anchor, font_size: f64) -> Label {
-        Label {
-            x,
-            y,
-            text: text.into(),
-            anchor,
-            font_size,
-        }
-    }
-
-    /// The estimated box the text covers (ascent 0.8 em, descent 0.25 em).
-    pub fn bbox(&self) -> Rect {
-        let w = text_width(&self.text, self.font_size);
-        let left = match self.anchor {
-            Anchor::Start => self.x,
-            Anchor::Middle => self.x - w / 2.0,
-            Anchor::End => self.x - w,
-        };
-        Rect {
-            left,
-            top: self.y - 0.8 * self.font_size,
-            right: left + w,
-            bottom: self.y + 0.25 * self.font_size,
-        }
-    }
-}
 
 /// A linear map from day numbers to pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -490,7 +407,13 @@ fn y_ticks(scale: &Scale, d0: Date, d1: Date, label_x: f64) -> Vec<Tick> {
                 Tick {
                     date: d,
                     pos: y,
-                    label: Label::new(label_x, y + TICK_FONT * 0.35, text, Anchor::End, TICK_FONT),
+                    label: Label::anchored(
+                        text,
+                        label_x,
+                        y + TICK_FONT * 0.35,
+                        TICK_FONT,
+                        Anchor::End,
+                    ),
                 }
             })
             .collect();
@@ -511,7 +434,7 @@ fn x_ticks(scale: &Scale, dates: &[Date], baseline: f64, width: f64) -> Vec<Tick
                 let text = short_date(d, prev.is_none_or(|p| p.year() != d.year()));
                 prev = Some(d);
                 let x = scale.at(d);
-                let mut label = Label::new(x, baseline, text, Anchor::Middle, TICK_FONT);
+                let mut label = Label::anchored(text, x, baseline, TICK_FONT, Anchor::Middle);
                 let b = label.bbox();
                 if b.left < 2.0 {
                     label.x += 2.0 - b.left;
@@ -626,7 +549,7 @@ pub fn layout_trend(program: &Program, snaps: &[Snapshot], width: f64) -> TrendL
     let mut y_ticks = y_ticks(&y_scale, y0, y1, 0.0);
     let y_label_w = y_ticks
         .iter()
-        .map(|t| t.label.bbox().right - t.label.bbox().left)
+        .map(|t| t.label.bbox().width())
         .fold(0.0, f64::max);
     let left = (y_label_w + 14.0).max(48.0);
     for t in &mut y_ticks {
@@ -657,19 +580,19 @@ pub fn layout_trend(program: &Program, snaps: &[Snapshot], width: f64) -> TrendL
     };
 
     let x_ticks = x_ticks(&x_scale, &report_dates, plot.bottom + 16.0, width);
-    let x_title = Label::new(
+    let x_title = Label::anchored(
+        "Report date →",
         plot.right,
         plot.bottom + 34.0,
-        "Report date →",
-        Anchor::End,
         LEGEND_FONT,
+        Anchor::End,
     );
-    let y_title = Label::new(
+    let y_title = Label::anchored(
+        "↑ Forecast date",
         4.0,
         plot.top - 12.0,
-        "↑ Forecast date",
-        Anchor::Start,
         LEGEND_FONT,
+        Anchor::Start,
     );
 
     let diagonal = (
@@ -714,12 +637,12 @@ pub fn layout_trend(program: &Program, snaps: &[Snapshot], width: f64) -> TrendL
                 series,
                 shape: MarkerShape::of_series(series),
                 points,
-                end_label: Label::new(
+                end_label: Label::anchored(
+                    end_texts[series].clone(),
                     plot.right + 8.0,
                     last.y,
-                    end_texts[series].clone(),
-                    Anchor::Start,
                     TICK_FONT,
+                    Anchor::Start,
                 ),
                 leader: None,
                 drift: t.drift,
@@ -756,7 +679,7 @@ pub fn layout_trend(program: &Program, snaps: &[Snapshot], width: f64) -> TrendL
                         y: mid,
                     },
                 ),
-                label: Label::new(cursor.x + 30.0, cursor.y, text, Anchor::Start, LEGEND_FONT),
+                label: Label::anchored(text, cursor.x + 30.0, cursor.y, LEGEND_FONT, Anchor::Start),
                 item,
             });
             cursor.x += w;
@@ -806,12 +729,12 @@ pub fn layout_trend(program: &Program, snaps: &[Snapshot], width: f64) -> TrendL
         );
         let y = cursor.y + LEGEND_ROW + 2.0;
         bottom = y + 10.0;
-        Label::new(
+        Label::anchored(
+            truncate_to_width(&text, LEGEND_FONT, width - 16.0),
             8.0,
             y,
-            truncate_to_width(&text, LEGEND_FONT, width - 16.0),
-            Anchor::Start,
             LEGEND_FONT,
+            Anchor::Start,
         )
     });
     let empty_message = if milestones.is_empty() {
@@ -822,12 +745,12 @@ pub fn layout_trend(program: &Program, snaps: &[Snapshot], width: f64) -> TrendL
         None
     }
     .map(|t| {
-        Label::new(
+        Label::anchored(
+            t,
             (plot.left + plot.right) / 2.0,
             (plot.top + plot.bottom) / 2.0,
-            t,
-            Anchor::Middle,
             LEGEND_FONT,
+            Anchor::Middle,
         )
     });
 

@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use super::layered::layout_layered;
 use super::{DagLayout, DagOptions, NodeSpec};
 use crate::analysis::Snapshot;
+use crate::layout::geom::BOLD_FACTOR;
 use crate::layout::text::{text_width, truncate_to_width};
 use crate::model::{ItemIx, ItemKind, Program, TeamIx};
 
@@ -18,8 +19,6 @@ use crate::model::{ItemIx, ItemKind, Program, TeamIx};
 pub const ITEM_FONT: f64 = 11.0;
 /// Widest label of a deliverable box (longer names are cut with an ellipsis).
 pub const ITEM_LABEL_MAX: f64 = 180.0;
-/// How much wider bold text runs than regular text.
-pub const BOLD_FACTOR: f64 = 1.1;
 /// Widest label inside a milestone diamond.
 pub const MILESTONE_LABEL_MAX: f64 = 120.0;
 /// Height of a deliverable box.

@@ -17,8 +17,9 @@ use super::gantt_text::{GanttText, describe};
 use super::xml::{Xml, write_num};
 use crate::analysis::Snapshot;
 use crate::layout::gantt::{
-    Anchor, GanttLayout, GanttOptions, Label, LegendEntry, LegendKind, Row, RowKind, layout_gantt,
+    GanttLayout, GanttOptions, LegendEntry, LegendKind, Row, RowKind, layout_gantt,
 };
+use crate::layout::geom::{Anchor, Label};
 use crate::model::{Program, Status};
 
 /// The Gantt chart of `snap` with its summary in words.
@@ -321,14 +322,8 @@ fn text(x: &mut Xml, l: &Label, class: &str) {
     if l.bold {
         x.attr("font-weight", "bold");
     }
-    match l.anchor {
-        Anchor::Start => {}
-        Anchor::Middle => {
-            x.attr("text-anchor", "middle");
-        }
-        Anchor::End => {
-            x.attr("text-anchor", "end");
-        }
+    if l.anchor != Anchor::Start {
+        x.attr("text-anchor", l.anchor.as_str());
     }
     x.num("x", l.x).num("y", l.y).text(&l.text).close();
 }

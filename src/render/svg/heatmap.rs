@@ -14,10 +14,10 @@ use ::svg::node::Node;
 use ::svg::node::Text as TextNode;
 use ::svg::node::element::{Anchor as Link, Description, Element, Group, Rectangle, Title};
 
+use crate::layout::geom::{Label, Rect};
 use crate::layout::heatmap::{
     Band, HIGH_MIN, HeatmapLayout, MEDIUM_MIN, grid_position, layout_heatmap, max_score_below,
 };
-use crate::layout::trend::{Label, Rect};
 use crate::model::{Risk, RiskStatus};
 use crate::render::svg::{Chart, num};
 
@@ -33,7 +33,10 @@ fn text(label: &Label, class: &str) -> Element {
     let mut e = Element::new("text");
     e.assign("x", num(label.x));
     e.assign("y", num(label.y));
-    e.assign("font-size", num(label.font_size));
+    e.assign("font-size", num(label.size));
+    if label.bold {
+        e.assign("font-weight", "bold");
+    }
     e.assign("text-anchor", label.anchor.as_str());
     e.assign("class", class);
     e.append(TextNode::new(label.text.clone()));
@@ -44,8 +47,8 @@ fn rect(r: &Rect, class: &str) -> Rectangle {
     Rectangle::new()
         .set("x", num(r.left))
         .set("y", num(r.top))
-        .set("width", num(r.right - r.left))
-        .set("height", num(r.bottom - r.top))
+        .set("width", num(r.width()))
+        .set("height", num(r.height()))
         .set("class", class)
 }
 

@@ -13,9 +13,10 @@ use ::svg::node::element::{
 };
 
 use crate::analysis::Snapshot;
+use crate::layout::geom::{Label, Point};
 use crate::layout::trend::{
-    Label, LegendKey, MarkerShape, MilestoneTrend, Point, TrendLayout, TrendPoint, drift_phrase,
-    layout_trend, milestone_trends,
+    LegendKey, MarkerShape, MilestoneTrend, TrendLayout, TrendPoint, drift_phrase, layout_trend,
+    milestone_trends,
 };
 use crate::model::{Item, Program};
 use crate::render::svg::{Chart, num};
@@ -74,7 +75,10 @@ fn text(label: &Label, class: &str) -> Element {
     let mut e = Element::new("text");
     e.assign("x", num(label.x));
     e.assign("y", num(label.y));
-    e.assign("font-size", num(label.font_size));
+    e.assign("font-size", num(label.size));
+    if label.bold {
+        e.assign("font-weight", "bold");
+    }
     e.assign("text-anchor", label.anchor.as_str());
     e.assign("class", class);
     e.append(TextNode::new(label.text.clone()));
@@ -190,8 +194,8 @@ fn draw(program: &Program, l: &TrendLayout, link_prefix: &str, summary: &str) ->
         Rectangle::new()
             .set("x", num(p.left))
             .set("y", num(p.top))
-            .set("width", num(p.right - p.left))
-            .set("height", num(p.bottom - p.top))
+            .set("width", num(p.width()))
+            .set("height", num(p.height()))
             .set("fill", "none")
             .set("class", "trend-frame"),
     );
