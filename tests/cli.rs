@@ -586,13 +586,13 @@ fn check_prints_exactly_the_diagnostics_build_prints() {
     assert!(warned >= 2, "the folders have warnings to compare");
 }
 
-/// `build --as-of D` is the build of the content without the reports dated
-/// after D, byte for byte, for every report date of the example.
-#[test]
-fn build_as_of_a_report_date_is_the_content_without_later_reports() {
+/// Checks that `build --as-of D` is the build of `src` without the reports
+/// dated after D, byte for byte, for the report dates whose index `pick`
+/// accepts; returns how many dates were checked.
+fn as_of_is_the_content_without_later_reports(src: &Path, pick: impl Fn(usize) -> bool) -> usize {
     let tmp = tempfile::tempdir().unwrap();
     let content = tmp.path().join("content");
-    common::copy_dir(&common::root().join("content"), &content);
+    common::copy_dir(src, &content);
     let mut dates: Vec<String> = fs::read_dir(content.join("reports"))
         .unwrap()
         .map(|e| {
@@ -605,7 +605,8 @@ fn build_as_of_a_report_date_is_the_content_without_later_reports() {
         .collect();
     dates.sort();
     assert!(dates.len() >= 5);
-    for (k, date) in dates.iter().enumerate() {
+    let mut checked = 0;
+    for (k, date) in dates.iter().enumerate().filter(|(k, _)| pick(*k)) {
         let as_of = tmp.path().join(format!("as-of-{date}"));
         tpm()
             .args(["build", "--source-commit", "abc1234", "--content"])
@@ -643,5 +644,29 @@ fn build_as_of_a_report_date_is_the_content_without_later_reports() {
                 "{later} after {date}"
             );
         }
+        for dir in [as_of, cut, cut_out] {
+            fs::remove_dir_all(dir).unwrap();
+        }
+        checked += 1;
     }
+    checked
+}
+
+/// `build --as-of D` is the build of the content without the reports dated
+/// after D, byte for byte, for every report date of the example.
+#[test]
+fn build_as_of_a_report_date_is_the_content_without_later_reports() {
+    let n = as_of_is_the_content_without_later_reports(&common::root().join("content"), |_| true);
+    assert_eq!(n, 7);
+}
+
+/// The same on a generated size-M program (52 reports, 1,000 deliverables),
+/// sampled: the first report and every thirteenth (a build of M takes
+/// seconds in a debug build).
+#[test]
+fn build_as_of_on_a_generated_m_program_is_the_content_without_later_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = common::generated("M", tmp.path());
+    let n = as_of_is_the_content_without_later_reports(&content, |k| k % 13 == 0 && k < 50);
+    assert_eq!(n, 4);
 }

@@ -8,7 +8,7 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use scraper::{Html, Selector};
 use serde_json::Value;
@@ -297,23 +297,10 @@ fn example_report_pages_agree_with_program_json() {
     assert_eq!(n, 7);
 }
 
-fn generated(size: &str, dir: &Path) -> PathBuf {
-    let script = common::root().join("../shared/bench/gen.py");
-    let status = std::process::Command::new("python3")
-        .arg(&script)
-        .args(["--size", size, "--seed", "1", "--out"])
-        .arg(dir)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap_or_else(|e| panic!("python3 {}: {e}", script.display()));
-    assert!(status.success(), "{} failed", script.display());
-    dir.join("content")
-}
-
 #[test]
 fn generated_m_report_pages_agree_with_program_json() {
     let tmp = tempfile::tempdir().unwrap();
-    let content = generated("M", tmp.path());
+    let content = common::generated("M", tmp.path());
     // 52 reports: every fourth one and the newest.
     let n = report_pages_agree_with_program_json(&content, 4);
     assert!(n >= 13, "{n}");

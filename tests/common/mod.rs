@@ -86,3 +86,20 @@ pub fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     }
     out
 }
+
+/// A synthetic program from the peer harness's generator
+/// (`../shared/bench/gen.py --size SIZE --seed 1`), written to `dir`; returns
+/// its content folder. Fails (never skips) when python3 or the generator is
+/// missing.
+pub fn generated(size: &str, dir: &Path) -> PathBuf {
+    let script = root().join("../shared/bench/gen.py");
+    let status = std::process::Command::new("python3")
+        .arg(&script)
+        .args(["--size", size, "--seed", "1", "--out"])
+        .arg(dir)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap_or_else(|e| panic!("python3 {}: {e}", script.display()));
+    assert!(status.success(), "{} failed", script.display());
+    dir.join("content")
+}
