@@ -52,6 +52,37 @@ fn refused(edit: impl Fn(&Path), expect: &str) {
         common::snapshot_tree(&out) == before,
         "the previous output changed"
     );
+    // `check` runs the same pipeline without writing: it refuses the same
+    // content with the same message (also as JSON for tools).
+    let check = Command::new(env!("CARGO_BIN_EXE_tpm-site"))
+        .args(["check", "--content"])
+        .arg(&content)
+        .output()
+        .unwrap();
+    let check_err = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(1), "{check_err}");
+    assert!(
+        check_err.contains(expect),
+        "check: expected `{expect}` in:\n{check_err}"
+    );
+    let json = Command::new(env!("CARGO_BIN_EXE_tpm-site"))
+        .args(["check", "--format", "json", "--content"])
+        .arg(&content)
+        .output()
+        .unwrap();
+    assert_eq!(json.status.code(), Some(1));
+    let j: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(
+        j["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["severity"] == "error"
+                && d["message"]
+                    .as_str()
+                    .is_some_and(|m| expect.contains(m) || m.contains(expect))),
+        "{j}"
+    );
     // The pages were written beside the output as they were rendered: the
     // refused site is gone, nothing is left next to the output.
     assert_eq!(

@@ -1,13 +1,15 @@
-//! `tpm-site check`: load and analyse, report every problem, write nothing.
+//! `tpm-site check`: the build's pipeline (load, analyse, render, the
+//! publishing guards) with nothing written; reports every problem.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 
 use super::{ContentArg, EXIT_CONTENT, EXIT_OK, EXIT_USAGE, plural};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-use crate::site;
+use crate::site::{self, BuildError, BuildOptions, OutputMode};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -32,8 +34,31 @@ pub enum Format {
 pub fn run(args: &CheckArgs) -> i32 {
     let dir = &args.content.content;
     let mut diags = Diagnostics::new();
-    let result = site::analyze_dir(dir, None, false, &mut diags);
-    let list = diags.into_sorted();
+    // The build's own pipeline, rendering and guarding every page but
+    // writing none: check stops on exactly what build stops on.
+    let opts = BuildOptions {
+        content: dir.clone(),
+        output: PathBuf::new(),
+        base_url: None,
+        as_of: None,
+        include_drafts: false,
+        source_commit: None,
+    };
+    let result = site::run(&opts, OutputMode::None, &mut diags);
+    let mut list = diags.into_sorted();
+    // What the publishing guards found, for tools: one file-less error each.
+    if let Err(BuildError::Guard(g)) = &result
+        && args.format != Format::Text
+    {
+        list.extend(g.problems.iter().map(|p| Diagnostic {
+            severity: Severity::Error,
+            file: Arc::from(""),
+            line: 0,
+            col: 0,
+            message: p.clone(),
+            hint: Some("remove it from the content: the site must not publish it".into()),
+        }));
+    }
     let errors = list
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -59,27 +84,13 @@ pub fn run(args: &CheckArgs) -> i32 {
         }
     }
     match result {
-        Err(e) => {
-            eprintln!("error: {e}");
-            EXIT_USAGE
-        }
-        Ok(Some(a)) if !failed => {
+        Ok(summary) if !failed => {
             if args.format == Format::Text {
-                let p = &a.program;
-                println!(
-                    "{}: {} items, {} teams, {} reports; forecast end {} (committed {}); {}",
-                    p.meta.name,
-                    p.items.len(),
-                    p.teams.len(),
-                    p.reports.len(),
-                    a.current.forecast_end,
-                    p.meta.end,
-                    plural(warnings, "warning")
-                );
+                println!("{}; {}", summary.program, plural(warnings, "warning"));
             }
             EXIT_OK
         }
-        Ok(_) => {
+        Ok(_) | Err(BuildError::Content) => {
             if args.format == Format::Text {
                 eprintln!(
                     "error: {} and {} in {}",
@@ -89,6 +100,16 @@ pub fn run(args: &CheckArgs) -> i32 {
                 );
             }
             EXIT_CONTENT
+        }
+        Err(e @ BuildError::Guard(_)) => {
+            if args.format == Format::Text {
+                eprintln!("error: {e}");
+            }
+            EXIT_CONTENT
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE
         }
     }
 }
@@ -148,7 +169,6 @@ pub fn github_annotation(d: &Diagnostic, dir: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     #[test]
     fn github_annotations_escape_newlines_and_property_separators() {

@@ -38,7 +38,7 @@ pub struct Cli {
 pub enum Command {
     /// Build the site from the content folder into the output folder.
     Build(build::BuildArgs),
-    /// Load and analyse the content, report every problem, write nothing.
+    /// Run the build without writing (load, analyse, render, publishing guards); report every problem.
     Check(check::CheckArgs),
     /// Show how a plan change moves the schedule (base content vs this content).
     Diff(diff::DiffArgs),

@@ -89,6 +89,9 @@ pub struct BuildSummary {
     /// CPU time spent laying out and drawing charts during render, summed
     /// over the threads that render pages in parallel.
     pub charts_cpu: Duration,
+    /// What `check` says of the program: "Name: 31 items, 6 teams, 7
+    /// reports; forecast end 2027-07-06 (committed 2027-06-30)".
+    pub program: String,
 }
 
 /// Loads, resolves and analyses `content_dir`. Diagnostics are appended to
@@ -274,11 +277,37 @@ pub fn theme_root(content_dir: &Path) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("themes"))
 }
 
+/// Where the pipeline's pages go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputMode {
+    /// Staged beside `BuildOptions::output` and swapped in when every page
+    /// was written and the guards found nothing (`build`).
+    Disk,
+    /// Rendered and scanned by the guards, then dropped (`check`): every
+    /// problem `build` would stop on, nothing written.
+    None,
+}
+
 /// The whole build: analyse, render, write atomically.
 pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummary, BuildError> {
+    run(opts, OutputMode::Disk, diags)
+}
+
+/// The pipeline, load → resolve → analyse (with the report warnings) →
+/// render → guards → write, with the pages going where `mode` says. `build`
+/// and `check` are this with [`OutputMode::Disk`] and [`OutputMode::None`],
+/// so `check` stops on everything `build` stops on (a theme error, a leak
+/// the guards find) and prints the same diagnostics.
+pub fn run(
+    opts: &BuildOptions,
+    mode: OutputMode,
+    diags: &mut Diagnostics,
+) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
     // Refuse a dangerous target before doing any work.
-    output::check_target(&opts.output, &opts.content)?;
+    if mode == OutputMode::Disk {
+        output::check_target(&opts.output, &opts.content)?;
+    }
     let mut phases = Vec::new();
     let mut lap = Instant::now();
     let mut step = |name: &'static str, phases: &mut Vec<(&'static str, Duration)>| {
@@ -319,7 +348,10 @@ pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummar
     // it beside the output, then lets it go: the site is never held in
     // memory. The new site replaces the old one only when every page was
     // written and the guards found nothing.
-    let staged = output::begin(&opts.output, &opts.content)?;
+    let staged = match mode {
+        OutputMode::Disk => Some(output::begin(&opts.output, &opts.content)?),
+        OutputMode::None => None,
+    };
     let guard = guards::Guard::new(&analyzed.program);
     let pages = Mutex::new(Vec::new());
     let files = AtomicUsize::new(0);
@@ -333,7 +365,9 @@ pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummar
         guard.scan(&file);
         cpu(t, &check_nanos);
         let t = Instant::now();
-        staged.write(&file)?;
+        if let Some(staged) = &staged {
+            staged.write(&file)?;
+        }
         cpu(t, &write_nanos);
         files.fetch_add(1, Ordering::Relaxed);
         if file.path.ends_with(".html") {
@@ -358,16 +392,22 @@ pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummar
     let page_count = match (written, checked) {
         (Ok(n), Ok(())) => n,
         (Err(e), _) => {
-            staged.discard();
+            if let Some(staged) = staged {
+                staged.discard();
+            }
             return Err(e);
         }
         (Ok(_), Err(e)) => {
-            staged.discard();
+            if let Some(staged) = staged {
+                staged.discard();
+            }
             return Err(e.into());
         }
     };
     let t = Instant::now();
-    staged.commit()?;
+    if let Some(staged) = staged {
+        staged.commit()?;
+    }
     // Checking and writing happen within rendering, on every core: "check"
     // is the guards' CPU time plus the link check at the end, "write" the
     // writes' CPU time plus the swap.
@@ -382,6 +422,18 @@ pub fn build(opts: &BuildOptions, diags: &mut Diagnostics) -> Result<BuildSummar
         files: files.into_inner(),
         elapsed: started.elapsed(),
         charts_cpu: data.cache.chart_time(),
+        program: {
+            let p = &analyzed.program;
+            format!(
+                "{}: {} items, {} teams, {} reports; forecast end {} (committed {})",
+                p.meta.name,
+                p.items.len(),
+                p.teams.len(),
+                p.reports.len(),
+                analyzed.current.forecast_end,
+                p.meta.end
+            )
+        },
     })
 }
 
