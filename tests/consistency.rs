@@ -305,3 +305,54 @@ fn generated_m_report_pages_agree_with_program_json() {
     let n = report_pages_agree_with_program_json(&content, 4);
     assert!(n >= 13, "{n}");
 }
+
+/// Finished work carries no forward-looking risk: in no report's snapshot of
+/// the example or of a generated size-M program does a negative-float,
+/// negative-slack, starts-before-provider or critical-provider risk name a
+/// done item as the item at risk (for a dependency: the consumer, and the
+/// provider too), and no done item is critical.
+#[test]
+fn no_forward_looking_risk_names_finished_work() {
+    use tpm_site::analysis::RiskKind;
+    use tpm_site::model::Status;
+    let tmp = tempfile::tempdir().unwrap();
+    let m = common::generated("M", tmp.path());
+    let mut done_seen = 0;
+    for content in [common::root().join("content"), m] {
+        let a = common::analyze(&content);
+        for snap in a.reports.iter().chain([&a.current]) {
+            let done = |id: &str| {
+                let ix = a.program.items.iter().position(|i| i.id == id).unwrap();
+                snap.items[ix].status == Status::Done
+            };
+            for r in &snap.detected_risks {
+                let at_risk: &[String] = match r.kind {
+                    RiskKind::NegativeFloat
+                    | RiskKind::NegativeDeadlineSlack
+                    | RiskKind::CriticalProviderAtRisk
+                    | RiskKind::StartsBeforeProvider => &r.items,
+                    _ => &[],
+                };
+                for id in at_risk {
+                    assert!(
+                        !done(id),
+                        "{} as of {}: {}",
+                        content.display(),
+                        snap.as_of,
+                        r.message
+                    );
+                }
+            }
+            for s in &snap.items {
+                if s.status == Status::Done {
+                    done_seen += 1;
+                    assert!(!s.critical, "a done item is critical as of {}", snap.as_of);
+                }
+            }
+        }
+    }
+    assert!(
+        done_seen > 1000,
+        "the programs have finished work to check: {done_seen}"
+    );
+}
