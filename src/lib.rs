@@ -17,3 +17,5 @@ pub mod layout;
 pub mod model;
 pub mod render;
 pub mod site;
+#[cfg(test)]
+mod testing;

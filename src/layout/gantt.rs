@@ -1711,7 +1711,6 @@ fn legend(top: f64, shaded: bool) -> (Vec<LegendEntry>, f64) {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use std::path::Path;
     use std::sync::Arc;
 
     use jiff::civil::date;
@@ -1969,11 +1968,7 @@ pub(crate) mod tests {
     }
 
     fn example() -> crate::site::Analyzed {
-        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-        let mut diags = Diagnostics::new();
-        crate::site::analyze_dir(&content, None, false, &mut diags)
-            .expect("load")
-            .expect("the example program has no errors")
+        crate::testing::example()
     }
 
     // ----- checks --------------------------------------------------------

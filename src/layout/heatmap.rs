@@ -379,7 +379,6 @@ pub fn layout_heatmap(risks: &[Risk]) -> HeatmapLayout {
 }
 #[cfg(test)]
 pub(crate) mod tests {
-    use std::path::Path;
 
     use super::*;
     use crate::site::Analyzed;
@@ -394,15 +393,7 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn example() -> Analyzed {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-        crate::site::analyze_dir(
-            dir.as_path(),
-            None,
-            false,
-            &mut crate::diagnostics::Diagnostics::new(),
-        )
-        .expect("load")
-        .expect("example program analyzes")
+        crate::testing::example()
     }
 
     /// Every label of the layout, inside the chart and overlapping none other;

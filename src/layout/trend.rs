@@ -834,7 +834,6 @@ fn place_end_labels(lines: &mut [TrendLine], plot: &Rect) {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
 
     use jiff::civil::date;
 
@@ -842,15 +841,7 @@ mod tests {
     use crate::site::Analyzed;
 
     fn example() -> Analyzed {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-        crate::site::analyze_dir(
-            dir.as_path(),
-            None,
-            false,
-            &mut crate::diagnostics::Diagnostics::new(),
-        )
-        .expect("load")
-        .expect("example program analyzes")
+        crate::testing::example()
     }
 
     fn milestone(a: &Analyzed, id: &str) -> ItemIx {

@@ -814,15 +814,7 @@ mod tests {
 
     /// The example program, analysed.
     fn example() -> crate::site::Analyzed {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-        crate::site::analyze_dir(
-            &dir,
-            None,
-            false,
-            &mut crate::diagnostics::Diagnostics::new(),
-        )
-        .unwrap()
-        .expect("example analyzes")
+        crate::testing::example()
     }
 
     /// An address hidden behind entities or percent-encoding is still found;

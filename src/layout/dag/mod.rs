@@ -217,11 +217,7 @@ pub(crate) mod tests {
     }
 
     pub(super) fn example() -> crate::site::Analyzed {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-        let mut d = crate::diagnostics::Diagnostics::new();
-        crate::site::analyze_dir(&dir, None, false, &mut d)
-            .unwrap()
-            .expect("example analyzes")
+        crate::testing::example()
     }
 
     /// The example program grown to `teams` teams, each new team owning a

@@ -1011,11 +1011,7 @@ mod tests {
     use crate::site::Analyzed;
 
     fn example() -> Analyzed {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-        let mut d = crate::diagnostics::Diagnostics::new();
-        crate::site::analyze_dir(&dir, None, false, &mut d)
-            .unwrap()
-            .expect("example analyzes")
+        crate::testing::example()
     }
 
     fn renders(svg: &str) {

@@ -483,7 +483,6 @@ pub fn trend_summary(program: &Program, trends: &[MilestoneTrend], l: &TrendLayo
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
 
     use super::*;
     use crate::model::ItemKind;
@@ -514,15 +513,7 @@ mod tests {
     }
 
     fn example() -> Analyzed {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-        crate::site::analyze_dir(
-            dir.as_path(),
-            None,
-            false,
-            &mut crate::diagnostics::Diagnostics::new(),
-        )
-        .expect("load")
-        .expect("example program analyzes")
+        crate::testing::example()
     }
 
     fn renders(svg: &str) -> usvg::Tree {
