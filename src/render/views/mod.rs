@@ -884,6 +884,8 @@ impl<'a> Viewer<'a> {
 
     /// A decision as known on `date` (a report page shows it as of the report).
     pub fn decision(&self, d: &Decision, date: Date) -> DecisionView {
+        // The state and days overdue by analysis' rule (whether it is on the
+        // table does not change either; the callers chose which to show).
         let fact = decision_fact(d, date, true);
         let decided = fact.state == DecisionState::Decided;
         let overdue = fact.state == DecisionState::Overdue;
