@@ -457,3 +457,54 @@ fn unknown_files_and_symlinks_are_warned_about_and_not_followed() {
         );
     }
 }
+
+#[test]
+fn a_report_dated_other_than_its_file_name_is_an_error() {
+    let report = "---\ndate: 2027-02-11\nstatus: amber\nsummary: x\n---\n";
+    let dir = broken(&[("reports/2027-02-12.md", report.as_bytes())]);
+    let e = expect_error(
+        dir.path(),
+        "reports/2027-02-12.md",
+        2,
+        "the report is dated 2027-02-11, but its file is named for 2027-02-12",
+    );
+    assert_eq!(
+        e.hint.as_deref(),
+        Some(
+            "set `date: 2027-02-12`, or rename the file to `2027-02-11.md` if 2027-02-11 is the report's date"
+        )
+    );
+    // A file name that is not a date is free.
+    let dir = broken(&[("reports/kickoff.md", report.as_bytes())]);
+    assert!(
+        common::diagnostics(dir.path())
+            .iter()
+            .all(|d| d.severity != Severity::Error),
+        "{}",
+        common::render(common::diagnostics(dir.path()))
+    );
+}
+
+#[test]
+fn a_report_dated_before_the_program_starts_is_an_error() {
+    // A year off, as a typo makes it: both the name and the start disagree.
+    let report = "---\ndate: 2026-03-26\nstatus: green\nsummary: x\n---\n";
+    let dir = broken(&[("reports/2027-03-26.md", report.as_bytes())]);
+    expect_error(
+        dir.path(),
+        "reports/2027-03-26.md",
+        2,
+        "the report is dated 2026-03-26, but its file is named for 2027-03-26",
+    );
+    let e = expect_error(
+        dir.path(),
+        "reports/2027-03-26.md",
+        2,
+        "the report is dated 2026-03-26, before the program starts on 2027-01-04",
+    );
+    assert!(
+        e.hint
+            .as_deref()
+            .is_some_and(|h| h.contains("check the year"))
+    );
+}

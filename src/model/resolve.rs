@@ -1238,9 +1238,11 @@ fn resolve_reports(
         else {
             continue;
         };
-        let date = m
-            .require(&mut ctx, "date", "2027-01-29")
-            .and_then(|n| fields::date(&mut ctx, n, "date"));
+        let date_node = m.require(&mut ctx, "date", "2027-01-29");
+        let date = date_node.and_then(|n| fields::date(&mut ctx, n, "date"));
+        if let (Some(n), Some(d)) = (date_node, date) {
+            check_report_date(&mut ctx, n, d, program.meta.start);
+        }
         let status = m
             .require(&mut ctx, "status", "amber")
             .and_then(|n| fields::one_of(&mut ctx, n, "status", &Rag::ALL));
@@ -1389,6 +1391,36 @@ fn resolve_reports(
     reports.retain(|_| *it.next().unwrap_or(&true));
     warn_updates_after_done(&reports, program, diags);
     reports
+}
+
+/// A report's date must be the one its file is named for (when the name is
+/// a date, as `tpm-site new report` writes it) and not before the program
+/// starts: a mis-dated report would be published in the wrong place, and a
+/// report from before the start would silently become the first.
+fn check_report_date(ctx: &mut Ctx, n: &Node, date: Date, start: Date) {
+    let file = ctx.file.clone();
+    let named = std::path::Path::new(&*file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .and_then(|s| s.parse::<Date>().ok());
+    if let Some(named) = named
+        && named != date
+    {
+        ctx.error(
+            n,
+            format!("the report is dated {date}, but its file is named for {named}"),
+            format!(
+                "set `date: {named}`, or rename the file to `{date}.md` if {date} is the report's date"
+            ),
+        );
+    }
+    if date < start {
+        ctx.error(
+            n,
+            format!("the report is dated {date}, before the program starts on {start}"),
+            "check the year: a report's date is the day its status is as of".to_string(),
+        );
+    }
 }
 
 /// An update for an item already reported `done` is questionable: warn.
