@@ -13,24 +13,10 @@ use std::path::Path;
 use scraper::{Html, Selector};
 use serde_json::Value;
 use tpm_site::diagnostics::Diagnostics;
-use tpm_site::site::{self, BuildOptions};
+use tpm_site::site;
 
 fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap()
-}
-
-fn build(content: &Path, out: &Path) {
-    let mut diags = Diagnostics::new();
-    let opts = BuildOptions {
-        content: content.to_path_buf(),
-        output: out.to_path_buf(),
-        base_url: None,
-        as_of: None,
-        include_drafts: false,
-        source_commit: Some("abc1234".into()),
-    };
-    site::build(&opts, &mut diags)
-        .unwrap_or_else(|e| panic!("{e}: {}", common::render(diags.into_sorted())));
 }
 
 /// program.json as `build --as-of date` writes it (the same analysis and
@@ -78,19 +64,17 @@ fn every_probability_impact_pair_has_one_band_everywhere() {
     }
     fs::write(content.join("risks.yaml"), risks).unwrap();
     let out = tmp.path().join("public");
-    build(&content, &out);
+    common::build_into(&content, &out, Some("abc1234"));
 
     let json: Value = serde_json::from_slice(&fs::read(out.join("program.json")).unwrap()).unwrap();
     let listed = json["risks"].as_array().unwrap();
     assert_eq!(listed.len(), 25);
     let risks_page =
         Html::parse_document(&fs::read_to_string(out.join("risks/index.html")).unwrap());
-    let title = sel("title");
     let tips: Vec<String> = risks_page
         .select(&sel("svg.heatmap title"))
         .map(|t| t.text().collect())
         .collect();
-    let _ = title;
     for p in 1..=5u8 {
         for i in 1..=5u8 {
             let (id, band, score) = (format!("r{p}x{i}"), band_of(p, i), p * i);
@@ -258,7 +242,7 @@ fn json_figures(j: &Value) -> PageFigures {
 fn report_pages_agree_with_program_json(content: &Path, step: usize) -> usize {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
-    build(content, &out);
+    common::build_into(content, &out, Some("abc1234"));
     let mut dates: Vec<String> = fs::read_dir(out.join("reports"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

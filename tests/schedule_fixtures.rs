@@ -254,21 +254,6 @@ fn bpc_pos_plan_matches_its_oracle() {
     }
 }
 
-/// Builds `content` into `<dir>/public` and returns that folder.
-fn build_site(content: &std::path::Path, dir: &std::path::Path) -> std::path::PathBuf {
-    let out = dir.join("public");
-    let opts = tpm_site::site::BuildOptions {
-        content: content.to_path_buf(),
-        output: out.clone(),
-        base_url: None,
-        as_of: None,
-        include_drafts: false,
-        source_commit: None,
-    };
-    tpm_site::site::build(&opts, &mut tpm_site::diagnostics::Diagnostics::new()).unwrap();
-    out
-}
-
 /// tests/fixtures/valid/done-late: `p` finished three working days late and
 /// has the lowest float (3, bounded by `q`, which reported done on time), but
 /// finished work is never critical: the critical path is the open chain `r`
@@ -301,7 +286,8 @@ fn a_done_item_that_finished_late_is_history_not_the_critical_path() {
 
     // The pages say the same.
     let tmp = tempfile::tempdir().unwrap();
-    let out = build_site(&content, tmp.path());
+    let out = tmp.path().join("public");
+    common::build_into(&content, &out, None);
     let doc = scraper::Html::parse_document(&fs::read_to_string(out.join("index.html")).unwrap());
     let steps: Vec<String> = doc
         .select(&scraper::Selector::parse("ol.path li .path-name").unwrap())
@@ -344,7 +330,8 @@ fn when_everything_is_done_there_is_no_critical_path() {
             .all(|i| i["critical"] == false),
         "{j:#?}"
     );
-    let out = build_site(&content, tmp.path());
+    let out = tmp.path().join("public");
+    common::build_into(&content, &out, None);
     let dash = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(
         dash.contains("No critical path: every deliverable and milestone is done."),

@@ -115,17 +115,7 @@ fn check_site(site: &Path) -> usize {
 fn build(content: &Path) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
-    let mut diags = tpm_site::diagnostics::Diagnostics::new();
-    let opts = tpm_site::site::BuildOptions {
-        content: content.to_path_buf(),
-        output: out.clone(),
-        base_url: None,
-        as_of: None,
-        include_drafts: false,
-        source_commit: None,
-    };
-    tpm_site::site::build(&opts, &mut diags)
-        .unwrap_or_else(|e| panic!("{e}: {}", common::render(diags.into_sorted())));
+    common::build_into(content, &out, None);
     (tmp, out)
 }
 

@@ -49,7 +49,7 @@ pub fn analyze(program: &Program, plan: &Plan, state: &State) -> Snapshot {
                     .map(|(p, lf)| lf - p.duration + 1),
             ),
     );
-    let items = (0..program.items.len())
+    let items: Vec<ItemSchedule> = (0..program.items.len())
         .map(|i| {
             let planned = plan.items[i];
             let st = &state.items[i];
@@ -80,7 +80,6 @@ pub fn analyze(program: &Program, plan: &Plan, state: &State) -> Snapshot {
             }
         })
         .collect();
-    let items: Vec<ItemSchedule> = items;
     let end_slack = passes.end - passes.forecast_end;
     let lateness = Lateness::of(
         end_slack,

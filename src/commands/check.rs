@@ -86,7 +86,17 @@ pub fn run(args: &CheckArgs) -> i32 {
     match result {
         Ok(summary) if !failed => {
             if args.format == Format::Text {
-                println!("{}; {}", summary.program, plural(warnings, "warning"));
+                let p = &summary.program;
+                println!(
+                    "{}: {} items, {} teams, {} reports; forecast end {} (committed {}); {}",
+                    p.name,
+                    p.items,
+                    p.teams,
+                    p.reports,
+                    p.forecast_end,
+                    p.committed_end,
+                    plural(warnings, "warning")
+                );
             }
             EXIT_OK
         }

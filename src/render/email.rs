@@ -230,21 +230,18 @@ fn open_decisions(program: &Program, snap: &Snapshot) -> Vec<DecisionLine> {
         .filter(|(_, f)| f.is_open())
         .filter_map(|(ix, f)| {
             let d = program.decisions.get(ix)?;
-            let state = f.state;
-            (state != DecisionState::Decided).then(|| {
-                (
-                    state,
-                    d.needed_by,
-                    d.id.as_str(),
-                    DecisionLine {
-                        title: d.title.trim().to_string(),
-                        decider: d.decider.trim().to_string(),
-                        needed_by: d.needed_by,
-                        overdue: state == DecisionState::Overdue,
-                        recommendation: d.recommendation.trim().to_string(),
-                    },
-                )
-            })
+            Some((
+                f.state,
+                d.needed_by,
+                d.id.as_str(),
+                DecisionLine {
+                    title: d.title.trim().to_string(),
+                    decider: d.decider.trim().to_string(),
+                    needed_by: d.needed_by,
+                    overdue: f.is_overdue(),
+                    recommendation: d.recommendation.trim().to_string(),
+                },
+            ))
         })
         .collect();
     out.sort_by(|a, b| (a.0, a.1.is_none(), a.1, a.2).cmp(&(b.0, b.1.is_none(), b.1, b.2)));

@@ -89,9 +89,19 @@ pub struct BuildSummary {
     /// CPU time spent laying out and drawing charts during render, summed
     /// over the threads that render pages in parallel.
     pub charts_cpu: Duration,
-    /// What `check` says of the program: "Name: 31 items, 6 teams, 7
-    /// reports; forecast end 2027-07-06 (committed 2027-06-30)".
-    pub program: String,
+    /// The program in a line's worth of facts (what `check` reports).
+    pub program: ProgramSummary,
+}
+
+/// What a build says of the program it built.
+#[derive(Debug)]
+pub struct ProgramSummary {
+    pub name: String,
+    pub items: usize,
+    pub teams: usize,
+    pub reports: usize,
+    pub forecast_end: Date,
+    pub committed_end: Date,
 }
 
 /// Loads, resolves and analyses `content_dir`. Diagnostics are appended to
@@ -422,17 +432,13 @@ pub fn run(
         files: files.into_inner(),
         elapsed: started.elapsed(),
         charts_cpu: data.cache.chart_time(),
-        program: {
-            let p = &analyzed.program;
-            format!(
-                "{}: {} items, {} teams, {} reports; forecast end {} (committed {})",
-                p.meta.name,
-                p.items.len(),
-                p.teams.len(),
-                p.reports.len(),
-                analyzed.current.forecast_end,
-                p.meta.end
-            )
+        program: ProgramSummary {
+            name: analyzed.program.meta.name.clone(),
+            items: analyzed.program.items.len(),
+            teams: analyzed.program.teams.len(),
+            reports: analyzed.program.reports.len(),
+            forecast_end: analyzed.current.forecast_end,
+            committed_end: analyzed.program.meta.end,
         },
     })
 }

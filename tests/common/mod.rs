@@ -103,3 +103,19 @@ pub fn generated(size: &str, dir: &Path) -> PathBuf {
     assert!(status.success(), "{} failed", script.display());
     dir.join("content")
 }
+
+/// Builds `content` into `out` (`--source-commit` as given); panics with the
+/// diagnostics when the build fails.
+pub fn build_into(content: &Path, out: &Path, source_commit: Option<&str>) {
+    let mut diags = Diagnostics::new();
+    let opts = site::BuildOptions {
+        content: content.to_path_buf(),
+        output: out.to_path_buf(),
+        base_url: None,
+        as_of: None,
+        include_drafts: false,
+        source_commit: source_commit.map(str::to_string),
+    };
+    site::build(&opts, &mut diags)
+        .unwrap_or_else(|e| panic!("{e}: {}", render(diags.into_sorted())));
+}

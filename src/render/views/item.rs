@@ -5,14 +5,12 @@
 //! computed per snapshot; this file picks the turning points and formats
 //! them, and computes no schedule facts.
 
-use std::borrow::Cow;
-
 use jiff::civil::Date;
 use serde::Serialize;
 
 use super::{
-    Badge, Days, ItemRef, ItemRow, Link, Links, RiskRow, SnapFacts, TeamRef, Viewer, non_empty,
-    opt_date, plural, report_dir, slip, status_badge, working_days,
+    Badge, Days, ItemRef, ItemRow, Link, Links, RiskRow, TeamRef, Viewer, non_empty, opt_date,
+    plural, report_dir, slip, status_badge, working_days,
 };
 use crate::analysis::ItemSchedule;
 use crate::model::{ItemIx, Program, Status};
@@ -188,7 +186,7 @@ fn forecast_trend(data: &SiteData, links: &Links, ix: ItemIx) -> ForecastTrend {
                 program,
                 snap: &data.reports[k],
                 links,
-                facts: Cow::Owned(SnapFacts::default()),
+                current: data.current,
                 item_ids: data.cache.item_ids(program),
             };
             rows.push(TrendRow {

@@ -24,8 +24,6 @@
 //! lateness, the register, decision states, detected risks); they compute no
 //! schedule facts.
 
-use std::borrow::Cow;
-
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -560,28 +558,16 @@ pub struct Viewer<'a> {
     pub program: &'a Program,
     pub snap: &'a Snapshot,
     pub links: &'a Links,
-    facts: Cow<'a, SnapFacts>,
+    /// The site's current snapshot: the risks page lists its register.
+    current: &'a Snapshot,
     /// Item index by id (detected risks name items by id).
     item_ids: &'a foldhash::HashMap<Box<str>, ItemIx>,
 }
 
-/// What the pages of one snapshot share: its risk register, its detected
-/// risks and which risks the risks page lists.
-#[derive(Clone, Debug, Default)]
-pub struct SnapFacts {
-    /// The risk register as of the snapshot, parallel to `program.risks`.
-    register: std::sync::Arc<Vec<RiskState>>,
-    /// The snapshot's detected risks, with overdue decisions judged as of its date.
-    detected: Vec<std::sync::Arc<DetectedRisk>>,
-    /// Whether the risks page (as of the current snapshot) lists each risk.
-    listed: Vec<bool>,
-}
-
-/// [`SnapFacts`] of the current snapshot, computed once for the thousands of
-/// pages that show it (per page, they would make a build quadratic).
+/// What every page of a build shares, computed once on first use (per page,
+/// it would make a build quadratic).
 #[derive(Debug, Default)]
 pub struct ViewCache {
-    current: std::sync::OnceLock<SnapFacts>,
     /// Per item, every `(report, update)` that updates it, oldest first.
     updates: std::sync::OnceLock<Vec<Vec<(usize, usize)>>>,
     /// Per item, the risks that affect it, in register order.
@@ -652,51 +638,21 @@ impl ViewCache {
     }
 }
 
-impl SnapFacts {
-    fn of(data: &SiteData, snap: &Snapshot) -> SnapFacts {
-        let register = std::sync::Arc::clone(&snap.register);
-        let listed = if std::ptr::eq(snap, data.current) {
-            register.iter().map(|r| r.in_register).collect()
-        } else {
-            // The current snapshot's facts, computed once per build.
-            data.cache
-                .current
-                .get_or_init(|| SnapFacts::of(data, data.current))
-                .listed
-                .clone()
-        };
-        SnapFacts {
-            register,
-            detected: snap.detected_risks.clone(),
-            listed,
-        }
-    }
-}
-
 impl<'a> Viewer<'a> {
     pub fn new(data: &'a SiteData<'a>, snap: &'a Snapshot, links: &'a Links) -> Viewer<'a> {
-        let facts = if std::ptr::eq(snap, data.current) {
-            Cow::Borrowed(
-                data.cache
-                    .current
-                    .get_or_init(|| SnapFacts::of(data, data.current)),
-            )
-        } else {
-            Cow::Owned(SnapFacts::of(data, snap))
-        };
         let item_ids = data.cache.item_ids(data.program);
         Viewer {
             program: data.program,
             snap,
             links,
-            facts,
+            current: data.current,
             item_ids,
         }
     }
 
     /// The risk register as of the snapshot, parallel to `program.risks`.
     pub fn register(&self) -> &[RiskState] {
-        &self.facts.register
+        &self.snap.register
     }
 
     /// The risk's entry on the risks page; the page itself for a risk it
@@ -706,8 +662,8 @@ impl<'a> Viewer<'a> {
         let listed = self
             .program
             .risk_index(&r.id)
-            .and_then(|i| self.facts.listed.get(i))
-            .is_none_or(|&l| l);
+            .and_then(|i| self.current.register.get(i))
+            .is_none_or(|s| s.in_register);
         if listed {
             format!("{}#risk-{}", self.links.dir("risks"), r.id)
         } else {
@@ -719,7 +675,7 @@ impl<'a> Viewer<'a> {
     pub fn risk_state(&self, r: &Risk) -> Option<&RiskState> {
         self.program
             .risk_index(&r.id)
-            .and_then(|i| self.facts.register.get(i))
+            .and_then(|i| self.snap.register.get(i))
     }
 
     /// Raised on or before the snapshot's date (or by one of its reports).
@@ -1001,7 +957,7 @@ impl<'a> Viewer<'a> {
     /// names at most `limit` of the things it is about. Only the risks page
     /// lists every entry (`entries`); summaries leave them out.
     pub fn detected_groups(&self, limit: usize, entries: bool) -> Vec<DetectedGroup> {
-        let mut kinds: Vec<RiskKind> = self.facts.detected.iter().map(|d| d.kind).collect();
+        let mut kinds: Vec<RiskKind> = self.snap.detected_risks.iter().map(|d| d.kind).collect();
         kinds.sort_by_key(|&k| (risk_kind_rank(k), k));
         kinds.dedup();
         kinds
@@ -1012,8 +968,8 @@ impl<'a> Viewer<'a> {
 
     fn detected_group(&self, kind: RiskKind, limit: usize, entries: bool) -> DetectedGroup {
         let risks: Vec<&DetectedRisk> = self
-            .facts
-            .detected
+            .snap
+            .detected_risks
             .iter()
             .map(|d| &**d)
             .filter(|d| d.kind == kind)
