@@ -155,7 +155,7 @@ async function narrow(b, rels, label) {
       }
       let culprit = '';
       if (over > 0) {
-        const el = [...document.querySelectorAll('body *')].find((e) => e.getBoundingClientRect().right > de.clientWidth + 1 && !e.closest('.scroll-x, .chart-scroll'));
+        const el = [...document.querySelectorAll('body *')].find((e) => e.getBoundingClientRect().right > de.clientWidth + 1 && !e.closest('.chart-figure, .table-scroll, .table-wrap'));
         if (el) culprit = `${el.tagName.toLowerCase()}.${el.className?.baseVal ?? el.className}`;
       }
       return { over, small, count, culprit };
