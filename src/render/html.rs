@@ -604,7 +604,7 @@ mod tests {
         assert!(small.contains("id=\"chart-dependencies\""), "{small}");
         assert!(!small.contains("id=\"chart-team-map\""));
         let template = a.program.items.len() - 1;
-        let mut grow = |a: &mut Analyzed, to: usize| {
+        let grow = |a: &mut Analyzed, to: usize| {
             while a.program.items.len() <= to {
                 let mut item = a.program.items[template].clone();
                 item.id = format!("zz-generated-{}", a.program.items.len());
@@ -625,15 +625,7 @@ mod tests {
         );
         assert!(teams_at < items_at, "the team map leads");
         let limit = super::super::charts::FULL_DIAGRAM_MAX_ITEMS;
-        while a.program.items.len() <= limit {
-            let mut item = a.program.items[template].clone();
-            item.id = format!("zz-generated-{}", a.program.items.len());
-            item.depends_on = vec![template];
-            a.program.items.push(item);
-            a.plan.items.push(a.plan.items[template]);
-            a.plan.consumers.push(Vec::new());
-            a.current.items.push(a.current.items[template].clone());
-        }
+        grow(&mut a, limit);
         let huge = dependencies_page(&a);
         assert!(huge.contains("id=\"chart-team-map\""), "no team roll-up");
         assert!(
