@@ -215,6 +215,13 @@ async function printCheck(b) {
     });
     return svgs.length;
   });
+  // Collapsed sections print expanded: in print media every visible
+  // <details> shows its content.
+  await page.emulateMedia({ media: 'print' });
+  const collapsed = await page.evaluate(() => [...document.querySelectorAll('details')].filter((d) => d.checkVisibility())
+    .flatMap((d) => [...d.children].filter((c) => c.tagName !== 'SUMMARY' && !c.checkVisibility())).length);
+  if (collapsed) problems.push(`print: ${collapsed} part(s) of collapsed sections stay hidden on paper`);
+  await page.emulateMedia({ media: null }); // page.pdf() prints with print media only when none is emulated
   const footer = await page.evaluate(() => document.querySelector('.site-footer')?.innerText ?? '');
   const footerWords = new Set(footer.split(/\s+/).filter(Boolean));
   for (const format of ['A4', 'Letter']) {

@@ -197,3 +197,41 @@ fn canonical(program: &Program, path: &str) -> Option<String> {
     };
     Some(format!("{base}{dir}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+    use jiff::civil::date;
+
+    /// Every kind of page gets its own sentence, naming the page where it is
+    /// one of many (a report, a team, an item), the program and the date.
+    #[test]
+    fn every_page_kind_is_described_in_its_own_words() {
+        let d = date(2027, 4, 9);
+        let kinds = [
+            "dashboard",
+            "charter",
+            "dependencies",
+            "teams",
+            "risks",
+            "decisions",
+            "reports",
+            "team",
+            "report",
+            "deliverable",
+            "milestone",
+            "page",
+        ];
+        let all: std::collections::BTreeSet<String> = kinds
+            .iter()
+            .map(|k| describe(k, "Thing", "Prog", d))
+            .collect();
+        assert_eq!(all.len(), kinds.len());
+        assert_eq!(
+            describe("report", "Report of 2027-04-09", "Identity", d),
+            "Report of 2027-04-09: the biweekly status report, with changes, risks and decisions \
+             of Identity, status as of 2027-04-09."
+        );
+        assert!(describe("team", "Identity Team", "P", d).starts_with("Identity Team: "));
+    }
+}
