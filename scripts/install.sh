@@ -12,7 +12,8 @@
 # Environment:
 #   TPM_SITE_VERSION      the version to install (0.1.0 or v0.1.0). Empty: taken
 #                         from TPM_SITE_ACTION_REF when that is a v<version> tag.
-#   TPM_SITE_ACTION_REF   the ref the action is used at (set by action.yml).
+#   TPM_SITE_ACTION_REF   the ref the action is used at (set by action.yml;
+#                         else read from GITHUB_ACTION_PATH, .../_actions/o/n/<ref>).
 #   TPM_SITE_BASE_URL     where releases are: <base>/v<version>/<file>
 #                         (default: this project's GitHub releases).
 #   TPM_SITE_INSTALL_DIR  install into <dir>/bin (default: $RUNNER_TEMP/tpm-site,
@@ -35,6 +36,11 @@ say() { echo "tpm-site install: $*" >&2; }
 version="${TPM_SITE_VERSION:-}"
 if [ -z "$version" ]; then
   ref="${TPM_SITE_ACTION_REF:-}"
+  # github.action_ref can be empty (nested composite actions); the runner
+  # keeps a used action under _actions/<owner>/<name>/<ref>.
+  case "${GITHUB_ACTION_PATH:-}" in
+    */_actions/*) [ -n "$ref" ] || ref="$(basename "$GITHUB_ACTION_PATH")" ;;
+  esac
   case "$ref" in
     v[0-9]*.[0-9]*.[0-9]*) version="$ref" ;;
     "") die "no version given: set the input \`version\` (e.g. 0.1.0), or use the action at a release tag (uses: tpm-site/tpm-site@v0.1.0)" ;;

@@ -729,3 +729,22 @@ fn build_as_of_on_a_generated_m_program_is_the_content_without_later_reports() {
     let n = as_of_is_the_content_without_later_reports(&content, |k| k % 13 == 0 && k < 50);
     assert_eq!(n, 4);
 }
+
+#[test]
+fn readme_workflow_snippets_install_like_the_scaffold() {
+    let readme = fs::read_to_string(common::root().join("README.md")).unwrap();
+    let pinned = format!("uses: tpm-site/tpm-site@v{}", env!("CARGO_PKG_VERSION"));
+    let mut with_steps = 0;
+    for block in readme.split("```yaml\n").skip(1) {
+        let block = block.split("```").next().unwrap();
+        assert!(
+            !block.contains("cargo install") && !block.contains("rust-toolchain"),
+            "a README workflow builds tpm-site from source:\n{block}"
+        );
+        if block.contains("steps:") || block.contains("- uses:") {
+            with_steps += 1;
+            assert!(block.contains(&pinned), "{pinned} in:\n{block}");
+        }
+    }
+    assert!(with_steps >= 2, "the action example and the e-mail job");
+}

@@ -170,6 +170,7 @@ fn install(dir: &Path, base_url: &str, env: &[(&str, &str)], path_prefix: Option
     let mut cmd = Command::new("bash");
     cmd.arg(common::root().join("scripts/install.sh"))
         .env_remove("RUNNER_TEMP")
+        .env_remove("GITHUB_ACTION_PATH")
         .env_remove("TPM_SITE_TARGET")
         .env("TPM_SITE_BASE_URL", base_url)
         .env("TPM_SITE_INSTALL_DIR", &install)
@@ -338,4 +339,32 @@ fn a_branch_reference_needs_the_version_input() {
     );
     let run = install(tmp.path(), &url, &[("TPM_SITE_VERSION", "9.9.9")], None);
     run.assert_refused("cannot download");
+}
+
+#[test]
+fn the_version_comes_from_the_action_path_when_the_ref_is_empty() {
+    let tmp = tempfile::tempdir().unwrap();
+    release(tmp.path(), &[&this_target()]);
+    let url = serve(tmp.path().to_path_buf());
+    let action_path = format!("/home/runner/work/_actions/tpm-site/tpm-site/v{VERSION}");
+    let run = install(
+        tmp.path(),
+        &url,
+        &[
+            ("TPM_SITE_VERSION", ""),
+            ("TPM_SITE_ACTION_REF", ""),
+            ("GITHUB_ACTION_PATH", &action_path),
+        ],
+        None,
+    );
+    assert!(run.out.status.success(), "{}", run.stderr());
+    assert!(run.install.join("bin/tpm-site").is_file());
+    // No ref at all and no version: refused.
+    let run = install(tmp.path(), &url, &[("TPM_SITE_VERSION", "")], None);
+    assert_eq!(run.out.status.code(), Some(1));
+    assert!(
+        run.stderr().contains("no version given"),
+        "{}",
+        run.stderr()
+    );
 }
