@@ -67,6 +67,8 @@ elif [ -n "${RUNNER_TEMP:-}" ]; then
 else
   install_dir="${HOME:-/tmp}/.tpm-site"
 fi
+# Git Bash on Windows: work with its own paths, give the runner Windows ones.
+if command -v cygpath > /dev/null 2>&1; then install_dir="$(cygpath -u "$install_dir")"; fi
 bin_dir="$install_dir/bin"
 
 # This machine's target triple, as the release archives name it.
@@ -123,11 +125,13 @@ announce() {
     "tpm-site $version "* | "tpm-site $version") ;;
     *) die "installed \`$got\`, not tpm-site $version" ;;
   esac
-  if [ -n "${GITHUB_PATH:-}" ]; then echo "$bin_dir" >> "$GITHUB_PATH"; fi
+  local shown="$bin_dir"
+  if command -v cygpath > /dev/null 2>&1; then shown="$(cygpath -w "$bin_dir")"; fi
+  if [ -n "${GITHUB_PATH:-}" ]; then echo "$shown" >> "$GITHUB_PATH"; fi
   if [ -n "${GITHUB_OUTPUT:-}" ]; then
     {
       echo "version=$version"
-      echo "path=$bin_dir/tpm-site$exe"
+      echo "path=$shown/tpm-site$exe"
     } >> "$GITHUB_OUTPUT"
   fi
   say "installed $got into $bin_dir"
