@@ -368,3 +368,61 @@ fn the_version_comes_from_the_action_path_when_the_ref_is_empty() {
         run.stderr()
     );
 }
+
+#[test]
+fn the_action_passes_what_the_script_reads() {
+    let root = common::root();
+    let action = fs::read_to_string(root.join("action.yml")).unwrap();
+    let script = fs::read_to_string(root.join("scripts/install.sh")).unwrap();
+    assert!(action.contains("using: composite"));
+    assert!(action.contains("run: bash \"$GITHUB_ACTION_PATH/scripts/install.sh\""));
+    for (var, from) in [
+        ("TPM_SITE_VERSION", "inputs.version"),
+        ("TPM_SITE_ACTION_REF", "github.action_ref"),
+        ("TPM_SITE_FALLBACK", "inputs.fallback"),
+        ("TPM_SITE_BASE_URL", "inputs.base-url"),
+    ] {
+        assert!(
+            action.contains(&format!("{var}: ${{{{ {from} }}}}")),
+            "action.yml sets {var} from {from}"
+        );
+        assert!(
+            script.contains(&format!("${{{var}:-")),
+            "install.sh reads {var}"
+        );
+    }
+}
+
+#[test]
+fn the_release_builds_an_archive_for_every_documented_platform_under_the_names_the_script_reads() {
+    let root = common::root();
+    let release = fs::read_to_string(root.join(".github/workflows/release.yml")).unwrap();
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    let script = fs::read_to_string(root.join("scripts/install.sh")).unwrap();
+    let targets: Vec<&str> = release
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- { target: "))
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(targets.len(), 5, "{targets:?}");
+    assert!(targets.contains(&this_target().as_str()));
+    for t in &targets {
+        assert!(
+            readme.contains(&format!("| `{t}` |")),
+            "{t} in README's table"
+        );
+        let (arch, os) = t.split_once('-').unwrap();
+        assert!(
+            script.contains(&format!("arch=\"{arch}\""))
+                && script.contains(&format!("os=\"{os}\"")),
+            "install.sh detects {t}"
+        );
+    }
+    // One naming, written by the release and read by the script.
+    assert!(release.contains(r#"name="tpm-site-$VERSION-$TARGET""#));
+    assert!(release.contains(r#""tpm-site-$version-sha256sums.txt""#));
+    assert!(release.contains("tpm-site-install.sh"));
+    assert!(script.contains(r#"archive="tpm-site-$version-$target.$ext""#));
+    assert!(script.contains(r#"sums="tpm-site-$version-sha256sums.txt""#));
+    assert!(script.contains(r#"binary="$work/x/tpm-site-$version-$target/tpm-site$exe""#));
+}
