@@ -19,9 +19,10 @@
 //! which the end moved earlier credits the items on the chain that drove it
 //! before whose own delay shrank, the same way. A slip off that chain is
 //! charged nothing (it moved no end date); what the chain's own delays do not
-//! explain (for instance a driving item reported done on its plan) stays
-//! unattributed, so the charges and the unattributed part always add up to
-//! the end's move. Each period costs O(chain length + items charged so far);
+//! explain stays unattributed, so the charges and the unattributed part always add up to
+//! the end's move. (With own delays measured against the providers' push,
+//! done items included, the chain's own delays explain every move; the
+//! unattributed part is a guard that the sums stay honest.) Each period costs O(chain length + items charged so far);
 //! never a pass over earlier reports.
 //!
 //! The module does no IO and never renders.
@@ -55,6 +56,10 @@ pub struct PathDelta {
     pub now: Vec<ItemIx>,
     pub was: Vec<ItemIx>,
     pub changed: bool,
+    /// On the path now and not before, by index.
+    pub joined: Vec<ItemIx>,
+    /// On the path before and not now, by index.
+    pub left: Vec<ItemIx>,
     pub float_before: i64,
     pub float_after: i64,
 }
@@ -140,7 +145,7 @@ pub(super) fn driving_chain(critical_path: &[ItemIx], passes: &Passes) -> Vec<It
         chain.push(i);
         // Pushers come earlier in dependency order, so this ends; the bound
         // only guards against a malformed input.
-        cur = passes.pushed_by[i].filter(|_| chain.len() <= ff.len());
+        cur = passes.drove[i].filter(|_| chain.len() <= ff.len());
     }
     chain
 }
@@ -270,6 +275,8 @@ pub fn tell(
         end_moved,
         chain,
         path: PathDelta {
+            joined: sorted_minus(&cur.critical_path, &prev.critical_path),
+            left: sorted_minus(&prev.critical_path, &cur.critical_path),
             now: cur.critical_path.clone(),
             was: prev.critical_path.clone(),
             changed: cur.critical_path != prev.critical_path,
@@ -279,6 +286,19 @@ pub fn tell(
         attribution,
         decisions,
     }
+}
+
+/// The items of `a` not in `b`, sorted.
+fn sorted_minus(a: &[ItemIx], b: &[ItemIx]) -> Vec<ItemIx> {
+    let mut b = b.to_vec();
+    b.sort_unstable();
+    let mut out: Vec<ItemIx> = a
+        .iter()
+        .copied()
+        .filter(|i| b.binary_search(i).is_err())
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 /// Two charge lists sorted by item, summed per item, zero sums left out.
@@ -526,9 +546,9 @@ mod tests {
     }
 
     #[test]
-    fn charges_and_the_unattributed_part_add_up_to_the_total() {
-        // A driving item reported done on its plan: the end moves back, but
-        // no own delay on the old chain shrank, so it stays unattributed.
+    fn a_driver_done_before_its_push_is_credited_the_gain_and_the_sums_add_up() {
+        // b is reported done on its plan although a pushed it 3 days: the
+        // end moves back 3, and b's own delay (against the push) is -3.
         let p = Kit::new(d(2027, 1, 4), d(2027, 3, 31))
             .teams(&["x", "y"])
             .dur("a", "x", &[], 5)
@@ -544,10 +564,36 @@ mod tests {
             let by_team: i64 = a.by_team.iter().map(|c| c.days).sum();
             assert_eq!(by_team, charged);
         }
-        let a = &story(&snaps[1]).attribution;
+        let s = story(&snaps[1]);
+        // The chain reaches through the done item to its cause.
+        assert_eq!(chain_ids(&p, s), ["b", "a"]);
+        let a = &s.attribution;
         assert_eq!((a.total, a.period), (0, -3));
-        assert_eq!(by_item(&p, &a.by_item), [("a".into(), 3)]);
-        assert_eq!(a.unattributed, -3);
+        assert_eq!(by_item(&p, &a.by_item), [("a".into(), 3), ("b".into(), -3)]);
+        assert_eq!(a.unattributed, 0);
+    }
+
+    #[test]
+    fn a_milestone_met_on_its_date_after_all_is_credited_its_recovery() {
+        let p = Kit::new(d(2027, 1, 4), d(2027, 3, 31))
+            .teams(&["x"])
+            .dur("a", "x", &[], 5)
+            .milestone("m", Some(d(2027, 1, 15)), &["a"])
+            .report(d(2027, 1, 6), vec![("m", upd().forecast(d(2027, 1, 20)))])
+            .report(
+                d(2027, 1, 8),
+                vec![("m", upd().status(Status::Done).forecast(d(2027, 1, 15)))],
+            )
+            .build();
+        let (_, snaps) = told(&p);
+        let a1 = &story(&snaps[0]).attribution;
+        assert_eq!(by_item(&p, &a1.by_item), [("m".into(), 3)]);
+        assert_eq!(by_team(&p, a1), [("-".into(), 3)]);
+        let a2 = &story(&snaps[1]).attribution;
+        assert_eq!((a2.total, a2.period), (0, -3));
+        assert_eq!(by_item(&p, &a2.period_charges), [("m".into(), -3)]);
+        assert!(a2.by_item.is_empty() && a2.by_team.is_empty());
+        assert_eq!(a2.unattributed, 0);
     }
 
     #[test]
@@ -567,6 +613,8 @@ mod tests {
         // b now finishes Fri 22nd: 3 days after the committed end.
         assert_eq!(ids(&p, &s.path.now), ["b", "end"]);
         assert!(s.path.changed);
+        assert_eq!(ids(&p, &s.path.joined), ["b"]);
+        assert_eq!(ids(&p, &s.path.left), ["a"]);
         assert_eq!((s.path.float_before, s.path.float_after), (2, -3));
     }
 

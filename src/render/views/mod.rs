@@ -45,6 +45,7 @@ mod report;
 mod reports;
 mod risks;
 mod team;
+mod top;
 
 pub use base::{Layout, LayoutSpec, NavLink, SECTIONS, layout, teams_css};
 pub use charter::{CharterView, charter};
@@ -60,6 +61,7 @@ pub use report::{
 pub use reports::{ArchiveRow, ArchiveView, StripCell, archive};
 pub use risks::{RisksView, risks};
 pub use team::{TeamView, TeamsView, WaitEdge, WaitGroup, team, teams};
+pub use top::{OwedView, TopStrip, top_strip};
 
 // ---------------------------------------------------------------------------
 // Paths and links
