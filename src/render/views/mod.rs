@@ -56,7 +56,7 @@ pub use item::{ForecastTrend, HistoryRow, ItemView, Neighbour, TrendRow, item};
 pub use page::{PageView, page};
 pub use report::{
     ChangeGroup, ChangeLine, Flag, NextEntry, NextView, Part, ReportView, ReviewGap, ReviewRow,
-    SinceView, plan_snapshot, report, report_changes,
+    SinceView, plan_snapshot, report, report_changes, since,
 };
 pub use reports::{ArchiveRow, ArchiveView, StripCell, archive};
 pub use risks::{RisksView, risks};

@@ -353,6 +353,14 @@ pub fn report_changes(data: &SiteData, i: usize) -> Option<Changes> {
     ))
 }
 
+/// "Since the last report" of report `i`, ranked by consequence, with links
+/// from `links` (the e-mail's are absolute).
+pub fn since(data: &SiteData, links: &Links, i: usize) -> Option<SinceView> {
+    let snap = data.reports.get(i)?;
+    let v = Viewer::new(data, snap, links);
+    Some(since_view(data, &v, i))
+}
+
 fn since_view(data: &SiteData, v: &Viewer, i: usize) -> SinceView {
     let program = data.program;
     let (against, against_href) = match i.checked_sub(1).and_then(|p| program.reports.get(p)) {
