@@ -1936,6 +1936,9 @@ pub(crate) mod tests {
                 .collect::<Vec<_>>()
                 .into(),
             detected_risks: Vec::new(),
+            own_delays: Vec::new(),
+            driving_chain: Vec::new(),
+            story: None,
         };
         (program, snap)
     }
