@@ -508,3 +508,63 @@ fn a_report_dated_before_the_program_starts_is_an_error() {
             .is_some_and(|h| h.contains("check the year"))
     );
 }
+
+#[test]
+fn a_report_more_than_two_periods_after_the_previous_is_a_located_warning() {
+    // The fixture's reports are 2027-01-15 and 2027-01-29 (cadence 2w); a
+    // third on 2027-03-05 comes 35 days later.
+    let report = "---\ndate: 2027-03-05\nstatus: amber\nsummary: x\n---\n";
+    let dir = broken(&[("reports/2027-03-05.md", report.as_bytes())]);
+    let diags = common::diagnostics(dir.path());
+    let w = diags
+        .iter()
+        .find(|d| d.severity == Severity::Warning && d.message.contains("after the previous one"))
+        .unwrap_or_else(|| panic!("{}", common::render(diags.clone())));
+    assert_eq!((&*w.file, w.line), ("reports/2027-03-05.md", 2));
+    assert!(
+        w.message.contains(
+            "the report of 2027-03-05 comes 35 days after the previous one (2027-01-29), more than two periods of the cadence (2w)"
+        ),
+        "{}",
+        w.message
+    );
+    assert!(w.hint.as_deref().unwrap().contains("--date 2027-02-12"));
+    // Exactly two periods later is fine.
+    let report = "---\ndate: 2027-02-26\nstatus: amber\nsummary: x\n---\n";
+    let dir = broken(&[("reports/2027-02-26.md", report.as_bytes())]);
+    assert!(
+        !common::diagnostics(dir.path())
+            .iter()
+            .any(|d| d.message.contains("after the previous one"))
+    );
+}
+
+#[test]
+fn a_typod_dependency_raises_no_follow_on_review_warning() {
+    // web-login depends on `auth-api-v3` (a typo); the report reviews the
+    // real edge auth-api-v2 -> web-login.
+    let d = deliverables_with(
+        "  depends_on: [auth-api-v2]\n  start: 2027-02-08",
+        "  depends_on: [auth-api-v3]\n  start: 2027-02-08",
+    );
+    let report = "---\ndate: 2027-01-29\nstatus: amber\nsummary: x\ndependencies:\n  - { from: auth-api-v2, to: web-login, provider_on_track: true }\n---\n";
+    let dir = broken(&[
+        ("deliverables/all.yaml", d.as_bytes()),
+        ("reports/2027-01-29.md", report.as_bytes()),
+    ]);
+    let e = expect_error(
+        dir.path(),
+        "deliverables/all.yaml",
+        19,
+        "`web-login` depends on unknown item `auth-api-v3`",
+    );
+    assert_eq!(e.hint.as_deref(), Some("did you mean `auth-api-v2`?"));
+    let diags = common::diagnostics(dir.path());
+    assert!(
+        !diags
+            .iter()
+            .any(|d| d.message.contains("is not a dependency")),
+        "{}",
+        common::render(diags)
+    );
+}

@@ -714,3 +714,60 @@ fn the_status_table_holds_the_period_not_the_whole_program() {
     }
     assert!(absent > 0, "the first report has work that has not started");
 }
+
+#[test]
+fn status_reason_acknowledges_the_disagreement_for_its_report_only() {
+    // Both late reports say amber; one gives `status_reason:`.
+    let src = example_copy();
+    let content = src.path().join("content");
+    for (date, reason) in [
+        (
+            "2027-02-12",
+            Some("Cutover rehearsal recovers the two days"),
+        ),
+        ("2027-04-09", None),
+    ] {
+        let f = content.join(format!("reports/{date}.md"));
+        let mut text = fs::read_to_string(&f)
+            .unwrap()
+            .replacen("status: red", "status: amber", 1);
+        if let Some(reason) = reason {
+            text = text.replacen(
+                "status: amber",
+                &format!("status: amber\nstatus_reason: \"{reason}\""),
+                1,
+            );
+        }
+        fs::write(&f, text).unwrap();
+    }
+    let (_tmp, out, diags) = build_with(&content, None);
+    let warned: Vec<String> = diags
+        .iter()
+        .filter(|d| d.message.contains("computed schedule disagrees"))
+        .map(|d| d.file.to_string())
+        .collect();
+    assert_eq!(
+        warned,
+        ["reports/2027-04-09.md"],
+        "only the unacknowledged one"
+    );
+    let hint = diags
+        .iter()
+        .find(|d| d.message.contains("computed schedule disagrees"))
+        .and_then(|d| d.hint.clone())
+        .unwrap();
+    assert!(hint.contains("status_reason"), "{hint}");
+    // The acknowledged page still shows the computed facts, and the reason.
+    let doc = page(&out, "reports/2027-02-12/index.html");
+    let callout = text(
+        doc.select(&sel("section.callout-disagree"))
+            .next()
+            .expect("the facts stay on the page"),
+    );
+    assert!(
+        callout.contains("Why Amber stands: Cutover rehearsal recovers the two days"),
+        "{callout}"
+    );
+    let doc = page(&out, "reports/2027-04-09/index.html");
+    assert!(doc.select(&sel("p.status-reason")).next().is_none());
+}

@@ -1820,6 +1820,7 @@ pub(crate) mod tests {
         let items: Vec<Item> = specs
             .iter()
             .map(|s| Item {
+                dri: None,
                 id: s.id.clone(),
                 kind: if s.team.is_some() {
                     ItemKind::Deliverable
@@ -1893,6 +1894,7 @@ pub(crate) mod tests {
                     base_url: None,
                     theme: "default".into(),
                     cname: None,
+                    public: false,
                 },
                 loc: loc(),
             },

@@ -451,7 +451,8 @@ fn report_warnings(a: &Analyzed, diags: &mut Diagnostics) {
     let program = &a.program;
     for (report, snap) in program.reports.iter().zip(&a.reports) {
         let reasons = analysis::checks::rag_disagreements(program, snap);
-        if !reasons.is_empty() {
+        // `status_reason:` acknowledges the disagreement for this report.
+        if !reasons.is_empty() && report.status_reason.is_none() {
             diags
                 .warning(
                     &report.loc,
@@ -462,7 +463,9 @@ fn report_warnings(a: &Analyzed, diags: &mut Diagnostics) {
                         reasons.join("; ")
                     ),
                 )
-                .with_hint("say red, or explain in the body why the status is not red");
+                .with_hint(
+                    "say red, or keep the status and give the reason in the front matter: `status_reason: \"...\"` (shown on the report page)",
+                );
         }
     }
     for &(date, covered) in &a.scheduled {
