@@ -670,3 +670,76 @@ fn build_as_of_on_a_generated_m_program_is_the_content_without_later_reports() {
     let n = as_of_is_the_content_without_later_reports(&content, |k| k % 13 == 0 && k < 50);
     assert_eq!(n, 4);
 }
+
+/// Issue 16's early-finish case: a provider slipped, `new report` drafted the
+/// next report, the author published it as drafted, then the provider
+/// finished early. Its consumer moves in (2027-04-23 to 2027-04-16): the
+/// draft carried over what was reported and left computed dates as comments,
+/// never as forecasts that would have held the consumer at 2027-04-23.
+#[test]
+fn new_report_carries_over_what_was_reported_so_an_early_finish_moves_consumers_in() {
+    let tmp = tempfile::tempdir().unwrap();
+    let c = tmp.path().join("content");
+    fs::create_dir_all(c.join("deliverables")).unwrap();
+    fs::create_dir_all(c.join("reports")).unwrap();
+    fs::write(
+        c.join("program.yaml"),
+        "name: P\nobjective: O\nstart: 2027-03-15\nend: 2027-06-30\nreports:\n  cadence: 2w\n  first: 2027-03-26\n",
+    )
+    .unwrap();
+    fs::write(
+        c.join("teams.yaml"),
+        "- { id: a, name: A }\n- { id: b, name: B }\n",
+    )
+    .unwrap();
+    fs::write(
+        c.join("deliverables/all.yaml"),
+        "- { id: provider, name: Provider, owner: a, dri: Ann Lee, start: 2027-03-15, duration: 3w }\n\
+         - { id: consumer, name: Consumer, owner: b, depends_on: [provider], duration: 1w }\n",
+    )
+    .unwrap();
+    // The provider slips two weeks: the consumer is computed to 2027-04-23.
+    fs::write(
+        c.join("reports/2027-03-26.md"),
+        "---\ndate: 2027-03-26\nstatus: amber\nsummary: s\nupdates:\n  provider: { status: at_risk, progress: 30, forecast: 2027-04-16 }\n---\n",
+    )
+    .unwrap();
+    let consumer_finish = |dir: &Path| {
+        let a = common::analyze(dir);
+        a.current.items[a.program.item_index("consumer").unwrap()].forecast_finish
+    };
+    assert_eq!(consumer_finish(&c), jiff::civil::date(2027, 4, 23));
+
+    tpm()
+        .args(["new", "report", "--content"])
+        .arg(&c)
+        .assert()
+        .success();
+    let draft = fs::read_to_string(c.join("reports/2027-04-09.md")).unwrap();
+    // What was reported is carried over; the computed date is a comment.
+    assert!(
+        draft.contains(
+            "  provider: { status: at_risk, progress: 30, forecast: 2027-04-16 }   # computed finish 2027-04-16; DRI Ann Lee"
+        ),
+        "{draft}"
+    );
+    assert!(
+        draft.contains(
+            "  consumer: { status: not_started, progress: 0 }   # computed finish 2027-04-23"
+        ),
+        "{draft}"
+    );
+    // The author fills in only what changed (the provider finished a week
+    // early) and publishes; the consumer's line stays as drafted.
+    let published = draft.replace("draft: true", "draft: false").replace(
+        "provider: { status: at_risk, progress: 30, forecast: 2027-04-16 }",
+        "provider: { status: done, progress: 100, forecast: 2027-04-09 }",
+    );
+    assert_ne!(published, draft);
+    fs::write(c.join("reports/2027-04-09.md"), published).unwrap();
+    assert_eq!(
+        consumer_finish(&c),
+        jiff::civil::date(2027, 4, 16),
+        "the consumer moves in with its provider"
+    );
+}

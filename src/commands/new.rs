@@ -168,7 +168,7 @@ fn new_report(args: &ReportArgs) -> i32 {
         .unwrap_or_else(|| next_report_date(&analyzed.program));
     let state = crate::analysis::state_as_of(&analyzed.program, date);
     let snap = crate::analysis::analyze(&analyzed.program, &analyzed.plan, &state);
-    let text = next_report(&analyzed.program, &snap, date);
+    let text = next_report(&analyzed.program, &state, &snap, date);
     let path = dir.join("reports").join(format!("{date}.md"));
     if let Some(parent) = path.parent()
         && let Err(e) = fs::create_dir_all(parent)

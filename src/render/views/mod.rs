@@ -391,6 +391,8 @@ pub struct ItemRow {
     /// `Deliverable` or `Milestone`.
     pub kind: &'static str,
     pub owner: Option<TeamRef>,
+    /// The person directly responsible (`dri:`), if named.
+    pub dri: Option<String>,
     pub depends_on: Vec<ItemRef>,
     pub planned_start: String,
     pub planned_finish: String,
@@ -752,6 +754,7 @@ impl<'a> Viewer<'a> {
                 ItemKind::Milestone => "Milestone",
             },
             owner: item.owner.and_then(|t| self.team_ref(t)),
+            dri: item.dri.clone(),
             depends_on: self.item_refs(&item.depends_on),
             planned_start: s.planned_start.to_string(),
             planned_finish: s.planned_finish.to_string(),
