@@ -743,3 +743,51 @@ fn new_report_carries_over_what_was_reported_so_an_early_finish_moves_consumers_
         "the consumer moves in with its provider"
     );
 }
+
+/// `diff --base .` and every `--content DIR` given the repository root (a
+/// folder with `content/` and no program.yaml) ask whether DIR/content was
+/// meant and stop, instead of warning about every file and missing program.yaml.
+#[test]
+fn a_folder_holding_content_but_no_program_yaml_suggests_its_content_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    common::copy_dir(&common::root().join("content"), &root.join("content"));
+    let want = format!(
+        "holds a `content/` folder but no program.yaml: did you mean `{}`?",
+        root.join("content").display()
+    );
+    let runs: Vec<Vec<std::ffi::OsString>> = vec![
+        vec![
+            "diff".into(),
+            "--base".into(),
+            root.clone().into(),
+            "--content".into(),
+            root.join("content").into(),
+        ],
+        vec!["check".into(), "--content".into(), root.clone().into()],
+        vec![
+            "build".into(),
+            "--content".into(),
+            root.clone().into(),
+            "--output".into(),
+            tmp.path().join("out").into(),
+        ],
+        vec![
+            "new".into(),
+            "report".into(),
+            "--content".into(),
+            root.clone().into(),
+        ],
+    ];
+    for args in runs {
+        let out = tpm().args(&args).assert().code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(err.contains(&want), "{args:?}: {err}");
+        assert!(
+            !err.contains("file ignored") && !err.contains("program.yaml is missing"),
+            "{err}"
+        );
+    }
+    assert!(!tmp.path().join("out").exists());
+    assert!(!root.join("reports").exists());
+}
