@@ -114,6 +114,19 @@ pub struct SiteSettings {
     pub public: bool,
 }
 
+impl SiteSettings {
+    /// Whether the site is served at the root of its domain (a custom
+    /// domain, or a base URL whose path is `/`, as an organisation's or a
+    /// user's GitHub Pages site is): only there is a `robots.txt` read.
+    pub fn at_domain_root(&self) -> bool {
+        self.cname.is_some()
+            || self.base_url.as_deref().is_some_and(|u| {
+                let rest = u.split_once("://").map_or(u, |(_, r)| r);
+                rest.find('/').is_none_or(|i| &rest[i..] == "/")
+            })
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Team {
     pub id: String,

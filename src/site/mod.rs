@@ -248,13 +248,24 @@ impl Analyzed {
 }
 
 /// Every file besides the pages and stylesheets: the exports (feed,
-/// calendar, CSV; the sitemap of `pages` when `base_url` is known),
-/// `program.json`, `.nojekyll` and `CNAME`.
+/// calendar, CSV; the sitemap of `pages` when `base_url` is known and the
+/// site is public), `program.json`, `.nojekyll`, `CNAME`, and a `robots.txt`
+/// that disallows crawling when the site is private and served at a domain
+/// root.
 pub fn other_files(data: &SiteData, pages: &[String]) -> Vec<OutputFile> {
     let program = data.program;
+    let site = &program.meta.site;
     let mut files = render::exports::exports(data);
-    if let Some(base) = &program.meta.site.base_url {
+    if site.public
+        && let Some(base) = &site.base_url
+    {
         files.push(render::exports::sitemap(base, pages));
+    }
+    if !site.public && site.at_domain_root() {
+        files.push(OutputFile {
+            path: "robots.txt".into(),
+            bytes: b"# This site is private (program.yaml: site.public is not true).\nUser-agent: *\nDisallow: /\n".to_vec(),
+        });
     }
     files.push(OutputFile {
         path: "program.json".into(),

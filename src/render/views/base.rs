@@ -61,6 +61,9 @@ pub struct Layout {
     pub as_of_report: Option<Link>,
     /// `page-<kind>` on `<body>`.
     pub body_class: String,
+    /// Ask search engines not to index or follow (every page, unless
+    /// `site.public: true`).
+    pub noindex: bool,
 }
 
 /// The top-level sections: (navigation text, folder).
@@ -123,6 +126,7 @@ pub fn layout(program: &Program, links: &Links, spec: &LayoutSpec) -> Layout {
         site_title,
         title: spec.title.to_string(),
         head_title,
+        noindex: !program.meta.site.public,
         root: links.root().to_string(),
         home: links.dir(""),
         stylesheets,
