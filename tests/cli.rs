@@ -297,9 +297,81 @@ fn new_scaffolds_a_repo_that_builds_as_is_with_a_valid_pages_workflow() {
         pr.contains("pull_request") && pr.contains("tpm-site diff --base-ref"),
         "{pr}"
     );
+    // The e-mail lock is never committed (it is never unlinked: that races).
+    let ignore = fs::read_to_string(dir.join(".gitignore")).unwrap();
+    assert!(
+        ignore.lines().any(|l| l == "/.tpm-site/sent.json.lock"),
+        "{ignore}"
+    );
     // Never overwrites.
     let assert = tpm().arg("new").arg(&dir).assert().code(2);
     assert!(String::from_utf8_lossy(&assert.get_output().stderr).contains("not empty"));
+}
+
+/// `new DIR --blank`: a minimal program with every field explained, that
+/// passes `check --deny-warnings` and builds; `git init` is run when the
+/// folder is not inside a repository; the closing message says how to
+/// install tpm-site and build.
+#[test]
+fn new_blank_scaffolds_a_minimal_program_that_checks_clean_and_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("blank-program");
+    let out = tpm().args(["new", "--blank"]).arg(&dir).assert().success();
+    let said = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    for needle in [
+        "GitHub releases",
+        "GitHub Action",
+        "cargo binstall tpm-site",
+        "cargo install --locked tpm-site",
+        "tpm-site build",
+    ] {
+        assert!(said.contains(needle), "{needle}: {said}");
+    }
+    let names: Vec<String> = common::snapshot_tree(&dir.join("content"))
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "deliverables/core.yaml",
+            "milestones.yaml",
+            "program.yaml",
+            "teams.yaml"
+        ]
+    );
+    let program = fs::read_to_string(dir.join("content/program.yaml")).unwrap();
+    assert!(program.contains("public: false") && program.contains("# Private by default"));
+    let a = common::analyze(&dir.join("content"));
+    assert_eq!(a.program.teams.len(), 1);
+    assert_eq!(
+        a.program
+            .items
+            .iter()
+            .filter(|i| i.kind == tpm_site::model::ItemKind::Deliverable)
+            .count(),
+        2
+    );
+    assert_eq!(a.program.items.len(), 3);
+    assert!(a.program.reports.is_empty());
+    assert!(a.program.items.iter().any(|i| i.dri.is_some()));
+    tpm()
+        .current_dir(&dir)
+        .args(["check", "--deny-warnings"])
+        .assert()
+        .success();
+    tpm().current_dir(&dir).arg("build").assert().success();
+    assert!(dir.join("public/index.html").is_file());
+    assert!(dir.join(".github/workflows/pages.yml").is_file());
+    let git = std::process::Command::new("git").arg("--version").output();
+    if git.is_ok_and(|o| o.status.success()) {
+        assert!(dir.join(".git").is_dir(), "git init ran: {said}");
+        assert!(said.contains("a git repository was initialised"), "{said}");
+        // Inside a repository already: no nested repository.
+        let inner = dir.join("nested");
+        tpm().arg("new").arg(&inner).assert().success();
+        assert!(!inner.join(".git").exists());
+    }
 }
 
 #[test]

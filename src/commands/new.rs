@@ -2,9 +2,12 @@
 //! `tpm-site new report`: the next report, scaffolded from the current state.
 //!
 //! It writes the example program (the same content as this repository's
-//! `content/`, embedded in the binary), a README, a `.gitignore` and a GitHub
-//! Actions workflow that builds the site on push and deploys it to GitHub
-//! Pages. It never overwrites anything: the folder must be new or empty.
+//! `content/`, embedded in the binary) or, with `--blank`, a minimal valid
+//! program with a comment on every field; a README, a `.gitignore` and a
+//! GitHub Actions workflow that builds the site on push and deploys it to
+//! GitHub Pages. It runs `git init` when git is installed and the folder is
+//! not inside a repository already. It never overwrites anything: the folder
+//! must be new or empty.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -111,6 +114,27 @@ pub const SCAFFOLD: &[(&str, &str)] = &[
     ),
 ];
 
+/// The content of `tpm-site new DIR --blank`: one team, two deliverables,
+/// one milestone, no reports, every field explained in a comment.
+pub const BLANK: &[(&str, &str)] = &[
+    (
+        "content/program.yaml",
+        include_str!("../../scaffold/blank/program.yaml"),
+    ),
+    (
+        "content/teams.yaml",
+        include_str!("../../scaffold/blank/teams.yaml"),
+    ),
+    (
+        "content/deliverables/core.yaml",
+        include_str!("../../scaffold/blank/deliverables/core.yaml"),
+    ),
+    (
+        "content/milestones.yaml",
+        include_str!("../../scaffold/blank/milestones.yaml"),
+    ),
+];
+
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct NewArgs {
@@ -119,6 +143,10 @@ pub struct NewArgs {
     /// The folder to create for a new program (it must not exist, or be empty).
     #[arg(value_name = "DIR", required = true)]
     pub dir: Option<PathBuf>,
+    /// Start from a minimal program (one team, two deliverables, one
+    /// milestone, no reports, each field explained) instead of the example.
+    #[arg(long)]
+    pub blank: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -139,7 +167,7 @@ pub struct ReportArgs {
 pub fn run(args: &NewArgs) -> i32 {
     match (&args.what, &args.dir) {
         (Some(NewWhat::Report(r)), _) => new_report(r),
-        (None, Some(dir)) => new_program(dir),
+        (None, Some(dir)) => new_program(dir, args.blank),
         (None, None) => {
             eprintln!("error: give a folder (`tpm-site new DIR`) or `tpm-site new report`");
             EXIT_USAGE
@@ -206,14 +234,17 @@ fn new_report(args: &ReportArgs) -> i32 {
     }
 }
 
-/// `tpm-site new DIR`.
-fn new_program(dir: &Path) -> i32 {
-    match scaffold(dir) {
+/// `tpm-site new DIR [--blank]`.
+fn new_program(dir: &Path, blank: bool) -> i32 {
+    match scaffold_with(dir, blank) {
         Ok(n) => {
-            println!(
-                "Created a new program in {dir}/ ({n} files). Next: cd {dir} && tpm-site build",
-                dir = dir.display()
-            );
+            let git = match git_init(dir) {
+                GitInit::Done => "; a git repository was initialised",
+                GitInit::InsideRepository => "; it is inside an existing git repository",
+                GitInit::NoGit => "; git was not found, so no repository was initialised",
+                GitInit::Failed => "; `git init` failed, run it yourself",
+            };
+            println!("{}", closing_message(dir, n, git));
             EXIT_OK
         }
         Err(e) => {
@@ -223,8 +254,66 @@ fn new_program(dir: &Path) -> i32 {
     }
 }
 
-/// Writes the scaffold into `dir`, which must not exist or be empty.
+/// What `tpm-site new DIR` prints last: what was made, how to install
+/// tpm-site, and how to build.
+pub fn closing_message(dir: &Path, files: usize, git: &str) -> String {
+    format!(
+        "Created a new program in {dir}/ ({files} files{git}).\n\
+         \n\
+         Next:\n\
+         \x20 1. Install tpm-site, if it is not installed yet (any one of):\n\
+         \x20      - a prebuilt binary from tpm-site's GitHub releases (CI: the repository's GitHub Action)\n\
+         \x20      - cargo binstall tpm-site\n\
+         \x20      - cargo install --locked tpm-site\n\
+         \x20 2. Check and build:  cd {dir} && tpm-site check && tpm-site build\n\
+         \x20    then open {dir}/public/index.html\n\
+         \x20 3. Edit content/ (every field: docs/content-format.md), then `tpm-site new report` every period.",
+        dir = dir.display()
+    )
+}
+
+/// What [`git_init`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GitInit {
+    Done,
+    InsideRepository,
+    NoGit,
+    Failed,
+}
+
+/// Runs `git init` in `dir` when git is installed and `dir` is not inside a
+/// repository (so `diff --base-ref HEAD` works from the first commit).
+pub fn git_init(dir: &Path) -> GitInit {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+    };
+    match git(&["rev-parse", "--is-inside-work-tree"]) {
+        Err(_) => GitInit::NoGit,
+        Ok(s) if s.success() => GitInit::InsideRepository,
+        Ok(_) => match git(&["init", "--quiet"]) {
+            Ok(s) if s.success() => GitInit::Done,
+            _ => GitInit::Failed,
+        },
+    }
+}
+
+/// Writes the scaffold with the example program into `dir`, which must not
+/// exist or be empty.
 pub fn scaffold(dir: &Path) -> Result<usize, String> {
+    scaffold_with(dir, false)
+}
+
+/// Writes the scaffold into `dir` (which must not exist or be empty): the
+/// example program, or with `blank` the minimal one ([`BLANK`]) with the
+/// same repository files.
+pub fn scaffold_with(dir: &Path, blank: bool) -> Result<usize, String> {
     if let Ok(mut entries) = fs::read_dir(dir) {
         if entries.next().is_some() {
             return Err(format!(
@@ -235,7 +324,16 @@ pub fn scaffold(dir: &Path) -> Result<usize, String> {
     } else if dir.exists() {
         return Err(format!("`{}` exists and is not a folder", dir.display()));
     }
-    for (rel, text) in SCAFFOLD {
+    let files: Vec<&(&str, &str)> = if blank {
+        SCAFFOLD
+            .iter()
+            .filter(|(rel, _)| !rel.starts_with("content/"))
+            .chain(BLANK)
+            .collect()
+    } else {
+        SCAFFOLD.iter().collect()
+    };
+    for (rel, text) in &files {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)
@@ -243,5 +341,5 @@ pub fn scaffold(dir: &Path) -> Result<usize, String> {
         }
         fs::write(&path, text).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
     }
-    Ok(SCAFFOLD.len())
+    Ok(files.len())
 }
