@@ -306,7 +306,7 @@ fn duplicate_keys_are_errors() {
 #[test]
 fn tabs_get_a_clear_message() {
     let dir = broken(&[("teams.yaml", b"- id: identity\n\tname: Identity\n")]);
-    let e = expect_error(dir.path(), "teams.yaml", 2, "invalid YAML");
+    let e = expect_error(dir.path(), "teams.yaml", 2, "a tab indents this line");
     assert!(e.hint.unwrap().contains("spaces"));
     // No cascade: references to teams in the broken file are not reported as unknown.
     let errors = common::diagnostics(dir.path())
@@ -566,5 +566,61 @@ fn a_typod_dependency_raises_no_follow_on_review_warning() {
             .any(|d| d.message.contains("is not a dependency")),
         "{}",
         common::render(diags)
+    );
+}
+
+/// The YAML mistakes people commonly make, one fixture each under
+/// tests/fixtures/invalid-style/<mistake>/ (files that replace the valid
+/// example's, plus `expected`): the first error names the likely mistake and
+/// the fix in the tool's own words, with the parser's wording only as a
+/// `detail:` line.
+#[test]
+fn common_yaml_mistakes_get_a_message_naming_the_mistake_and_the_fix() {
+    let root = common::fixture("invalid-style");
+    let mut seen = Vec::new();
+    for entry in fs::read_dir(&root).unwrap() {
+        let dir = entry.unwrap().path();
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let expected = fs::read_to_string(dir.join("expected")).unwrap();
+        let files: Vec<(String, Vec<u8>)> = common::snapshot_tree(&dir)
+            .into_iter()
+            .filter(|(p, _)| p != "expected")
+            .collect();
+        let refs: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(p, b)| (p.as_str(), b.as_slice()))
+            .collect();
+        let tmp = broken(&refs);
+        let diags = common::diagnostics(tmp.path());
+        let first = diags
+            .iter()
+            .find(|d| d.severity == Severity::Error)
+            .unwrap_or_else(|| panic!("{name}: no error"));
+        let shown = first.display(Path::new("")).to_string();
+        assert_eq!(shown.trim(), expected.trim(), "{name}");
+        assert!(
+            !first.message.contains("invalid YAML") && !first.message.contains("unknown field"),
+            "{name}: {shown}"
+        );
+        assert!(
+            first.detail.is_some() && first.hint.is_some(),
+            "{name}: {shown}"
+        );
+        seen.push(name);
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            "colon-in-braces",
+            "colon-in-text",
+            "comma-in-note",
+            "indented-too-far",
+            "indented-too-little",
+            "list-item-under-an-item",
+            "list-item-wrong-indent",
+            "missing-dash",
+            "tab"
+        ]
     );
 }

@@ -459,11 +459,10 @@ fn report_yaml_error(rel: &Arc<str>, err: yaml::ParseError, diags: &mut Diagnost
         file: rel.clone(),
         pos: err.pos,
     };
-    let (message, hint) = yaml::explain(&err.message);
+    let (message, hint, detail) = yaml::explain_at(&err);
     let d = diags.error(&loc, message);
-    if let Some(hint) = hint {
-        d.hint = Some(hint);
-    }
+    d.hint = hint;
+    d.detail = detail;
 }
 
 #[cfg(test)]
