@@ -96,8 +96,9 @@ const REVIEW_FIELDS: &[&str] = &[
 const PAGE_FIELDS: &[&str] = &["title"];
 const STAKEHOLDER_FIELDS: &[&str] = &["name", "email", "role", "teams"];
 
-/// Every field the loader accepts, by where it is written (the headings of
-/// docs/content-format.md's field tables; a test keeps the two in step).
+/// Every field the loader accepts, by where it is written: the first word is
+/// the heading of its section in docs/content-format.md (a test checks that
+/// the section documents every field).
 pub const KNOWN_FIELDS: &[(&str, &[&str])] = &[
     ("program.yaml", PROGRAM_FIELDS),
     ("program.yaml calendar", CALENDAR_FIELDS),
@@ -105,15 +106,15 @@ pub const KNOWN_FIELDS: &[(&str, &[&str])] = &[
     ("program.yaml communication", COMMUNICATION_FIELDS),
     ("program.yaml site", SITE_FIELDS),
     ("teams.yaml", TEAM_FIELDS),
-    ("deliverables", DELIVERABLE_FIELDS),
+    ("deliverables/*.yaml", DELIVERABLE_FIELDS),
     ("milestones.yaml", MILESTONE_FIELDS),
     ("risks.yaml", RISK_FIELDS),
     ("decisions.yaml", DECISION_FIELDS),
-    ("report front matter", REPORT_FIELDS),
-    ("report updates", UPDATE_FIELDS),
-    ("report dependencies", REVIEW_FIELDS),
-    ("report risks", RISK_UPDATE_FIELDS),
-    ("pages", PAGE_FIELDS),
+    ("reports/*.md", REPORT_FIELDS),
+    ("reports/*.md updates", UPDATE_FIELDS),
+    ("reports/*.md dependencies", REVIEW_FIELDS),
+    ("reports/*.md risks", RISK_UPDATE_FIELDS),
+    ("pages/*.md", PAGE_FIELDS),
     ("stakeholders.yaml", STAKEHOLDER_FIELDS),
 ];
 
