@@ -829,3 +829,32 @@ fn the_end_card_says_late_and_names_missed_milestones_when_the_end_has_buffer() 
         );
     }
 }
+
+/// Every page lists teams in teams.yaml's order (not by id): the teams page
+/// and the Gantt chart's team bands. The example's teams.yaml lists
+/// identity, platform, mobile, web, sre, security (ids not sorted).
+#[test]
+fn teams_are_listed_in_teams_yaml_order() {
+    let (_tmp, out, _) = example();
+    let want = [
+        "Identity Team",
+        "Platform Data Team",
+        "Mobile Apps Team",
+        "Web & Partner Integrations",
+        "Site Reliability Engineering",
+        "Security Engineering",
+    ];
+    let doc = page(&out, "teams/index.html");
+    let rows: Vec<String> = doc
+        .select(&sel("table tbody tr th[scope=row]"))
+        .map(text)
+        .collect();
+    assert_eq!(rows, want, "teams page");
+    let doc = page(&out, "index.html");
+    let bands: Vec<String> = doc
+        .select(&sel(".gantt-band-label"))
+        .map(text)
+        .filter(|t| t != "Milestones")
+        .collect();
+    assert_eq!(bands, want, "Gantt team bands");
+}
