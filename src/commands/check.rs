@@ -234,6 +234,7 @@ mod tests {
             col: 1,
             message: message.into(),
             hint: Some("do this".into()),
+            detail: None,
         }
     }
 

@@ -318,7 +318,7 @@ pub fn closing_message(dir: &Path, files: usize, git: &str) -> String {
          \n\
          Next:\n\
          \x20 1. Install tpm-site, if it is not installed yet (any one of):\n\
-         \x20      - a prebuilt binary from {repo}/releases (in CI: the action {action}, which the workflows use)\n\
+         \x20      - a prebuilt binary from the GitHub releases, {repo}/releases (in CI: the GitHub Action {action}, which the workflows use)\n\
          \x20      - cargo binstall tpm-site\n\
          \x20      - cargo install --locked tpm-site\n\
          \x20 2. Check and build:  cd {dir} && tpm-site check && tpm-site build\n\
