@@ -46,12 +46,20 @@ pub struct Diagnostic {
     pub col: u32,
     pub message: String,
     pub hint: Option<String>,
+    /// A secondary line for the curious (the YAML parser's own wording).
+    pub detail: Option<String>,
 }
 
 impl Diagnostic {
     /// The same diagnostic with a `help:` line.
     pub fn with_hint(&mut self, hint: impl Into<String>) -> &mut Diagnostic {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// The same diagnostic with a `detail:` line.
+    pub fn with_detail(&mut self, detail: impl Into<String>) -> &mut Diagnostic {
+        self.detail = Some(detail.into());
         self
     }
 
@@ -93,6 +101,9 @@ impl fmt::Display for DisplayDiagnostic<'_> {
         }
         if let Some(hint) = &d.hint {
             write!(f, "\n  help: {hint}")?;
+        }
+        if let Some(detail) = &d.detail {
+            write!(f, "\n  detail: {detail}")?;
         }
         Ok(())
     }
@@ -153,6 +164,7 @@ impl Diagnostics {
             col: pos.col,
             message,
             hint: None,
+            detail: None,
         });
         self.items.last_mut().expect("just pushed")
     }

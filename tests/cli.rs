@@ -297,6 +297,12 @@ fn new_scaffolds_a_repo_that_builds_as_is_with_a_valid_pages_workflow() {
         pr.contains("pull_request") && pr.contains("tpm-site diff --base-ref"),
         "{pr}"
     );
+    // The e-mail lock is never committed (it is never unlinked: that races).
+    let ignore = fs::read_to_string(dir.join(".gitignore")).unwrap();
+    assert!(
+        ignore.lines().any(|l| l == "/.tpm-site/sent.json.lock"),
+        "{ignore}"
+    );
     // Both install through the action pinned to this version: no toolchain.
     let pinned = format!("uses: tpm-site/tpm-site@v{}\n", env!("CARGO_PKG_VERSION"));
     for text in [&wf, &pr] {
@@ -310,6 +316,84 @@ fn new_scaffolds_a_repo_that_builds_as_is_with_a_valid_pages_workflow() {
     // Never overwrites.
     let assert = tpm().arg("new").arg(&dir).assert().code(2);
     assert!(String::from_utf8_lossy(&assert.get_output().stderr).contains("not empty"));
+}
+
+/// `new DIR --blank`: a minimal program with every field explained, that
+/// passes `check --deny-warnings` and builds; `git init` is run when the
+/// folder is not inside a repository; the closing message says how to
+/// install tpm-site and build.
+#[test]
+fn new_blank_scaffolds_a_minimal_program_that_checks_clean_and_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("blank-program");
+    let out = tpm().args(["new", "--blank"]).arg(&dir).assert().success();
+    let said = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    for needle in [
+        "GitHub releases",
+        "GitHub Action",
+        "cargo binstall tpm-site",
+        "cargo install --locked tpm-site",
+        "tpm-site build",
+    ] {
+        assert!(said.contains(needle), "{needle}: {said}");
+    }
+    let names: Vec<String> = common::snapshot_tree(&dir.join("content"))
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "deliverables/core.yaml",
+            "milestones.yaml",
+            "program.yaml",
+            "teams.yaml"
+        ]
+    );
+    let program = fs::read_to_string(dir.join("content/program.yaml")).unwrap();
+    assert!(program.contains("public: false") && program.contains("# Private by default"));
+    let a = common::analyze(&dir.join("content"));
+    assert_eq!(a.program.teams.len(), 1);
+    assert_eq!(
+        a.program
+            .items
+            .iter()
+            .filter(|i| i.kind == tpm_site::model::ItemKind::Deliverable)
+            .count(),
+        2
+    );
+    assert_eq!(a.program.items.len(), 3);
+    assert!(a.program.reports.is_empty());
+    assert!(a.program.items.iter().any(|i| i.dri.is_some()));
+    tpm()
+        .current_dir(&dir)
+        .args(["check", "--deny-warnings"])
+        .assert()
+        .success();
+    tpm().current_dir(&dir).arg("build").assert().success();
+    assert!(dir.join("public/index.html").is_file());
+    assert!(dir.join(".github/workflows/pages.yml").is_file());
+    // --blank only chooses the content: it combines with --ci gitlab.
+    let gl = tmp.path().join("blank-gitlab");
+    tpm()
+        .args(["new", "--blank", "--ci", "gitlab"])
+        .arg(&gl)
+        .assert()
+        .success();
+    assert!(gl.join(".gitlab-ci.yml").is_file() && !gl.join(".github").exists());
+    assert_eq!(
+        common::snapshot_tree(&gl.join("content")),
+        common::snapshot_tree(&dir.join("content"))
+    );
+    let git = std::process::Command::new("git").arg("--version").output();
+    if git.is_ok_and(|o| o.status.success()) {
+        assert!(dir.join(".git").is_dir(), "git init ran: {said}");
+        assert!(said.contains("a git repository was initialised"), "{said}");
+        // Inside a repository already: no nested repository.
+        let inner = dir.join("nested");
+        tpm().arg("new").arg(&inner).assert().success();
+        assert!(!inner.join(".git").exists());
+    }
 }
 
 #[test]
@@ -728,6 +812,127 @@ fn build_as_of_on_a_generated_m_program_is_the_content_without_later_reports() {
     let content = common::generated("M", tmp.path());
     let n = as_of_is_the_content_without_later_reports(&content, |k| k % 13 == 0 && k < 50);
     assert_eq!(n, 4);
+}
+
+/// Issue 16's early-finish case: a provider slipped, `new report` drafted the
+/// next report, the author published it as drafted, then the provider
+/// finished early. Its consumer moves in (2027-04-23 to 2027-04-16): the
+/// draft carried over what was reported and left computed dates as comments,
+/// never as forecasts that would have held the consumer at 2027-04-23.
+#[test]
+fn new_report_carries_over_what_was_reported_so_an_early_finish_moves_consumers_in() {
+    let tmp = tempfile::tempdir().unwrap();
+    let c = tmp.path().join("content");
+    fs::create_dir_all(c.join("deliverables")).unwrap();
+    fs::create_dir_all(c.join("reports")).unwrap();
+    fs::write(
+        c.join("program.yaml"),
+        "name: P\nobjective: O\nstart: 2027-03-15\nend: 2027-06-30\nreports:\n  cadence: 2w\n  first: 2027-03-26\n",
+    )
+    .unwrap();
+    fs::write(
+        c.join("teams.yaml"),
+        "- { id: a, name: A }\n- { id: b, name: B }\n",
+    )
+    .unwrap();
+    fs::write(
+        c.join("deliverables/all.yaml"),
+        "- { id: provider, name: Provider, owner: a, dri: Ann Lee, start: 2027-03-15, duration: 3w }\n\
+         - { id: consumer, name: Consumer, owner: b, depends_on: [provider], duration: 1w }\n",
+    )
+    .unwrap();
+    // The provider slips two weeks: the consumer is computed to 2027-04-23.
+    fs::write(
+        c.join("reports/2027-03-26.md"),
+        "---\ndate: 2027-03-26\nstatus: amber\nsummary: s\nupdates:\n  provider: { status: at_risk, progress: 30, forecast: 2027-04-16 }\n---\n",
+    )
+    .unwrap();
+    let consumer_finish = |dir: &Path| {
+        let a = common::analyze(dir);
+        a.current.items[a.program.item_index("consumer").unwrap()].forecast_finish
+    };
+    assert_eq!(consumer_finish(&c), jiff::civil::date(2027, 4, 23));
+
+    tpm()
+        .args(["new", "report", "--content"])
+        .arg(&c)
+        .assert()
+        .success();
+    let draft = fs::read_to_string(c.join("reports/2027-04-09.md")).unwrap();
+    // What was reported is carried over; the computed date is a comment.
+    assert!(
+        draft.contains(
+            "  provider: { status: at_risk, progress: 30, forecast: 2027-04-16 }   # computed finish 2027-04-16; DRI Ann Lee"
+        ),
+        "{draft}"
+    );
+    assert!(
+        draft.contains(
+            "  consumer: { status: not_started, progress: 0 }   # computed finish 2027-04-23"
+        ),
+        "{draft}"
+    );
+    // The author fills in only what changed (the provider finished a week
+    // early) and publishes; the consumer's line stays as drafted.
+    let published = draft.replace("draft: true", "draft: false").replace(
+        "provider: { status: at_risk, progress: 30, forecast: 2027-04-16 }",
+        "provider: { status: done, progress: 100, forecast: 2027-04-09 }",
+    );
+    assert_ne!(published, draft);
+    fs::write(c.join("reports/2027-04-09.md"), published).unwrap();
+    assert_eq!(
+        consumer_finish(&c),
+        jiff::civil::date(2027, 4, 16),
+        "the consumer moves in with its provider"
+    );
+}
+
+/// `diff --base .` and every `--content DIR` given the repository root (a
+/// folder with `content/` and no program.yaml) ask whether DIR/content was
+/// meant and stop, instead of warning about every file and missing program.yaml.
+#[test]
+fn a_folder_holding_content_but_no_program_yaml_suggests_its_content_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    common::copy_dir(&common::root().join("content"), &root.join("content"));
+    let want = format!(
+        "holds a `content/` folder but no program.yaml: did you mean `{}`?",
+        root.join("content").display()
+    );
+    let runs: Vec<Vec<std::ffi::OsString>> = vec![
+        vec![
+            "diff".into(),
+            "--base".into(),
+            root.clone().into(),
+            "--content".into(),
+            root.join("content").into(),
+        ],
+        vec!["check".into(), "--content".into(), root.clone().into()],
+        vec![
+            "build".into(),
+            "--content".into(),
+            root.clone().into(),
+            "--output".into(),
+            tmp.path().join("out").into(),
+        ],
+        vec![
+            "new".into(),
+            "report".into(),
+            "--content".into(),
+            root.clone().into(),
+        ],
+    ];
+    for args in runs {
+        let out = tpm().args(&args).assert().code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(err.contains(&want), "{args:?}: {err}");
+        assert!(
+            !err.contains("file ignored") && !err.contains("program.yaml is missing"),
+            "{err}"
+        );
+    }
+    assert!(!tmp.path().join("out").exists());
+    assert!(!root.join("reports").exists());
 }
 
 #[test]

@@ -1111,3 +1111,42 @@ fn the_message_leads_with_the_pages_top_strip_and_its_ranked_changes() {
         m.changes
     );
 }
+
+#[test]
+fn own_messages_keep_their_example_address_and_say_nothing_was_sent() {
+    let repo = repo();
+    // A real send without a sender: tpm-site's own example stays readable,
+    // and nothing was sent at all (not "nothing more").
+    let mut cmd = email_cmd(&repo, &["--insecure", "--smtp-url", "smtp://127.0.0.1:9"]);
+    cmd.env_remove("TPM_SITE_MAIL_FROM");
+    let (code, out, err) = run(cmd);
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(
+        err.contains("`Program reports <reports@example.org>`"),
+        "{err}"
+    );
+    assert!(err.contains("; nothing was sent"), "{err}");
+    assert!(!err.contains("nothing more"), "{err}");
+    assert!(!err.contains("[address]"), "{err}");
+}
+
+#[test]
+fn a_dry_run_says_which_sender_it_uses() {
+    let repo = repo();
+    let (code, out, err) = run(email_cmd(&repo, &["--dry-run", "outbox"]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("From: Program Office <reports@example.org>\n"),
+        "{out}"
+    );
+    let mut cmd = email_cmd(&repo, &["--dry-run", "outbox2"]);
+    cmd.env_remove("TPM_SITE_MAIL_FROM");
+    let (code, out, err) = run(cmd);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains(
+            "tpm-site@example.invalid> (a placeholder: no --from or TPM_SITE_MAIL_FROM was given"
+        ),
+        "{out}"
+    );
+}

@@ -296,12 +296,13 @@ fn check_csv(a: &Analyzed, files: &[OutputFile]) -> Vec<Vec<String>> {
     assert_eq!(
         CSV_HEADER.join(","),
         "id,kind,name,owner,depends_on,planned_start,planned_finish,forecast_start,\
-         forecast_finish,late_start,late_finish,total_float,deadline_slack,critical,status,progress"
+         forecast_finish,late_start,late_finish,total_float,deadline_slack,critical,status,progress,dri"
     );
     assert!(text(f).starts_with(&format!("{}\r\n", CSV_HEADER.join(","))));
     assert_eq!(rows.len(), a.program.items.len());
     for ((row, item), s) in rows.iter().zip(&a.program.items).zip(&a.current.items) {
-        assert_eq!(row.len(), 16);
+        assert_eq!(row.len(), 17);
+        assert_eq!(row[16], item.dri.as_deref().unwrap_or(""));
         assert_eq!(row[0], item.id);
         assert_eq!(
             row[1],

@@ -306,7 +306,7 @@ fn duplicate_keys_are_errors() {
 #[test]
 fn tabs_get_a_clear_message() {
     let dir = broken(&[("teams.yaml", b"- id: identity\n\tname: Identity\n")]);
-    let e = expect_error(dir.path(), "teams.yaml", 2, "invalid YAML");
+    let e = expect_error(dir.path(), "teams.yaml", 2, "a tab indents this line");
     assert!(e.hint.unwrap().contains("spaces"));
     // No cascade: references to teams in the broken file are not reported as unknown.
     let errors = common::diagnostics(dir.path())
@@ -506,5 +506,121 @@ fn a_report_dated_before_the_program_starts_is_an_error() {
         e.hint
             .as_deref()
             .is_some_and(|h| h.contains("check the year"))
+    );
+}
+
+#[test]
+fn a_report_more_than_two_periods_after_the_previous_is_a_located_warning() {
+    // The fixture's reports are 2027-01-15 and 2027-01-29 (cadence 2w); a
+    // third on 2027-03-05 comes 35 days later.
+    let report = "---\ndate: 2027-03-05\nstatus: amber\nsummary: x\n---\n";
+    let dir = broken(&[("reports/2027-03-05.md", report.as_bytes())]);
+    let diags = common::diagnostics(dir.path());
+    let w = diags
+        .iter()
+        .find(|d| d.severity == Severity::Warning && d.message.contains("after the previous one"))
+        .unwrap_or_else(|| panic!("{}", common::render(diags.clone())));
+    assert_eq!((&*w.file, w.line), ("reports/2027-03-05.md", 2));
+    assert!(
+        w.message.contains(
+            "the report of 2027-03-05 comes 35 days after the previous one (2027-01-29), more than two periods of the cadence (2w)"
+        ),
+        "{}",
+        w.message
+    );
+    assert!(w.hint.as_deref().unwrap().contains("--date 2027-02-12"));
+    // Exactly two periods later is fine.
+    let report = "---\ndate: 2027-02-26\nstatus: amber\nsummary: x\n---\n";
+    let dir = broken(&[("reports/2027-02-26.md", report.as_bytes())]);
+    assert!(
+        !common::diagnostics(dir.path())
+            .iter()
+            .any(|d| d.message.contains("after the previous one"))
+    );
+}
+
+#[test]
+fn a_typod_dependency_raises_no_follow_on_review_warning() {
+    // web-login depends on `auth-api-v3` (a typo); the report reviews the
+    // real edge auth-api-v2 -> web-login.
+    let d = deliverables_with(
+        "  depends_on: [auth-api-v2]\n  start: 2027-02-08",
+        "  depends_on: [auth-api-v3]\n  start: 2027-02-08",
+    );
+    let report = "---\ndate: 2027-01-29\nstatus: amber\nsummary: x\ndependencies:\n  - { from: auth-api-v2, to: web-login, provider_on_track: true }\n---\n";
+    let dir = broken(&[
+        ("deliverables/all.yaml", d.as_bytes()),
+        ("reports/2027-01-29.md", report.as_bytes()),
+    ]);
+    let e = expect_error(
+        dir.path(),
+        "deliverables/all.yaml",
+        19,
+        "`web-login` depends on unknown item `auth-api-v3`",
+    );
+    assert_eq!(e.hint.as_deref(), Some("did you mean `auth-api-v2`?"));
+    let diags = common::diagnostics(dir.path());
+    assert!(
+        !diags
+            .iter()
+            .any(|d| d.message.contains("is not a dependency")),
+        "{}",
+        common::render(diags)
+    );
+}
+
+/// The YAML mistakes people commonly make, one fixture each under
+/// tests/fixtures/invalid-style/<mistake>/ (files that replace the valid
+/// example's, plus `expected`): the first error names the likely mistake and
+/// the fix in the tool's own words, with the parser's wording only as a
+/// `detail:` line.
+#[test]
+fn common_yaml_mistakes_get_a_message_naming_the_mistake_and_the_fix() {
+    let root = common::fixture("invalid-style");
+    let mut seen = Vec::new();
+    for entry in fs::read_dir(&root).unwrap() {
+        let dir = entry.unwrap().path();
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let expected = fs::read_to_string(dir.join("expected")).unwrap();
+        let files: Vec<(String, Vec<u8>)> = common::snapshot_tree(&dir)
+            .into_iter()
+            .filter(|(p, _)| p != "expected")
+            .collect();
+        let refs: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(p, b)| (p.as_str(), b.as_slice()))
+            .collect();
+        let tmp = broken(&refs);
+        let diags = common::diagnostics(tmp.path());
+        let first = diags
+            .iter()
+            .find(|d| d.severity == Severity::Error)
+            .unwrap_or_else(|| panic!("{name}: no error"));
+        let shown = first.display(Path::new("")).to_string();
+        assert_eq!(shown.trim(), expected.trim(), "{name}");
+        assert!(
+            !first.message.contains("invalid YAML") && !first.message.contains("unknown field"),
+            "{name}: {shown}"
+        );
+        assert!(
+            first.detail.is_some() && first.hint.is_some(),
+            "{name}: {shown}"
+        );
+        seen.push(name);
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            "colon-in-braces",
+            "colon-in-text",
+            "comma-in-note",
+            "indented-too-far",
+            "indented-too-little",
+            "list-item-under-an-item",
+            "list-item-wrong-indent",
+            "missing-dash",
+            "tab"
+        ]
     );
 }

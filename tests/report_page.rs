@@ -833,3 +833,146 @@ fn the_top_strip_says_why_late_whose_slip_it_is_and_what_is_owed() {
         assert_eq!(first_text(&dash, &css), first_text(&newest, &css), "{part}");
     }
 }
+#[test]
+fn status_reason_acknowledges_the_disagreement_for_its_report_only() {
+    // Both late reports say amber; one gives `status_reason:`.
+    let src = example_copy();
+    let content = src.path().join("content");
+    for (date, reason) in [
+        (
+            "2027-02-12",
+            Some("Cutover rehearsal recovers the two days"),
+        ),
+        ("2027-04-09", None),
+    ] {
+        let f = content.join(format!("reports/{date}.md"));
+        let mut text = fs::read_to_string(&f)
+            .unwrap()
+            .replacen("status: red", "status: amber", 1);
+        if let Some(reason) = reason {
+            text = text.replacen(
+                "status: amber",
+                &format!("status: amber\nstatus_reason: \"{reason}\""),
+                1,
+            );
+        }
+        fs::write(&f, text).unwrap();
+    }
+    let (_tmp, out, diags) = build_with(&content, None);
+    let warned: Vec<String> = diags
+        .iter()
+        .filter(|d| d.message.contains("computed schedule disagrees"))
+        .map(|d| d.file.to_string())
+        .collect();
+    assert_eq!(
+        warned,
+        ["reports/2027-04-09.md"],
+        "only the unacknowledged one"
+    );
+    let hint = diags
+        .iter()
+        .find(|d| d.message.contains("computed schedule disagrees"))
+        .and_then(|d| d.hint.clone())
+        .unwrap();
+    assert!(hint.contains("status_reason"), "{hint}");
+    // The acknowledged page still shows the computed facts, and the reason.
+    let doc = page(&out, "reports/2027-02-12/index.html");
+    let callout = text(
+        doc.select(&sel("section.callout-disagree"))
+            .next()
+            .expect("the facts stay on the page"),
+    );
+    assert!(
+        callout.contains("Why Amber stands: Cutover rehearsal recovers the two days"),
+        "{callout}"
+    );
+    let doc = page(&out, "reports/2027-04-09/index.html");
+    assert!(doc.select(&sel("p.status-reason")).next().is_none());
+}
+
+/// Issue 16's hidden slip: the last milestone is on a fixed date, the work
+/// feeding it slipped past it, and the program end still has buffer. The end
+/// card of the dashboard and of the report says late (the lateness fact),
+/// names the missed milestones and never says "early".
+#[test]
+fn the_end_card_says_late_and_names_missed_milestones_when_the_end_has_buffer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let c = tmp.path().join("content");
+    fs::create_dir_all(c.join("deliverables")).unwrap();
+    fs::create_dir_all(c.join("reports")).unwrap();
+    fs::write(
+        c.join("program.yaml"),
+        "name: P\nobjective: O\nstart: 2027-01-04\nend: 2027-06-30\nreports:\n  cadence: 2w\n  first: 2027-01-15\n",
+    )
+    .unwrap();
+    fs::write(c.join("teams.yaml"), "- { id: a, name: A }\n").unwrap();
+    fs::write(
+        c.join("deliverables/a.yaml"),
+        "- { id: build, name: Build, owner: a, start: 2027-01-04, duration: 4w }\n\
+         - { id: docs, name: Docs, owner: a, start: 2027-01-04, duration: 2w }\n",
+    )
+    .unwrap();
+    fs::write(
+        c.join("milestones.yaml"),
+        "- { id: beta, name: Beta, date: 2027-02-05, depends_on: [docs] }\n\
+         - { id: launch, name: Launch, date: 2027-02-12, depends_on: [build, beta] }\n",
+    )
+    .unwrap();
+    // Build slips 15 working days past Launch; Docs misses Beta by 2.
+    fs::write(
+        c.join("reports/2027-01-15.md"),
+        "---\ndate: 2027-01-15\nstatus: amber\nstatus_reason: \"x\"\nsummary: s\nupdates:\n  build: { status: at_risk, forecast: 2027-03-05 }\n  docs: { status: at_risk, forecast: 2027-02-09 }\n---\n",
+    )
+    .unwrap();
+    let (_tmp, out, _) = build_with(&c, None);
+    for rel in ["index.html", "reports/2027-01-15/index.html"] {
+        let doc = page(&out, rel);
+        let card = text(doc.select(&sel("article.end-card")).next().unwrap());
+        assert!(
+            card.contains("Forecast 15 working days late"),
+            "{rel}: {card}"
+        );
+        assert!(
+            card.contains(
+                "Milestones Launch misses its date 2027-02-12 by 15 working days; Beta misses its date 2027-02-05 by 2 working days; the forecast end 2027-03-05 is within the committed end 2027-06-30."
+            ),
+            "{rel}: {card}"
+        );
+        assert!(!card.contains("early"), "{rel}: {card}");
+        assert!(
+            doc.select(&sel("article.end-card.end-late"))
+                .next()
+                .is_some(),
+            "{rel}"
+        );
+    }
+}
+
+/// Every page lists teams in teams.yaml's order (not by id): the teams page
+/// and the Gantt chart's team bands. The example's teams.yaml lists
+/// identity, platform, mobile, web, sre, security (ids not sorted).
+#[test]
+fn teams_are_listed_in_teams_yaml_order() {
+    let (_tmp, out, _) = example();
+    let want = [
+        "Identity Team",
+        "Platform Data Team",
+        "Mobile Apps Team",
+        "Web & Partner Integrations",
+        "Site Reliability Engineering",
+        "Security Engineering",
+    ];
+    let doc = page(&out, "teams/index.html");
+    let rows: Vec<String> = doc
+        .select(&sel("table tbody tr th[scope=row]"))
+        .map(text)
+        .collect();
+    assert_eq!(rows, want, "teams page");
+    let doc = page(&out, "index.html");
+    let bands: Vec<String> = doc
+        .select(&sel(".gantt-band-label"))
+        .map(text)
+        .filter(|t| t != "Milestones")
+        .collect();
+    assert_eq!(bands, want, "Gantt team bands");
+}

@@ -270,6 +270,7 @@ impl Kit {
                     kind: draft.kind,
                     name: format!("Item {}", draft.id),
                     owner: draft.owner.as_deref().map(team_ix),
+                    dri: None,
                     depends_on,
                     depends_on_locs,
                     plan: draft.plan,
@@ -299,6 +300,7 @@ impl Kit {
                     .collect();
                 updates.sort_by_key(|u| u.item);
                 Report {
+                    status_reason: None,
                     date: r.date,
                     status: r.status,
                     summary: String::new(),
@@ -367,6 +369,7 @@ impl Kit {
                     base_url: None,
                     theme: "default".into(),
                     cname: None,
+                    public: false,
                 },
                 loc: loc("program.yaml", 1),
             },

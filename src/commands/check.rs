@@ -59,6 +59,7 @@ pub fn run(args: &CheckArgs) -> i32 {
             col: 0,
             message: p.clone(),
             hint: Some("remove it from the content: the site must not publish it".into()),
+            detail: None,
         }));
     }
     let errors = list
@@ -147,6 +148,7 @@ fn to_json(list: &[Diagnostic], dir: &Path, errors: usize, warnings: usize) -> S
                 "col": d.col,
                 "message": d.message,
                 "hint": d.hint,
+                "detail": d.detail,
             })
         })
         .collect();
@@ -232,6 +234,7 @@ mod tests {
             col: 1,
             message: message.into(),
             hint: Some("do this".into()),
+            detail: None,
         }
     }
 
@@ -303,6 +306,7 @@ mod tests {
             col: 5,
             message: "100% wrong: x".into(),
             hint: Some("fix it".into()),
+            detail: None,
         };
         assert_eq!(
             github_annotation(&d, Path::new("content")),

@@ -118,10 +118,18 @@ pub fn run(args: &EmailArgs) -> i32 {
             EXIT_CONTENT
         }
         Err(e) => {
-            eprintln!(
-                "error: {}; nothing more was sent",
+            // tpm-site's own words are printed as they are (its examples
+            // name example addresses); anything else is scrubbed.
+            let text = if e.is_own_words() {
+                e.to_string()
+            } else {
                 email::redact(&e.to_string())
-            );
+            };
+            if e.after_sending() {
+                eprintln!("error: {text}");
+            } else {
+                eprintln!("error: {text}; nothing was sent");
+            }
             EXIT_USAGE
         }
     }

@@ -2,13 +2,16 @@
 //! `tpm-site new report`: the next report, scaffolded from the current state.
 //!
 //! It writes the example program (the same content as this repository's
-//! `content/`, embedded in the binary), a README, a `.gitignore` and the CI
+//! `content/`, embedded in the binary) or, with `--blank`, a minimal valid
+//! program with a comment on every field (`--blank` only chooses the content
+//! and combines with any `--ci`), a README, a `.gitignore` and the CI
 //! files of the chosen host (`--ci`): GitHub Actions workflows that build the
 //! site on push, deploy it to GitHub Pages and post the plan impact on pull
 //! requests, or a `.gitlab-ci.yml` doing the same on GitLab. The CI files
 //! install tpm-site from its release archives pinned to this binary's version
-//! (the scaffold's `0.0.0-scaffold` placeholder). It never overwrites
-//! anything: the folder must be new or empty.
+//! (the scaffold's `0.0.0-scaffold` placeholder). It runs `git init` when git
+//! is installed and the folder is not inside a repository already. It never
+//! overwrites anything: the folder must be new or empty.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -75,6 +78,28 @@ impl Ci {
 pub fn pin_version(text: &str) -> String {
     text.replace(VERSION_PLACEHOLDER, env!("CARGO_PKG_VERSION"))
 }
+
+/// The content of `tpm-site new DIR --blank`, replacing the example's
+/// `content/` files: one team, two deliverables, one milestone, no reports,
+/// every field explained in a comment.
+pub const BLANK: &[(&str, &str)] = &[
+    (
+        "content/program.yaml",
+        include_str!("../../scaffold/blank/program.yaml"),
+    ),
+    (
+        "content/teams.yaml",
+        include_str!("../../scaffold/blank/teams.yaml"),
+    ),
+    (
+        "content/deliverables/core.yaml",
+        include_str!("../../scaffold/blank/deliverables/core.yaml"),
+    ),
+    (
+        "content/milestones.yaml",
+        include_str!("../../scaffold/blank/milestones.yaml"),
+    ),
+];
 
 /// The files of a new program repository besides the README and the CI
 /// files: (relative path, text).
@@ -174,6 +199,10 @@ pub struct NewArgs {
     /// workflows (GitHub Pages), `gitlab` a `.gitlab-ci.yml` (GitLab Pages).
     #[arg(long, value_enum, default_value_t = Ci::Github)]
     pub ci: Ci,
+    /// Start from a minimal program (one team, two deliverables, one
+    /// milestone, no reports, each field explained) instead of the example.
+    #[arg(long)]
+    pub blank: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -194,7 +223,7 @@ pub struct ReportArgs {
 pub fn run(args: &NewArgs) -> i32 {
     match (&args.what, &args.dir) {
         (Some(NewWhat::Report(r)), _) => new_report(r),
-        (None, Some(dir)) => new_program(dir, args.ci),
+        (None, Some(dir)) => new_program(dir, args.ci, args.blank),
         (None, None) => {
             eprintln!("error: give a folder (`tpm-site new DIR`) or `tpm-site new report`");
             EXIT_USAGE
@@ -223,7 +252,7 @@ fn new_report(args: &ReportArgs) -> i32 {
         .unwrap_or_else(|| next_report_date(&analyzed.program));
     let state = crate::analysis::state_as_of(&analyzed.program, date);
     let snap = crate::analysis::analyze(&analyzed.program, &analyzed.plan, &state);
-    let text = next_report(&analyzed.program, &snap, date);
+    let text = next_report(&analyzed.program, &state, &snap, date);
     let path = dir.join("reports").join(format!("{date}.md"));
     if let Some(parent) = path.parent()
         && let Err(e) = fs::create_dir_all(parent)
@@ -261,14 +290,17 @@ fn new_report(args: &ReportArgs) -> i32 {
     }
 }
 
-/// `tpm-site new DIR`.
-fn new_program(dir: &Path, ci: Ci) -> i32 {
-    match scaffold(dir, ci) {
+/// `tpm-site new DIR [--ci ...] [--blank]`.
+fn new_program(dir: &Path, ci: Ci, blank: bool) -> i32 {
+    match scaffold_with(dir, ci, blank) {
         Ok(n) => {
-            println!(
-                "Created a new program in {dir}/ ({n} files). Next: cd {dir} && tpm-site build",
-                dir = dir.display()
-            );
+            let git = match git_init(dir) {
+                GitInit::Done => "; a git repository was initialised",
+                GitInit::InsideRepository => "; it is inside an existing git repository",
+                GitInit::NoGit => "; git was not found, so no repository was initialised",
+                GitInit::Failed => "; `git init` failed, run it yourself",
+            };
+            println!("{}", closing_message(dir, n, git));
             EXIT_OK
         }
         Err(e) => {
@@ -278,9 +310,69 @@ fn new_program(dir: &Path, ci: Ci) -> i32 {
     }
 }
 
+/// What `tpm-site new DIR` prints last: what was made, how to install
+/// tpm-site, and how to build.
+pub fn closing_message(dir: &Path, files: usize, git: &str) -> String {
+    format!(
+        "Created a new program in {dir}/ ({files} files{git}).\n\
+         \n\
+         Next:\n\
+         \x20 1. Install tpm-site, if it is not installed yet (any one of):\n\
+         \x20      - a prebuilt binary from the GitHub releases, {repo}/releases (in CI: the GitHub Action {action}, which the workflows use)\n\
+         \x20      - cargo binstall tpm-site\n\
+         \x20      - cargo install --locked tpm-site\n\
+         \x20 2. Check and build:  cd {dir} && tpm-site check && tpm-site build\n\
+         \x20    then open {dir}/public/index.html\n\
+         \x20 3. Edit content/ (every field: docs/content-format.md), then `tpm-site new report` every period.",
+        dir = dir.display(),
+        repo = env!("CARGO_PKG_REPOSITORY"),
+        action = env!("CARGO_PKG_REPOSITORY")
+            .strip_prefix("https://github.com/")
+            .unwrap_or("tpm-site/tpm-site"),
+    )
+}
+
+/// What [`git_init`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GitInit {
+    Done,
+    InsideRepository,
+    NoGit,
+    Failed,
+}
+
+/// Runs `git init` in `dir` when git is installed and `dir` is not inside a
+/// repository (so `diff --base-ref HEAD` works from the first commit).
+pub fn git_init(dir: &Path) -> GitInit {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+    };
+    match git(&["rev-parse", "--is-inside-work-tree"]) {
+        Err(_) => GitInit::NoGit,
+        Ok(s) if s.success() => GitInit::InsideRepository,
+        Ok(_) => match git(&["init", "--quiet"]) {
+            Ok(s) if s.success() => GitInit::Done,
+            _ => GitInit::Failed,
+        },
+    }
+}
+
 /// Writes the scaffold into `dir`, which must not exist or be empty, with
 /// the CI files for `ci`; returns how many files it wrote.
 pub fn scaffold(dir: &Path, ci: Ci) -> Result<usize, String> {
+    scaffold_with(dir, ci, false)
+}
+
+/// [`scaffold`], with the minimal program of [`BLANK`] instead of the
+/// example's content when `blank`.
+pub fn scaffold_with(dir: &Path, ci: Ci, blank: bool) -> Result<usize, String> {
     if let Ok(mut entries) = fs::read_dir(dir) {
         if entries.next().is_some() {
             return Err(format!(
@@ -293,7 +385,13 @@ pub fn scaffold(dir: &Path, ci: Ci) -> Result<usize, String> {
     }
     let readme = pin_version(&README.replace("PUBLISHING\n", ci.publishing()));
     let files = std::iter::once(("README.md", readme))
-        .chain(SCAFFOLD.iter().map(|(rel, text)| (*rel, text.to_string())))
+        .chain(
+            SCAFFOLD
+                .iter()
+                .filter(move |(rel, _)| !blank || !rel.starts_with("content/"))
+                .chain(if blank { BLANK } else { &[] })
+                .map(|(rel, text)| (*rel, text.to_string())),
+        )
         .chain(
             ci.files()
                 .iter()

@@ -134,6 +134,13 @@ pub enum LoadError {
     Missing(PathBuf),
     #[error("`{0}` is not a folder")]
     NotADir(PathBuf),
+    /// A folder with a `content/` folder and no `program.yaml`: most likely
+    /// the repository root given instead of its content folder.
+    #[error(
+        "`{dir}` holds a `content/` folder but no program.yaml: did you mean `{}`?",
+        dir.join("content").display()
+    )]
+    ContentInside { dir: PathBuf },
     #[error("cannot read `{path}`: {source}")]
     Io {
         path: PathBuf,
@@ -234,6 +241,11 @@ fn load_with(dir: &Path, diags: &mut Diagnostics, threads: Threads) -> Result<Co
         .unwrap_or(meta.is_dir())
     {
         return Err(LoadError::NotADir(dir.to_path_buf()));
+    }
+    if dir.join("content").is_dir() && !dir.join("program.yaml").exists() {
+        return Err(LoadError::ContentInside {
+            dir: dir.to_path_buf(),
+        });
     }
     let mut content = Content::default();
     let mut files: Vec<(Kind, Arc<str>, PathBuf)> = Vec::new();
@@ -447,11 +459,10 @@ fn report_yaml_error(rel: &Arc<str>, err: yaml::ParseError, diags: &mut Diagnost
         file: rel.clone(),
         pos: err.pos,
     };
-    let (message, hint) = yaml::explain(&err.message);
+    let (message, hint, detail) = yaml::explain_at(&err);
     let d = diags.error(&loc, message);
-    if let Some(hint) = hint {
-        d.hint = Some(hint);
-    }
+    d.hint = hint;
+    d.detail = detail;
 }
 
 #[cfg(test)]

@@ -53,6 +53,10 @@ impl Value {
 pub struct ParseError {
     pub pos: Pos,
     pub message: String,
+    /// The source line the parser stopped at, and the nearest non-blank
+    /// line above it (for [`explain_at`]); empty when unknown.
+    pub line: String,
+    pub above: String,
 }
 
 /// Limits on hostile YAML: nesting, aliases, events and size.
@@ -164,9 +168,12 @@ fn parse_here(text: &str, line_offset: u32) -> Result<Node, ParseError> {
                             col: col as u32 + 1,
                         },
                         message,
+                        line: line.to_string(),
+                        above: String::new(),
                     });
                 }
             }
+            let at = err.location().map(|l| l.line() as usize);
             let pos = err
                 .location()
                 .map(|l| Pos {
@@ -177,7 +184,24 @@ fn parse_here(text: &str, line_offset: u32) -> Result<Node, ParseError> {
                     line: 1 + line_offset,
                     col: 1,
                 });
-            Err(ParseError { pos, message })
+            let lines: Vec<&str> = text.lines().collect();
+            let (line, above) = match at {
+                Some(n) if n >= 1 && n <= lines.len() => (
+                    lines[n - 1].to_string(),
+                    lines[..n - 1]
+                        .iter()
+                        .rev()
+                        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+                        .map_or(String::new(), |l| l.to_string()),
+                ),
+                _ => (String::new(), String::new()),
+            };
+            Err(ParseError {
+                pos,
+                message,
+                line,
+                above,
+            })
         }
     }
 }
@@ -285,6 +309,128 @@ impl<'de> Visitor<'de> for ValueVisitor {
         }
         Ok(Value::Map(entries))
     }
+}
+
+/// What a parse error most likely is, in our words: (message, fix, the
+/// parser's wording as a detail line). The mistakes people commonly make are
+/// recognised from the parser's message and the line it stopped at: a `:`
+/// or `,` inside an unquoted text, a line indented more or less than the
+/// fields beside it, a list item at the wrong indent, a missing `- `, a tab.
+/// Anything else keeps the parser's wording with a generic fix.
+pub fn explain_at(err: &ParseError) -> (String, Option<String>, Option<String>) {
+    let raw = err.message.as_str();
+    let detail = Some(format!("the YAML parser says: {raw}"));
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let line = err.line.trim_end();
+    let body = line.trim_start();
+    let above = err.above.trim_end();
+    // `key: rest` of a block mapping line (after any `- `).
+    let field = |l: &str| -> Option<(String, String)> {
+        let l = l.trim_start().trim_start_matches("- ").trim_start();
+        let (k, v) = l.split_once(": ")?;
+        let k = k.trim();
+        (!k.is_empty() && !k.contains([' ', '{', '[', '"', '\'']))
+            .then(|| (k.to_string(), v.trim().to_string()))
+    };
+    // The column the fields of the item above start at.
+    let field_col = |l: &str| {
+        let n = indent(l);
+        if l.trim_start().starts_with("- ") {
+            n + 2
+        } else {
+            n
+        }
+    };
+    let own = |message: String, hint: String| (message, Some(hint), detail.clone());
+    let spaces = |n: usize| format!("{n} space{}", if n == 1 { "" } else { "s" });
+
+    // Duplicates and the hostile-input limits have their own words already.
+    if raw.starts_with("duplicate mapping key")
+        || raw.contains("budget breached")
+        || raw.contains("recursion limit")
+        || raw.contains("alias") && raw.contains("limit")
+    {
+        let (message, hint) = explain(raw);
+        return (message, hint, None);
+    }
+    if raw.contains("found a tab") || raw.contains("tabs") {
+        return own(
+            "a tab indents this line, and YAML allows only spaces for indentation".into(),
+            "replace the tab with spaces (two per level, lined up with the lines above)".into(),
+        );
+    }
+    if raw.contains("mapping values are not allowed") {
+        if let Some((key, value)) = field(line)
+            && (value.contains(": ") || value.ends_with(':'))
+        {
+            return own(
+                format!(
+                    "the text of `{key}` holds a `: `, so YAML reads it as the start of another field"
+                ),
+                format!(
+                    "put the text in double quotes: `{key}: \"{}\"`",
+                    value.replace('"', "\\\"")
+                ),
+            );
+        }
+        if !above.is_empty() && indent(line) > field_col(above) {
+            return own(
+                format!(
+                    "this line is indented more than the line above it ({}, not {})",
+                    spaces(indent(line)),
+                    field_col(above)
+                ),
+                format!(
+                    "line it up with the other fields of the same item: {} before `{}`",
+                    spaces(field_col(above)),
+                    body.split(':').next().unwrap_or(body)
+                ),
+            );
+        }
+    }
+    if raw.contains("flow mapping") || raw.contains("flow sequence") {
+        return own(
+            "a text inside `{ ... }` or `[ ... ]` holds a `:` or `,`, which YAML reads as the end of the value".into(),
+            "put the text in double quotes, e.g. `note: \"waiting on CDC: escalated, to VP\"`".into(),
+        );
+    }
+    if raw.contains("did not find expected '-' indicator") {
+        if body.starts_with("- ") || body == "-" {
+            return own(
+                "this list item is indented differently from the items above it".into(),
+                "start every `- ` of the same list in the same column".into(),
+            );
+        }
+        if indent(line) == 0 {
+            return own(
+                "this line starts a new item of the list without `- `".into(),
+                format!(
+                    "begin each item with `- ` (write `- {body}`) and indent its other fields by two spaces"
+                ),
+            );
+        }
+        if !above.is_empty() && indent(line) < field_col(above) {
+            return own(
+                format!(
+                    "this line is indented less than the fields of its item ({}, not {})",
+                    spaces(indent(line)),
+                    field_col(above)
+                ),
+                format!(
+                    "line it up with the other fields of the same item: {}",
+                    spaces(field_col(above))
+                ),
+            );
+        }
+    }
+    if raw.contains("did not find expected key") && (body.starts_with("- ") || body == "-") {
+        return own(
+            "a list item (`- `) is indented under the item above, where a field was expected".into(),
+            "move the `- ` left to the column of the other items of the list; if it lists a field's values, write the field's name on the line above (e.g. `depends_on:`)".into(),
+        );
+    }
+    let (message, hint) = explain(raw);
+    (message, hint, None)
 }
 
 /// Turns the YAML crate's message into ours, with a hint where we know the fix.

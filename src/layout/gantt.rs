@@ -1821,6 +1821,7 @@ pub(crate) mod tests {
         let items: Vec<Item> = specs
             .iter()
             .map(|s| Item {
+                dri: None,
                 id: s.id.clone(),
                 kind: if s.team.is_some() {
                     ItemKind::Deliverable
@@ -1894,6 +1895,7 @@ pub(crate) mod tests {
                     base_url: None,
                     theme: "default".into(),
                     cname: None,
+                    public: false,
                 },
                 loc: loc(),
             },

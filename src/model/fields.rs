@@ -77,6 +77,33 @@ impl<'n> Fields<'n> {
             };
             if known.contains(&key.as_str()) {
                 entries.push((key.as_str(), v));
+            } else if key.contains(char::is_whitespace) && v.value == Value::Null {
+                // `{ note: waiting on CDC, escalated to VP }`: the comma ended
+                // the text, and its rest became a key with no value.
+                let prev = entries.last().and_then(|(k, pv)| match &pv.value {
+                    Value::Str(t) => Some((*k, t.as_str())),
+                    _ => None,
+                });
+                let (message, hint) = match prev {
+                    Some((pk, pt)) => (
+                        format!(
+                            "the text of `{pk}` has an unquoted comma: YAML ended it at the comma and read `{key}` as a field name"
+                        ),
+                        format!("put the text in double quotes: `{pk}: \"{pt}, {key}\"`"),
+                    ),
+                    None => (
+                        format!(
+                            "`{key}` is not a field name: a comma inside `{{ ... }}` ends a text"
+                        ),
+                        "put any text holding a comma in double quotes: `note: \"a, b\"`"
+                            .to_string(),
+                    ),
+                };
+                let loc = ctx.loc(k.pos);
+                ctx.diags
+                    .error(&loc, message)
+                    .with_hint(hint)
+                    .with_detail(format!("read as the unknown field `{key}` in {what}"));
             } else {
                 let hint = match did_you_mean(key, known.iter().copied()) {
                     Some(m) => format!("did you mean `{m}`?"),

@@ -15,7 +15,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 pub use calendar::{Calendar, WorkDay};
-pub use resolve::{ResolveOptions, resolve};
+pub use resolve::{KNOWN_FIELDS, ResolveOptions, resolve};
 
 pub use crate::diagnostics::Loc;
 
@@ -28,7 +28,7 @@ pub type TeamIx = usize;
 #[derive(Clone, Debug)]
 pub struct Program {
     pub meta: Meta,
-    /// Sorted by id.
+    /// In the order teams.yaml lists them (every page lists teams so).
     pub teams: Vec<Team>,
     /// Deliverables and milestones, sorted by id (they share one id space).
     pub items: Vec<Item>,
@@ -48,8 +48,10 @@ impl Program {
     pub fn item_index(&self, id: &str) -> Option<ItemIx> {
         self.items.binary_search_by(|i| i.id.as_str().cmp(id)).ok()
     }
+    /// The team with this id (a scan: teams are listed in file order, and
+    /// a program has few of them).
     pub fn team_index(&self, id: &str) -> Option<TeamIx> {
-        self.teams.binary_search_by(|t| t.id.as_str().cmp(id)).ok()
+        self.teams.iter().position(|t| t.id == id)
     }
     pub fn risk_index(&self, id: &str) -> Option<usize> {
         self.risks.binary_search_by(|r| r.id.as_str().cmp(id)).ok()
@@ -106,6 +108,23 @@ pub struct SiteSettings {
     pub theme: String,
     /// Custom domain for GitHub Pages (`CNAME`), when configured.
     pub cname: Option<String>,
+    /// `site.public: true`: search engines may index the site (pages carry
+    /// no `noindex`, a sitemap is written). False by default: a program's
+    /// plan is internal.
+    pub public: bool,
+}
+
+impl SiteSettings {
+    /// Whether the site is served at the root of its domain (a custom
+    /// domain, or a base URL whose path is `/`, as an organisation's or a
+    /// user's GitHub Pages site is): only there is a `robots.txt` read.
+    pub fn at_domain_root(&self) -> bool {
+        self.cname.is_some()
+            || self.base_url.as_deref().is_some_and(|u| {
+                let rest = u.split_once("://").map_or(u, |(_, r)| r);
+                rest.find('/').is_none_or(|i| &rest[i..] == "/")
+            })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -147,6 +166,8 @@ pub struct Item {
     pub name: String,
     /// Owner team (deliverables always have one; milestones none).
     pub owner: Option<TeamIx>,
+    /// The person directly responsible (`dri:`), as written; optional.
+    pub dri: Option<String>,
     /// Providers, sorted and unique.
     pub depends_on: Vec<ItemIx>,
     /// Where each `depends_on` entry is written, parallel to the source list.
@@ -341,6 +362,10 @@ pub struct Report {
     /// Sorted by risk.
     pub risk_updates: Vec<RiskUpdate>,
     pub draft: bool,
+    /// `status_reason:` why the declared status stands although the computed
+    /// schedule disagrees; it is shown on the report page and acknowledges
+    /// (silences) the declared-vs-computed warning for this report.
+    pub status_reason: Option<String>,
     /// Markdown.
     pub body: String,
     /// The line where the body starts (1-based, whole file).

@@ -30,11 +30,16 @@ const PROGRAM_FIELDS: &[&str] = &[
     "key_risks",
     "site",
 ];
+const CALENDAR_FIELDS: &[&str] = &["workdays", "holidays"];
+const CADENCE_FIELDS: &[&str] = &["cadence", "first"];
+const COMMUNICATION_FIELDS: &[&str] = &["name", "every", "audience", "owner"];
+const SITE_FIELDS: &[&str] = &["title", "base_url", "theme", "cname", "public"];
 const TEAM_FIELDS: &[&str] = &["id", "name", "lead", "color"];
 const DELIVERABLE_FIELDS: &[&str] = &[
     "id",
     "name",
     "owner",
+    "dri",
     "depends_on",
     "start",
     "due",
@@ -76,6 +81,7 @@ const REPORT_FIELDS: &[&str] = &[
     "decisions",
     "risks",
     "draft",
+    "status_reason",
 ];
 const RISK_UPDATE_FIELDS: &[&str] = &["status", "probability", "impact", "note"];
 const UPDATE_FIELDS: &[&str] = &["status", "progress", "forecast", "note"];
@@ -89,6 +95,28 @@ const REVIEW_FIELDS: &[&str] = &[
 ];
 const PAGE_FIELDS: &[&str] = &["title"];
 const STAKEHOLDER_FIELDS: &[&str] = &["name", "email", "role", "teams"];
+
+/// Every field the loader accepts, by where it is written: the first word is
+/// the heading of its section in docs/content-format.md (a test checks that
+/// the section documents every field).
+pub const KNOWN_FIELDS: &[(&str, &[&str])] = &[
+    ("program.yaml", PROGRAM_FIELDS),
+    ("program.yaml calendar", CALENDAR_FIELDS),
+    ("program.yaml reports", CADENCE_FIELDS),
+    ("program.yaml communication", COMMUNICATION_FIELDS),
+    ("program.yaml site", SITE_FIELDS),
+    ("teams.yaml", TEAM_FIELDS),
+    ("deliverables/*.yaml", DELIVERABLE_FIELDS),
+    ("milestones.yaml", MILESTONE_FIELDS),
+    ("risks.yaml", RISK_FIELDS),
+    ("decisions.yaml", DECISION_FIELDS),
+    ("reports/*.md", REPORT_FIELDS),
+    ("reports/*.md updates", UPDATE_FIELDS),
+    ("reports/*.md dependencies", REVIEW_FIELDS),
+    ("reports/*.md risks", RISK_UPDATE_FIELDS),
+    ("pages/*.md", PAGE_FIELDS),
+    ("stakeholders.yaml", STAKEHOLDER_FIELDS),
+];
 
 /// Which referenced files exist but could not be parsed: references into them
 /// are not reported as unknown, since the parse error already says what to fix.
@@ -194,7 +222,10 @@ pub fn resolve(
     };
     let items_unreadable = unreadable.items;
     let mut items = Vec::with_capacity(unique.len());
-    for d in &unique {
+    // Items with a `depends_on` entry naming no item: a review row of their
+    // edges is not warned about (the error on the entry says what to fix).
+    let mut dangling = vec![false; unique.len()];
+    for (ix, d) in unique.iter().enumerate() {
         let owner = match &d.owner {
             Some((o, node)) => match team_index.get(o.as_str()) {
                 Some(&t) => Some(t),
@@ -240,8 +271,9 @@ pub fn resolve(
                     depends_on.push(ix);
                     depends_on_locs.push((ix, loc));
                 }
-                None if items_unreadable => {}
+                None if items_unreadable => dangling[ix] = true,
                 None => {
+                    dangling[ix] = true;
                     let hint = suggest(
                         dep,
                         &item_ids,
@@ -259,6 +291,7 @@ pub fn resolve(
             kind: d.kind,
             name: d.name.clone(),
             owner,
+            dri: d.dri.clone(),
             depends_on,
             depends_on_locs,
             plan: d.plan,
@@ -281,7 +314,14 @@ pub fn resolve(
     program.risks = resolve_risks(content.risks.as_ref(), &program, unreadable, diags);
     program.decisions = resolve_decisions(content.decisions.as_ref(), &program, unreadable, diags);
     resolve_key_risks(program_file, &mut program, unreadable, diags);
-    program.reports = resolve_reports(&content.reports, &program, opts, unreadable, diags);
+    program.reports = resolve_reports(
+        &content.reports,
+        &program,
+        opts,
+        unreadable,
+        &dangling,
+        diags,
+    );
     program.pages = resolve_pages(&content.pages, diags);
     program.stakeholders =
         resolve_stakeholders(content.stakeholders.as_ref(), &program, unreadable, diags);
@@ -323,7 +363,7 @@ fn resolve_meta(f: &YamlFile, diags: &mut Diagnostics) -> Option<Meta> {
     let mut workdays = [true, true, true, true, true, false, false];
     let mut holidays = Vec::new();
     if let Some(c) = m.get("calendar")
-        && let Some(cf) = Fields::new(&mut ctx, c, "`calendar`", &["workdays", "holidays"])
+        && let Some(cf) = Fields::new(&mut ctx, c, "`calendar`", CALENDAR_FIELDS)
     {
         if let Some(w) = cf.get("workdays")
             && let Some(parsed) = parse_workdays(&mut ctx, w)
@@ -353,7 +393,7 @@ fn resolve_meta(f: &YamlFile, diags: &mut Diagnostics) -> Option<Meta> {
         first: None,
     };
     if let Some(r) = m.get("reports")
-        && let Some(rf) = Fields::new(&mut ctx, r, "`reports`", &["cadence", "first"])
+        && let Some(rf) = Fields::new(&mut ctx, r, "`reports`", CADENCE_FIELDS)
     {
         if let Some(c) = rf.get("cadence") {
             match fields::text(&mut ctx, c, "cadence")
@@ -384,12 +424,9 @@ fn resolve_meta(f: &YamlFile, diags: &mut Diagnostics) -> Option<Meta> {
         match &c.value {
             Value::Seq(rows) => {
                 for row in rows {
-                    let Some(rf) = Fields::new(
-                        &mut ctx,
-                        row,
-                        "a `communication` row",
-                        &["name", "every", "audience", "owner"],
-                    ) else {
+                    let Some(rf) =
+                        Fields::new(&mut ctx, row, "a `communication` row", COMMUNICATION_FIELDS)
+                    else {
                         continue;
                     };
                     let get = |ctx: &mut Ctx, k: &str| {
@@ -421,13 +458,9 @@ fn resolve_meta(f: &YamlFile, diags: &mut Diagnostics) -> Option<Meta> {
     let mut base_url = None;
     let mut theme = "default".to_string();
     let mut cname = None;
+    let mut public = false;
     if let Some(s) = m.get("site")
-        && let Some(sf) = Fields::new(
-            &mut ctx,
-            s,
-            "`site`",
-            &["title", "base_url", "theme", "cname"],
-        )
+        && let Some(sf) = Fields::new(&mut ctx, s, "`site`", SITE_FIELDS)
     {
         title = sf
             .get("title")
@@ -462,6 +495,10 @@ fn resolve_meta(f: &YamlFile, diags: &mut Diagnostics) -> Option<Meta> {
                 );
             }
         }
+        public = sf
+            .get("public")
+            .and_then(|n| fields::boolean(&mut ctx, n, "public"))
+            .unwrap_or(false);
     }
 
     let (name, objective, start, end) = (name?, objective?, start?, end?);
@@ -482,6 +519,7 @@ fn resolve_meta(f: &YamlFile, diags: &mut Diagnostics) -> Option<Meta> {
             base_url,
             theme,
             cname,
+            public,
         },
         name,
         objective,
@@ -662,8 +700,26 @@ fn resolve_teams(f: Option<&YamlFile>, unreadable: bool, diags: &mut Diagnostics
             loc: ctx.loc(node.pos),
         });
     }
-    teams.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.loc.cmp(&b.loc)));
-    dedup_by_id(&mut teams, |t| (&t.id, &t.loc), "team", diags);
+    // Teams stay in the order teams.yaml lists them: every page shows them so.
+    let mut seen: HashMap<String, Loc> = HashMap::with_capacity(teams.len());
+    teams.retain(|t| match seen.get(&t.id) {
+        Some(first) => {
+            diags
+                .error(
+                    &t.loc,
+                    format!(
+                        "duplicate team id `{}`: already used at {}:{}",
+                        t.id, first.file, first.pos.line
+                    ),
+                )
+                .with_hint("each team needs its own id; rename one");
+            false
+        }
+        None => {
+            seen.insert(t.id.clone(), t.loc.clone());
+            true
+        }
+    });
     teams
 }
 
@@ -726,6 +782,7 @@ struct DraftItem {
     kind: ItemKind,
     name: String,
     owner: Option<(String, Node)>,
+    dri: Option<String>,
     depends_on: Vec<(String, Node)>,
     plan: PlanSpec,
     contract: Option<String>,
@@ -778,6 +835,11 @@ fn read_items(
             .get("description")
             .and_then(|n| fields::text(&mut ctx, n, "description"))
             .unwrap_or_default();
+        let dri = m
+            .get("dri")
+            .and_then(|n| fields::text(&mut ctx, n, "dri"))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
         let loc = ctx.loc(node.pos);
         let (owner, plan, contract) = match kind {
             ItemKind::Deliverable => {
@@ -806,6 +868,7 @@ fn read_items(
             kind,
             name,
             owner,
+            dri,
             depends_on,
             plan,
             contract,
@@ -1225,6 +1288,7 @@ fn resolve_reports(
     program: &Program,
     opts: ResolveOptions,
     unreadable: Unreadable,
+    dangling: &[bool],
     diags: &mut Diagnostics,
 ) -> Vec<Report> {
     let cal = &program.meta.calendar;
@@ -1257,6 +1321,11 @@ fn resolve_reports(
             .get("draft")
             .and_then(|n| fields::boolean(&mut ctx, n, "draft"))
             .unwrap_or(false);
+        let status_reason = m
+            .get("status_reason")
+            .and_then(|n| fields::text(&mut ctx, n, "status_reason"))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
         let mut updates = Vec::new();
         if let Some(u) = m.get("updates") {
             match &u.value {
@@ -1290,7 +1359,7 @@ fn resolve_reports(
                         let consumer_ready = flag(&mut ctx, "consumer_ready");
                         let note = rf.get("note").and_then(|n| fields::text(&mut ctx, n, "note")).unwrap_or_default();
                         let (Some(from), Some(to)) = (from, to) else { continue };
-                        if !program.items[to].depends_on.contains(&from) {
+                        if !program.items[to].depends_on.contains(&from) && !dangling[to] {
                             ctx.warning(
                                 row,
                                 format!("reviewed edge `{}` -> `{}` is not a dependency: `{}` does not depend on `{}`", program.items[from].id, program.items[to].id, program.items[to].id, program.items[from].id),
@@ -1364,6 +1433,7 @@ fn resolve_reports(
             decisions,
             risk_updates,
             draft,
+            status_reason,
             body: f.body.clone(),
             body_line: f.body_line,
             commit: None,
@@ -1389,8 +1459,35 @@ fn resolve_reports(
     }
     let mut it = keep.iter();
     reports.retain(|_| *it.next().unwrap_or(&true));
+    warn_report_gaps(&reports, &program.meta.cadence, diags);
     warn_updates_after_done(&reports, program, diags);
     reports
+}
+
+/// A report more than two periods of the cadence after the previous one is
+/// questionable (a mistyped date, or reports missed): warn at the later one.
+fn warn_report_gaps(reports: &[Report], cadence: &crate::model::Cadence, diags: &mut Diagnostics) {
+    let period = cadence.days.max(1);
+    for pair in reports.windows(2) {
+        let (prev, next) = (&pair[0], &pair[1]);
+        let gap = i64::from((next.date - prev.date).get_days());
+        if gap > 2 * period {
+            diags
+                .warning(
+                    &next.loc,
+                    format!(
+                        "the report of {} comes {gap} days after the previous one ({}), more than two periods of the cadence ({})",
+                        next.date, prev.date, cadence.text
+                    ),
+                )
+                .with_hint(format!(
+                    "check the date; if reports were missed, add them (e.g. `tpm-site new report --date {}`) or change `reports.cadence` in program.yaml",
+                    prev.date
+                        .checked_add(jiff::Span::new().days(period))
+                        .unwrap_or(prev.date)
+                ));
+        }
+    }
 }
 
 /// A report's date must be the one its file is named for (when the name is

@@ -256,7 +256,7 @@ fn url_host(url: &str) -> Option<String> {
 // ---------------------------------------------------------------------------
 
 /// The header row of `deliverables.csv`.
-pub const CSV_HEADER: [&str; 16] = [
+pub const CSV_HEADER: [&str; 17] = [
     "id",
     "kind",
     "name",
@@ -273,12 +273,14 @@ pub const CSV_HEADER: [&str; 16] = [
     "critical",
     "status",
     "progress",
+    "dri",
 ];
 
 /// `deliverables.csv`: one row per item (deliverables and milestones) of the
 /// current snapshot, in id order, RFC 4180 (CRLF line ends, quoted as needed).
 ///
-/// `owner` is the team id, `depends_on` the provider ids joined by a space,
+/// `owner` is the team id, `dri` the person named by `dri:` (last, so the
+/// earlier columns keep their places), `depends_on` the provider ids joined by a space,
 /// `status` the YAML spelling (`on_track`). Text cells starting with `=`, `+`,
 /// `-`, `@`, tab or CR get a leading `'` so spreadsheets show them as text
 /// instead of running them as formulas (CSV injection). The numeric columns
@@ -314,7 +316,7 @@ fn csv_bytes(data: &SiteData) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
             .map(|d| d.id.as_str())
             .collect::<Vec<_>>()
             .join(" ");
-        let record: [Cow<str>; 16] = [
+        let record: [Cow<str>; 17] = [
             csv_text(&item.id),
             kind.into(),
             csv_text(&item.name),
@@ -331,6 +333,7 @@ fn csv_bytes(data: &SiteData) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
             if s.critical { "true" } else { "false" }.into(),
             s.status.as_str().into(),
             s.progress.to_string().into(),
+            csv_text(item.dri.as_deref().unwrap_or("")),
         ];
         w.write_record(record.iter().map(|c| c.as_bytes()))?;
     }

@@ -235,6 +235,9 @@ struct ItemOut<'a> {
     kind: ItemKind,
     name: &'a str,
     owner: Option<&'a str>,
+    /// The person directly responsible, when named (additive: absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dri: Option<&'a str>,
     depends_on: Vec<&'a str>,
     planned_start: String,
     planned_finish: String,
@@ -289,6 +292,7 @@ pub fn program_json(program: &Program, snap: &Snapshot) -> Vec<u8> {
             kind: item.kind,
             name: &item.name,
             owner: item.owner.map(|t| program.teams[t].id.as_str()),
+            dri: item.dri.as_deref(),
             depends_on: item
                 .depends_on
                 .iter()

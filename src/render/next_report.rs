@@ -3,14 +3,20 @@
 //! within the next period, `dependencies` review rows for the cross-team edges
 //! whose provider finishes within the next two periods, the open decisions,
 //! and a body template. Pure: returns the file's text.
+//!
+//! An `updates` row carries over only what was *reported* (the last reported
+//! status, progress and forecast). The computed forecast finish is written as
+//! a comment, never as a value: a reported forecast is a floor, so a computed
+//! date copied into a report would stop the item moving in when its provider
+//! finishes early.
 
 use std::fmt::Write;
 
 use jiff::civil::Date;
 use jiff::{Span, ToSpan};
 
-use crate::analysis::Snapshot;
 use crate::analysis::register::{DecisionState, decision_state};
+use crate::analysis::{Snapshot, State};
 use crate::model::{Program, Rag, Status};
 
 /// The first scheduled report date after the newest report (or after the
@@ -55,8 +61,9 @@ fn q(s: &str) -> String {
     o
 }
 
-/// The text of `reports/<date>.md` for the report after `snap`.
-pub fn next_report(program: &Program, snap: &Snapshot, date: Date) -> String {
+/// The text of `reports/<date>.md` for the report after `state` (the merged
+/// reports so far) and `snap` (its analysis).
+pub fn next_report(program: &Program, state: &State, snap: &Snapshot, date: Date) -> String {
     let cadence = program.meta.cadence.days.max(1);
     let horizon = date.checked_add(cadence.days()).unwrap_or(date);
     let review_horizon = date.checked_add((2 * cadence).days()).unwrap_or(date);
@@ -94,17 +101,27 @@ pub fn next_report(program: &Program, snap: &Snapshot, date: Date) -> String {
     if !open_items.is_empty() {
         let _ = writeln!(
             o,
-            "updates:                      # in flight or due by {horizon}: last known state"
+            "updates:                      # in flight or due by {horizon}: as last reported (computed dates are comments; give a forecast only if the team commits to one)"
         );
         for ix in open_items {
             let s = &snap.items[ix];
+            let reported = state.items.get(ix);
+            let mut fields = vec![
+                format!("status: {}", s.status.as_str()),
+                format!("progress: {}", s.progress),
+            ];
+            if let Some(f) = reported.and_then(|r| r.forecast) {
+                fields.push(format!("forecast: {f}"));
+            }
+            let mut comment = format!("computed finish {}", s.forecast_finish);
+            if let Some(dri) = &program.items[ix].dri {
+                let _ = write!(comment, "; DRI {}", dri.replace(['\n', '\r'], " "));
+            }
             let _ = writeln!(
                 o,
-                "  {}: {{ status: {}, progress: {}, forecast: {} }}",
+                "  {}: {{ {} }}   # {comment}",
                 program.items[ix].id,
-                s.status.as_str(),
-                s.progress,
-                s.forecast_finish
+                fields.join(", "),
             );
         }
     }

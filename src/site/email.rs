@@ -121,6 +121,36 @@ pub enum EmailRunError {
     Ledger { path: PathBuf, msg: String },
     #[error("{0}")]
     Io(String),
+    /// A problem that stopped the run after some messages went out.
+    #[error("{why}; stopped after {} sent, nothing more was sent", crate::render::plural(*sent, "message"))]
+    Stopped { sent: usize, why: String },
+}
+
+impl EmailRunError {
+    /// Whether the message is tpm-site's own words only (no server reply,
+    /// no content): it is printed as is, not scrubbed of addresses, so the
+    /// tool's own examples (`Program reports <reports@example.org>`) stay.
+    pub fn is_own_words(&self) -> bool {
+        matches!(self, EmailRunError::Usage(_))
+    }
+
+    /// Whether some messages were sent before the run stopped.
+    pub fn after_sending(&self) -> bool {
+        matches!(self, EmailRunError::Stopped { .. })
+    }
+}
+
+/// `e`, as stopping the run after `sent` messages went out (unchanged when
+/// none did: then nothing was sent at all).
+fn stopped_after(sent: usize, e: EmailRunError) -> EmailRunError {
+    if sent == 0 {
+        e
+    } else {
+        EmailRunError::Stopped {
+            sent,
+            why: e.to_string(),
+        }
+    }
 }
 
 fn usage<T>(msg: impl Into<String>) -> Result<T, EmailRunError> {
@@ -455,7 +485,7 @@ pub fn run(
             ledger_path.display()
         ));
     }
-    let from = sender(&opts.smtp, &program.meta.name, opts.dry_run.is_some())?;
+    let (from, placeholder) = sender(&opts.smtp, &program.meta.name, opts.dry_run.is_some())?;
     let data = site_data(a);
     let prepared = mail::prepare(&data, index, &base_url)?;
     let total = targets.len();
@@ -480,6 +510,16 @@ pub fn run(
                 dir.display()
             ));
         }
+        let _ = writeln!(
+            out,
+            "From: {}{}",
+            from,
+            if placeholder {
+                " (a placeholder: no --from or TPM_SITE_MAIL_FROM was given; a real send needs one)"
+            } else {
+                ""
+            }
+        );
         fs::create_dir_all(dir)
             .map_err(|e| EmailRunError::Io(format!("cannot create {}: {e}", dir.display())))?;
         for (k, t) in targets.iter().enumerate() {
@@ -543,12 +583,12 @@ pub fn run(
             let _ = writeln!(out, "{n} FAILED    {}: not attempted: {why}", t.label());
             continue;
         }
-        let bytes = build(&prepared, t, &from)?;
-        let to: Address = t
-            .address
-            .trim()
-            .parse()
-            .map_err(|_| EmailError::Address("recipient's address"))?;
+        let sent = summary.sent;
+        let bytes = build(&prepared, t, &from).map_err(|e| stopped_after(sent, e))?;
+        let to: Address =
+            t.address.trim().parse().map_err(|_| {
+                stopped_after(sent, EmailError::Address("recipient's address").into())
+            })?;
         match smtp.send(from.email.clone(), to, &bytes, &t.key, &mut ledger) {
             Ok(()) => {
                 summary.sent += 1;
@@ -588,13 +628,13 @@ pub fn run(
                 stopped = Some(why);
             }
             Err(SendError::Ledger(e)) => {
-                return Err(EmailRunError::Ledger {
-                    path: ledger.path().to_path_buf(),
-                    msg: format!(
-                        "cannot write it ({e}); stopped after {} so that nothing is sent twice",
-                        crate::render::plural(summary.sent, "message")
-                    ),
-                });
+                return Err(stopped_after(
+                    summary.sent,
+                    EmailRunError::Ledger {
+                        path: ledger.path().to_path_buf(),
+                        msg: format!("cannot write it ({e}), so that nothing is sent twice"),
+                    },
+                ));
             }
         }
     }
@@ -670,11 +710,16 @@ fn ordinal(n: usize) -> String {
 }
 
 /// The `From` mailbox: `--from` / `TPM_SITE_MAIL_FROM`, named after the
-/// program when it has no name. A dry run without one uses a placeholder.
-fn sender(s: &SmtpSettings, program_name: &str, dry_run: bool) -> Result<Mailbox, EmailRunError> {
-    let raw = match &s.from {
-        Some(f) if !f.trim().is_empty() => f.trim().to_string(),
-        _ if dry_run => "tpm-site@example.invalid".to_string(),
+/// program when it has no name. A dry run without one uses a placeholder
+/// (the `bool`: true), which it says.
+fn sender(
+    s: &SmtpSettings,
+    program_name: &str,
+    dry_run: bool,
+) -> Result<(Mailbox, bool), EmailRunError> {
+    let (raw, placeholder) = match &s.from {
+        Some(f) if !f.trim().is_empty() => (f.trim().to_string(), false),
+        _ if dry_run => ("tpm-site@example.invalid".to_string(), true),
         _ => {
             return usage(
                 "no sender: pass --from ADDRESS or set TPM_SITE_MAIL_FROM (e.g. `Program reports <reports@example.org>`)",
@@ -691,7 +736,7 @@ fn sender(s: &SmtpSettings, program_name: &str, dry_run: bool) -> Result<Mailbox
     if mb.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
         mb.name = Some(program_name.trim().to_string());
     }
-    Ok(mb)
+    Ok((mb, placeholder))
 }
 
 /// The message for `t`, formatted.

@@ -260,13 +260,24 @@ impl Analyzed {
 }
 
 /// Every file besides the pages and stylesheets: the exports (feed,
-/// calendar, CSV; the sitemap of `pages` when `base_url` is known),
-/// `program.json`, `.nojekyll` and `CNAME`.
+/// calendar, CSV; the sitemap of `pages` when `base_url` is known and the
+/// site is public), `program.json`, `.nojekyll`, `CNAME`, and a `robots.txt`
+/// that disallows crawling when the site is private and served at a domain
+/// root.
 pub fn other_files(data: &SiteData, pages: &[String]) -> Vec<OutputFile> {
     let program = data.program;
+    let site = &program.meta.site;
     let mut files = render::exports::exports(data);
-    if let Some(base) = &program.meta.site.base_url {
+    if site.public
+        && let Some(base) = &site.base_url
+    {
         files.push(render::exports::sitemap(base, pages));
+    }
+    if !site.public && site.at_domain_root() {
+        files.push(OutputFile {
+            path: "robots.txt".into(),
+            bytes: b"# This site is private (program.yaml: site.public is not true).\nUser-agent: *\nDisallow: /\n".to_vec(),
+        });
     }
     files.push(OutputFile {
         path: "program.json".into(),
@@ -463,7 +474,8 @@ fn report_warnings(a: &Analyzed, diags: &mut Diagnostics) {
     let program = &a.program;
     for (report, snap) in program.reports.iter().zip(&a.reports) {
         let reasons = analysis::checks::rag_disagreements(program, snap);
-        if !reasons.is_empty() {
+        // `status_reason:` acknowledges the disagreement for this report.
+        if !reasons.is_empty() && report.status_reason.is_none() {
             diags
                 .warning(
                     &report.loc,
@@ -474,7 +486,9 @@ fn report_warnings(a: &Analyzed, diags: &mut Diagnostics) {
                         reasons.join("; ")
                     ),
                 )
-                .with_hint("say red, or explain in the body why the status is not red");
+                .with_hint(
+                    "say red, or keep the status and give the reason in the front matter: `status_reason: \"...\"` (shown on the report page)",
+                );
         }
     }
     for &(date, covered) in &a.scheduled {

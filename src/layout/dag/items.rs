@@ -115,10 +115,12 @@ pub fn focus_items(
         Focus::Item(i) if i < n => item_chain(program, consumers, snap, i),
         Focus::Item(_) => Vec::new(),
     };
-    let teams = program.teams.len();
+    // The starting order of the crossing reduction (geometry, not a list a
+    // reader reads): teams by id, milestones last, as the layout was tuned.
     items.sort_by_key(|&i| {
         let start = snap.items.get(i).map(|s| s.forecast_start);
-        (program.items[i].owner.unwrap_or(teams), start, i)
+        let owner = program.items[i].owner.and_then(|t| program.teams.get(t));
+        (owner.is_none(), owner.map(|t| t.id.as_str()), start, i)
     });
     items
 }

@@ -64,6 +64,9 @@ pub struct Layout {
     /// `<meta name="description">`: what the page is, for search results
     /// and link previews ([`describe`]).
     pub description: String,
+    /// Ask search engines not to index or follow (every page, unless
+    /// `site.public: true`).
+    pub noindex: bool,
 }
 
 /// The top-level sections: (navigation text, folder).
@@ -126,6 +129,7 @@ pub fn layout(program: &Program, links: &Links, spec: &LayoutSpec) -> Layout {
         site_title,
         title: spec.title.to_string(),
         head_title,
+        noindex: !program.meta.site.public,
         root: links.root().to_string(),
         home: links.dir(""),
         stylesheets,

@@ -393,6 +393,8 @@ pub struct ItemRow {
     /// `Deliverable` or `Milestone`.
     pub kind: &'static str,
     pub owner: Option<TeamRef>,
+    /// The person directly responsible (`dri:`), if named.
+    pub dri: Option<String>,
     pub depends_on: Vec<ItemRef>,
     pub planned_start: String,
     pub planned_finish: String,
@@ -754,6 +756,7 @@ impl<'a> Viewer<'a> {
                 ItemKind::Milestone => "Milestone",
             },
             owner: item.owner.and_then(|t| self.team_ref(t)),
+            dri: item.dri.clone(),
             depends_on: self.item_refs(&item.depends_on),
             planned_start: s.planned_start.to_string(),
             planned_finish: s.planned_finish.to_string(),
@@ -1159,32 +1162,41 @@ pub struct ScheduleView {
 pub fn schedule_view(program: &Program, snap: &Snapshot) -> ScheduleView {
     let l = snap.lateness;
     let (end_text, end_cls) = (end_verdict(snap.end_slack), end_class(snap.end_slack));
+    // Every dated milestone its providers now miss (analysis' per-item
+    // lateness), latest first: the headline names them.
+    let mut missed: Vec<(i64, &str, Date)> = program
+        .items
+        .iter()
+        .zip(&snap.items)
+        .filter(|(item, s)| item.kind == ItemKind::Milestone && s.is_late())
+        .map(|(item, s)| (s.days_late(), item.name.as_str(), s.planned_finish))
+        .collect();
+    missed.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let named: Vec<String> = missed
+        .iter()
+        .map(|(d, name, date)| format!("{name} misses its date {date} by {}", working_days(*d)))
+        .collect();
     // The program is as late as its latest commitment (analysis'
     // `Lateness`): a dated milestone its providers miss makes it late even
-    // when the end still has buffer.
-    let (verdict, reason, class) = match l.milestone {
-        Some((ix, d)) if d > l.end => {
-            let name = program.items.get(ix).map_or("", |i| i.name.as_str());
-            let date = snap
-                .items
-                .get(ix)
-                .map(|s| format!(" {}", s.planned_finish))
-                .unwrap_or_default();
-            let end = if l.end > 0 {
-                format!("the end is {end_text}")
-            } else {
-                format!("the end is forecast {end_text}")
-            };
-            (
-                format!("{} late", working_days(d)),
-                Some(format!(
-                    "Milestone {name} misses its date{date} by {}; {end}.",
-                    working_days(d)
-                )),
-                "late",
+    // when the end still has buffer, and then the headline never says
+    // "early".
+    let (verdict, reason, class) = if l.days > 0 {
+        let end = if l.end > 0 {
+            format!("the end is {end_text}")
+        } else {
+            format!(
+                "the forecast end {} is within the committed end {}",
+                snap.forecast_end, program.meta.end
             )
-        }
-        _ => (end_text.clone(), None, end_cls),
+        };
+        let reason = match named.as_slice() {
+            [] => None,
+            [one] => Some(format!("Milestone {one}; {end}.")),
+            many => Some(format!("Milestones {}; {end}.", many.join("; "))),
+        };
+        (format!("{} late", working_days(l.days)), reason, "late")
+    } else {
+        (end_text.clone(), None, end_cls)
     };
     ScheduleView {
         start: program.meta.start.to_string(),

@@ -91,6 +91,8 @@ pub struct ReportView {
     pub source_commit: Option<String>,
     /// Why the computed schedule contradicts the declared green or amber (empty: it agrees).
     pub disagreements: Vec<String>,
+    /// The report's `status_reason:` (why the declared status stands), if given.
+    pub status_reason: Option<String>,
     pub since: SinceView,
     pub body_html: String,
     pub next: NextView,
@@ -195,6 +197,7 @@ pub fn report(data: &SiteData, links: &Links, i: usize) -> Option<ReportView> {
         // report shows the last commit of its own file (permanent).
         source_commit: data.source_commit.clone().or_else(|| r.commit.clone()),
         disagreements: rag_disagreements(program, snap),
+        status_reason: r.status_reason.clone(),
         since: since_view(data, &v, i),
         body_html: markdown::to_html(&r.body),
         next: next_view(&v, &snap.decisions, r.date),
