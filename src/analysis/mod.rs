@@ -332,7 +332,9 @@ pub struct TeamFacts {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskKind {
-    /// A consumer is planned to start before its provider's planned or forecast finish.
+    /// A consumer is planned earlier than its link to its provider allows,
+    /// by the provider's planned or forecast dates (a plain link: it starts
+    /// before the provider's planned or forecast finish).
     StartsBeforeProvider,
     NegativeFloat,
     NegativeDeadlineSlack,

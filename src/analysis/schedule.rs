@@ -987,7 +987,15 @@ mod tests {
                                     status,
                                     deps: (0..j)
                                         .filter(|&i| edges[i].0)
-                                        .map(|i| (i, Link { kind: edges[i].1, lag: edges[i].2 }))
+                                        .map(|i| {
+                                            (
+                                                i,
+                                                Link {
+                                                    kind: edges[i].1,
+                                                    lag: edges[i].2,
+                                                },
+                                            )
+                                        })
                                         .collect(),
                                 },
                             )
@@ -1009,11 +1017,7 @@ mod tests {
                 .teams(&["t"]);
             let mut updates = Vec::new();
             for (j, node) in c.nodes.iter().enumerate() {
-                let deps: Vec<String> = node
-                    .deps
-                    .iter()
-                    .map(|&(i, l)| l.token(&name(i)))
-                    .collect();
+                let deps: Vec<String> = node.deps.iter().map(|&(i, l)| l.token(&name(i))).collect();
                 let deps: Vec<&str> = deps.iter().map(|s| s.as_str()).collect();
                 kit = if node.milestone {
                     kit.milestone(&name(j), node.fixed.map(days), &deps)
@@ -1161,7 +1165,11 @@ mod tests {
                 if node.milestone {
                     let at = match node.fixed {
                         Some(f) => self.on_or_before(days(f)),
-                        None => needs.iter().map(|&n| Self::date_for(n)).max().unwrap_or(start),
+                        None => needs
+                            .iter()
+                            .map(|&n| Self::date_for(n))
+                            .max()
+                            .unwrap_or(start),
                     };
                     return (at, at);
                 }
@@ -1209,7 +1217,11 @@ mod tests {
                 let out = if node.status == Status::Done {
                     // Done: its actual finish, not pushed by anything.
                     let f = reported.unwrap_or(planned_finish);
-                    let s = if node.milestone { f } else { self.add(f, -(node.duration - 1)) };
+                    let s = if node.milestone {
+                        f
+                    } else {
+                        self.add(f, -(node.duration - 1))
+                    };
                     (s, f)
                 } else if node.milestone {
                     let mut f = needs
