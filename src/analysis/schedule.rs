@@ -380,6 +380,67 @@ mod tests {
     }
 
     #[test]
+    fn slips_propagate_through_the_end_each_link_hangs_on() {
+        use crate::model::{Link, LinkType};
+        // Mon-Fri from Mon 2027-01-04. a: Mon 4 .. Fri 8, reported to finish
+        // Wed 13 (its start does not move). e: done, finished Tue 12 (5 days:
+        // it ran Wed 6 .. Tue 12).
+        let p = Kit::new(d(2027, 1, 4), d(2027, 2, 26))
+            .teams(&["t"])
+            .dur("a", "t", &[], 5)
+            .dur("b", "t", &["a:SS+1d"], 3)
+            .dur("c", "t", &["a:FF"], 2)
+            .dur("e", "t", &[], 5)
+            .dur("f", "t", &["e:SS"], 2)
+            .milestone("m", None, &["a:SF+2d", "c"])
+            .report(
+                d(2027, 1, 6),
+                vec![
+                    ("a", upd().status(Status::AtRisk).forecast(d(2027, 1, 13))),
+                    ("e", upd().status(Status::Done).forecast(d(2027, 1, 12))),
+                ],
+            )
+            .build();
+        let (_, snap) = run(&p);
+        // SS: a's start did not move, so b keeps its plan (Tue 5 .. Thu 7).
+        assert_eq!(
+            forecast(&p, &snap, "b"),
+            (d(2027, 1, 5), d(2027, 1, 7), None, 0)
+        );
+        // FF: c finishes with a's forecast, pushed by a through the FF link.
+        assert_eq!(
+            forecast(&p, &snap, "c"),
+            (d(2027, 1, 12), d(2027, 1, 13), some("a"), 3)
+        );
+        let c = &snap.items[ix(&p, "c")];
+        assert_eq!(
+            c.pushed_by_link(&p.items[ix(&p, "c")]),
+            Some((
+                ix(&p, "a"),
+                Link {
+                    kind: LinkType::FinishToFinish,
+                    lag: 0
+                }
+            ))
+        );
+        // SS on a done provider: its actual dates (started Wed 6) push f.
+        assert_eq!(
+            forecast(&p, &snap, "f"),
+            (d(2027, 1, 6), d(2027, 1, 7), some("e"), 2)
+        );
+        // m: SF+2d on a (start Mon 4 -> Wed 6) and FS on c (Wed 13): c drives.
+        assert_eq!(
+            forecast(&p, &snap, "m"),
+            (d(2027, 1, 13), d(2027, 1, 13), some("c"), 3)
+        );
+        // Float through an SS link counts from the provider's start: b
+        // (Thu 7, late Fri 26th Feb) lets a start up to Wed 24th Feb, so a's
+        // float is bounded by its FF consumer c instead (c's late finish).
+        let late_c = row(&p, &snap, "c").late_finish;
+        assert_eq!(row(&p, &snap, "a").late_finish, late_c);
+    }
+
+    #[test]
     fn a_slip_propagates_downstream_with_pushed_by() {
         let p = Kit::new(d(2027, 1, 4), d(2027, 2, 26))
             .teams(&["x", "y"])
