@@ -459,3 +459,57 @@ fn link_types_and_lags_match_the_hand_computed_schedule() {
         "after-web is planned to finish 2027-01-15, but its FF link to provider web asks for 2027-01-19 or later by the forecast"
     );
 }
+
+/// The charts name the links: the Gantt arrow of a link that is not plain
+/// carries its label, the dependency diagram writes it on the edge, and
+/// deliverables.csv writes `id:LABEL` tokens that read back to the links.
+#[test]
+fn charts_and_exports_name_the_link_types() {
+    let out = tempfile::tempdir().unwrap();
+    common::build_into(
+        &common::fixture("valid/link-types/content"),
+        out.path(),
+        None,
+    );
+    let home = fs::read_to_string(out.path().join("index.html")).unwrap();
+    for label in ["SS+3d", "FS-2d", "FF+2d", "SF-1d"] {
+        assert!(home.contains(&format!("data-link=\"{label}\"")), "{label}");
+    }
+    assert!(
+        !home.contains("data-link=\"FS\""),
+        "a plain link is not labelled"
+    );
+    let deps = fs::read_to_string(out.path().join("dependencies/index.html")).unwrap();
+    assert!(
+        deps.contains(">SS+3d</text>"),
+        "the diagram labels the edge"
+    );
+    assert!(
+        deps.contains("API → SS +3d (SS+3d)"),
+        "and its title says it"
+    );
+
+    let csv = fs::read_to_string(out.path().join("deliverables.csv")).unwrap();
+    let a = common::analyze(&common::fixture("valid/link-types/content"));
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    for row in rows.records() {
+        let cells = row.unwrap();
+        let line = cells.iter().collect::<Vec<_>>().join(",");
+        let item = &a.program.items[a.program.item_index(&cells[0]).unwrap()];
+        let read: Vec<(String, tpm_site::model::Link)> = cells[4]
+            .split_whitespace()
+            .map(|t| {
+                let (id, link) = tpm_site::model::Link::parse_token(t).expect(t);
+                (id.to_string(), link)
+            })
+            .collect();
+        let want: Vec<(String, tpm_site::model::Link)> = item
+            .depends_on
+            .iter()
+            .zip(&item.links)
+            .map(|(&p, &l)| (a.program.items[p].id.clone(), l))
+            .collect();
+        assert_eq!(read, want, "{line}");
+    }
+    assert!(csv.contains(",api:SS+3d,"), "{csv}");
+}
