@@ -15,6 +15,15 @@
 //!
 //! Milestones are reported with start dates equal to their finish date.
 //!
+//! Link types and lags (docs/content-format.md, "Link types and lags") are
+//! compiled by [`super::plan()`] into one [`super::Edge`] per dependency: a
+//! lower bound on the consumer's internal start from the provider's internal
+//! start (SS, SF) or finish (FS, FF). The forward pass takes the latest bound
+//! (the provider setting it is `pushed_by`); the backward pass runs each
+//! bound backwards from the consumer's latest internal start. A plain link
+//! is the edge "start >= provider finish + 1", so plain programs compute
+//! exactly what they did before link types existed.
+//!
 //! The backward pass follows the letter of the spec: every consumer bounds
 //! its providers' late finish, `done` ones included. Finished work is never
 //! critical (its float is history): the minimum float and the critical items
