@@ -3,7 +3,9 @@
 //! pair is the same on the heat map, the register table, the report pages
 //! and program.json; each report page's lateness, late count and decision
 //! counts equal those of `program.json` as of that report, on the example and
-//! on a generated size-M program.
+//! on a generated size-M program; so do the top strip's figures (the end's
+//! move, the cause, the float, the slip by team, the decisions owed) and
+//! program.json's `story`.
 
 mod common;
 
@@ -266,13 +268,140 @@ fn report_pages_agree_with_program_json(content: &Path, step: usize) -> usize {
             "report {date} of {}",
             content.display()
         );
+        strip_agrees_with_json(&doc, &json, date);
         checked += 1;
     }
     // The dashboard is the newest report's figures.
     let dash = Html::parse_document(&fs::read_to_string(out.join("index.html")).unwrap());
     let json: Value = serde_json::from_slice(&fs::read(out.join("program.json")).unwrap()).unwrap();
     assert_eq!(page_figures(&dash), json_figures(&json), "the dashboard");
+    strip_agrees_with_json(&dash, &json, "the dashboard");
     checked
+}
+
+/// Signed numbers in `s`, in order ("-3", "+2", "4"; a minus sign too).
+fn numbers(s: &str) -> Vec<i64> {
+    s.replace('\u{2212}', "-")
+        .split(|c: char| !(c.is_ascii_digit() || c == '-' || c == '+'))
+        .filter_map(|w| w.trim_start_matches('+').parse::<i64>().ok())
+        .collect()
+}
+
+/// The top strip's figures are program.json's `story`: the end and its
+/// move, the root cause's own delay and link, the float before and after,
+/// the slip total and each team's share, the decisions owed.
+fn strip_agrees_with_json(doc: &Html, json: &Value, what: &str) {
+    let story = &json["story"];
+    assert!(story.is_object(), "{what}: program.json has the story");
+    let strip = doc
+        .select(&sel(".top-strip"))
+        .next()
+        .unwrap_or_else(|| panic!("{what}: the top strip"));
+    let part = |css: &str| text(strip.select(&sel(css)).next().unwrap());
+    let int = |v: &Value| v.as_i64().unwrap();
+
+    // Why: the end, its move, the cause.
+    let why_el = strip.select(&sel(".ts-why")).next().unwrap();
+    let why = text(why_el);
+    let end = text(why_el.select(&sel("strong")).next().unwrap());
+    assert_eq!(end, story["end"].as_str().unwrap(), "{what}: {why}");
+    let moved = int(&story["end_moved"]);
+    let said = if why.starts_with("The end date holds") {
+        0
+    } else if why.contains(" earlier to ") {
+        -numbers(&why)[0].abs()
+    } else {
+        numbers(&why)[0]
+    };
+    assert_eq!(said, moved, "{what}: {why}");
+    let chain = story["driving_chain"].as_array().unwrap();
+    if why.contains("driven by") {
+        let root = chain.last().unwrap();
+        let last_href = why_el
+            .select(&sel("a"))
+            .last()
+            .and_then(|a| a.value().attr("href"))
+            .unwrap();
+        assert!(
+            last_href.contains(&format!("/{}/", root["item"].as_str().unwrap())),
+            "{what}: the cause is the chain's root: {last_href}"
+        );
+        let own = int(&root["own_delay"]);
+        if own > 0 {
+            assert!(
+                why.contains(&format!(
+                    "{own} working day{} late of its own).",
+                    if own == 1 { "" } else { "s" }
+                )),
+                "{what}: {why}"
+            );
+        }
+    }
+
+    // Path: the float to the end before and after.
+    let path = part(".ts-path");
+    let delta = &story["critical_path_delta"];
+    let float = path.split("Float to the end").nth(1).unwrap();
+    let (b, a) = (int(&delta["float_before"]), int(&delta["float_after"]));
+    let expect = if a == b { vec![a] } else { vec![b, a] };
+    assert_eq!(numbers(float), expect, "{what}: {path}");
+    assert_eq!(
+        path.starts_with("Critical path changed"),
+        delta["changed"].as_bool().unwrap(),
+        "{what}: {path}"
+    );
+
+    // Slip: the total and each team's share, in order.
+    let slip = part(".ts-slip");
+    let att = &story["attribution"];
+    let by_team = att["by_team"].as_array().unwrap();
+    if slip.starts_with("No slip") {
+        assert_eq!(int(&att["total"]), 0, "{what}");
+        assert!(by_team.is_empty(), "{what}");
+    } else {
+        let nums = numbers(slip.split(" since the plan's end").next().unwrap());
+        assert_eq!(nums, [int(&att["total"]).abs()], "{what}: {slip}");
+        let shares: Vec<i64> = slip
+            .split(", ")
+            .skip(1)
+            .filter(|c| c.contains(" came from ") || c.contains(" won back "))
+            .map(|c| {
+                let n = numbers(c)[0];
+                if c.contains(" won back ") { -n } else { n }
+            })
+            .collect();
+        let json_shares: Vec<i64> = by_team.iter().take(4).map(|c| int(&c["days"])).collect();
+        assert_eq!(shares, json_shares, "{what}: {slip}");
+    }
+
+    // You owe: the first decisions by title and decider, the rest counted.
+    let owed = story["decisions_owed"].as_array().unwrap();
+    let lis: Vec<String> = strip.select(&sel(".ts-owed li")).map(text).collect();
+    assert_eq!(lis.len(), owed.len().min(3), "{what}: {lis:?}");
+    for (li, o) in lis.iter().zip(owed) {
+        let head = format!(
+            "{} — {}, ",
+            o["title"].as_str().unwrap(),
+            o["decider"].as_str().unwrap()
+        );
+        assert!(li.starts_with(&head), "{what}: {li:?} vs {head:?}");
+        if o["overdue"].as_bool().unwrap() {
+            let days = int(&o["days_overdue"]);
+            assert!(
+                li.contains(&format!("{days} day")) && li.contains("overdue"),
+                "{what}: {li}"
+            );
+        }
+    }
+    let more = strip.select(&sel(".ts-more")).next().map(text);
+    match owed.len().checked_sub(3).filter(|&n| n > 0) {
+        Some(n) => assert!(
+            more.as_deref()
+                .is_some_and(|m| m.starts_with(&format!("{n} more decision"))),
+            "{what}: {more:?}"
+        ),
+        None => assert!(more.is_none(), "{what}: {more:?}"),
+    }
 }
 
 #[test]

@@ -1027,3 +1027,87 @@ fn no_base_url_is_an_error() {
             .contains("https://pages.example.org/p/reports/2027-04-09/")
     );
 }
+
+#[test]
+fn the_message_leads_with_the_pages_top_strip_and_its_ranked_changes() {
+    let a = common::analyze(&common::root().join("content"));
+    let data = tpm_site::render::SiteData {
+        program: &a.program,
+        plan: &a.plan,
+        current: &a.current,
+        reports: &a.reports,
+        scheduled: &a.scheduled,
+        source_commit: None,
+        cache: Default::default(),
+    };
+    let i = a.program.reports.len() - 1;
+    let m = mail::prepare(&data, i, "https://example.org/p/").unwrap();
+    let labels: Vec<&str> = m.strip.iter().map(|l| l.label).collect();
+    assert_eq!(labels, ["State", "Why", "Path", "Slip", "You owe"]);
+    let line = |label: &str| m.strip.iter().find(|l| l.label == label).unwrap();
+    // The same words as the report page's strip (tests/report_page.rs).
+    assert_eq!(
+        line("Slip").text,
+        "Of 6 working days of slip since the plan's end (2027-06-25), 6 came from Platform Data Team."
+    );
+    assert!(
+        line("Why").text.ends_with(
+            "itself pushed by Identity schema v5 migration (Platform Data Team, 6 working days late of its own)."
+        ),
+        "{}",
+        line("Why").text
+    );
+    assert!(
+        line("You owe").text.starts_with(
+            "Run the web and partner cutover in parallel with the mobile launch — VP Engineering, 7 days overdue (needed by 2027-04-02)."
+        ),
+        "{}",
+        line("You owe").text
+    );
+    // Links in the HTML are absolute and land on the decision.
+    assert!(
+        line("You owe")
+            .html
+            .contains("href=\"https://example.org/p/decisions/index.html#decision-"),
+        "{}",
+        line("You owe").html
+    );
+    // The changes are ranked as on the page: the end date first, routine
+    // status changes counted on one last line.
+    assert!(m.changes[0].starts_with("Forecast end"), "{:?}", m.changes);
+
+    let b = mail::bodies(&m, "Dana Reyes", "VP Engineering");
+    let why = b.text.find("Why: ").expect("the strip in the text part");
+    let summary = b.text.find("Auth API v2 done Mar 29").unwrap();
+    let changes = b.text.find("Top changes since").unwrap();
+    assert!(
+        why < summary && summary < changes,
+        "the strip leads:\n{}",
+        b.text
+    );
+    let why = b.html.find(">Why<").expect("the strip in the HTML part");
+    assert!(why < b.html.find("Top changes since").unwrap());
+    assert!(b.html.contains("6 came from Platform Data Team"));
+
+    // An earlier report with routine transitions counts them on one line.
+    let early = a
+        .program
+        .reports
+        .iter()
+        .position(|r| r.date.to_string() == "2027-02-12")
+        .unwrap();
+    let m = mail::prepare(&data, early, "https://example.org/p/").unwrap();
+    let last = m.changes.last().unwrap();
+    assert!(
+        last.contains("routine status change") && last.ends_with("finished without a slip)."),
+        "{:?}",
+        m.changes
+    );
+    assert!(
+        !m.changes
+            .iter()
+            .any(|c| c.contains("Token signing service went from")),
+        "routine changes are not spelled out: {:?}",
+        m.changes
+    );
+}

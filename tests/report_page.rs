@@ -167,11 +167,33 @@ fn the_2027_02_12_report_says_what_changed_and_why() {
         status[0].contains("User Auth API v2 went from ○ Not started to ▲ At risk"),
         "{status:?}"
     );
+    // Finishing without a slip is routine: collapsed under one counted line.
     assert!(
-        status
+        !status.iter().any(|l| l.contains("Token signing service")),
+        "{status:?}"
+    );
+    let routine: Vec<String> = doc
+        .select(&sel("section.since details.changes-routine li.change"))
+        .map(text)
+        .collect();
+    assert!(
+        routine
             .iter()
             .any(|l| l.contains("Token signing service went from ○ Not started to ✓ Done")),
-        "{status:?}"
+        "{routine:?}"
+    );
+    let summary = text(
+        doc.select(&sel("section.since details.changes-routine > summary"))
+            .next()
+            .unwrap(),
+    );
+    assert_eq!(
+        summary,
+        format!(
+            "{} routine status change{} (work started on track, or finished without a slip)",
+            routine.len(),
+            if routine.len() == 1 { "" } else { "s" }
+        )
     );
     // The HSM risk closed in this report.
     let risks = since_group(&doc, "risks");
@@ -713,4 +735,101 @@ fn the_status_table_holds_the_period_not_the_whole_program() {
         }
     }
     assert!(absent > 0, "the first report has work that has not started");
+}
+
+/// The text of the first element matching `css`.
+fn first_text(doc: &Html, css: &str) -> String {
+    text(
+        doc.select(&sel(css))
+            .next()
+            .unwrap_or_else(|| panic!("no {css}")),
+    )
+}
+
+#[test]
+fn the_top_strip_says_why_late_whose_slip_it_is_and_what_is_owed() {
+    let (_tmp, out, _) = example();
+    let doc = report(&out, "2027-04-09");
+    // Above everything but the page's title: the first section of main.
+    let first = doc.select(&sel("main section")).next().unwrap();
+    assert!(first.value().classes().any(|c| c == "top-strip"));
+    assert_eq!(
+        first_text(&doc, ".top-strip .ts-state"),
+        "■ Red Forecast 6 working days late · end 2027-07-06, committed 2027-06-30"
+    );
+    assert_eq!(
+        first_text(&doc, ".top-strip .ts-why"),
+        "The end date holds at 2027-07-06, driven by Legacy auth service decommission \
+         (Site Reliability Engineering), which waits on Production traffic cutover to v2 \
+         (Site Reliability Engineering), through 5 more items, itself pushed by Identity \
+         schema v5 migration (Platform Data Team, 6 working days late of its own)."
+    );
+    assert_eq!(
+        first_text(&doc, ".top-strip .ts-path"),
+        "Critical path changed: now Auth SDK v2 (iOS, Android, JS) → … → Legacy auth \
+         switched off (7 items); was User Auth API v2 → … → Legacy auth switched off \
+         (8 items); left: User Auth API v2. Float to the end stays at -3 working days."
+    );
+    assert_eq!(
+        first_text(&doc, ".top-strip .ts-slip"),
+        "Of 6 working days of slip since the plan's end (2027-06-25), 6 came from \
+         Platform Data Team."
+    );
+    let owed: Vec<String> = doc
+        .select(&sel(".top-strip .ts-owed li"))
+        .map(text)
+        .collect();
+    assert_eq!(owed.len(), 3, "{owed:?}");
+    assert!(
+        owed[0].starts_with(
+            "Run the web and partner cutover in parallel with the mobile launch — VP \
+             Engineering, ⚠ 7 days overdue (needed by 2027-04-02)Recommended: Parallel cutover"
+        ),
+        "{owed:?}"
+    );
+    assert!(owed[1].contains("— Director of Product, needed by 2027-04-23"));
+    let href = doc
+        .select(&sel(".top-strip .ts-owed li a"))
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .unwrap();
+    assert!(
+        href.starts_with("../../decisions/index.html#decision-"),
+        "{href}"
+    );
+    let anchor = href.rsplit_once('#').unwrap().1;
+    let decisions = page(&out, "decisions/index.html");
+    assert!(
+        decisions
+            .select(&sel(&format!("#{anchor}")))
+            .next()
+            .is_some(),
+        "the link lands on the decision"
+    );
+
+    // A report where the end moved says so, with the cause's own delay.
+    let doc = report(&out, "2027-02-12");
+    let why = first_text(&doc, ".top-strip .ts-why");
+    assert!(
+        why.starts_with("The end date moved +3 working days to 2027-07-02, driven by")
+            && why.ends_with(
+                "Identity schema v5 migration (Platform Data Team, 5 working days late of its own)."
+            ),
+        "{why}"
+    );
+    assert_eq!(
+        first_text(&doc, ".top-strip .ts-path"),
+        "Critical path unchanged: Identity schema v5 migration → … → Legacy auth switched \
+         off (9 items). Float to the end fell from 1 to -2 working days."
+    );
+
+    // The dashboard leads with the same strip, as of the newest report.
+    let dash = page(&out, "index.html");
+    let first = dash.select(&sel("main section")).next().unwrap();
+    assert!(first.value().classes().any(|c| c == "top-strip"));
+    let newest = report(&out, "2027-04-09");
+    for part in [".ts-state", ".ts-why", ".ts-path", ".ts-slip", ".ts-owed"] {
+        let css = format!(".top-strip {part}");
+        assert_eq!(first_text(&dash, &css), first_text(&newest, &css), "{part}");
+    }
 }

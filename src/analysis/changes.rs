@@ -17,6 +17,10 @@ pub struct StatusFlip {
     pub item: ItemIx,
     pub from: Status,
     pub to: Status,
+    /// A routine transition, of no consequence to a reader: work starting
+    /// on track (not started → on track) or finishing without a slip (not
+    /// started or on track → done, no later than planned).
+    pub routine: bool,
 }
 
 /// One item whose forecast finish moved.
@@ -85,6 +89,16 @@ impl Changes {
     }
 }
 
+/// Whether a status change from `from` to `to` (with the item's slip
+/// after it, working days) is routine: see [`StatusFlip::routine`].
+pub fn is_routine(from: Status, to: Status, slip: i32) -> bool {
+    match (from, to) {
+        (Status::NotStarted, Status::OnTrack) => true,
+        (Status::NotStarted | Status::OnTrack, Status::Done) => slip <= 0,
+        _ => false,
+    }
+}
+
 /// The two sides of a comparison: a snapshot, its risk register, and the
 /// decisions put in front of stakeholders (by the report it belongs to).
 pub struct Side<'a> {
@@ -111,6 +125,7 @@ pub fn changes(program: &Program, before: &Side, after: &Side) -> Changes {
                 item: ix,
                 from: x.status,
                 to: y.status,
+                routine: is_routine(x.status, y.status, y.slip),
             });
         }
         if x.forecast_finish != y.forecast_finish {

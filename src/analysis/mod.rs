@@ -22,6 +22,7 @@ pub mod register;
 mod risks;
 mod schedule;
 mod state;
+pub mod story;
 mod teams;
 #[cfg(test)]
 mod testkit;
@@ -199,6 +200,20 @@ pub struct Snapshot {
     /// report's snapshot finds again, unchanged, is the same allocation as
     /// in the previous report's ([`share_risks`]).
     pub detected_risks: Vec<std::sync::Arc<DetectedRisk>>,
+    /// Items whose own delay ([`story`]: how much later they finish than
+    /// their providers pushed them to) is not zero, by index, with that
+    /// delay in working days. Sparse: most items have none.
+    pub own_delays: Vec<(ItemIx, i32)>,
+    /// The chain of driving dependencies that sets the forecast end, end
+    /// first: the item finishing on the forecast end, the provider that
+    /// pushed it ([`ItemSchedule::pushed_by`]), that one's pusher, and so on
+    /// to an item nothing pushes.
+    pub driving_chain: Vec<ItemIx>,
+    /// The director's read of this snapshot against the previous report's
+    /// (why late, path delta, slip attribution, decisions owed). Set by
+    /// [`story::tell_all`] / [`story::tell`] once the previous snapshot is
+    /// known; `None` straight out of [`analyze`].
+    pub story: Option<std::sync::Arc<story::Story>>,
 }
 
 /// One item's derived dates and flags. Every report keeps one of these per

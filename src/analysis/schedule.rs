@@ -32,7 +32,7 @@
 
 use super::dates::DateTable;
 use super::register::decision_fact;
-use super::{ItemSchedule, Lateness, Plan, Snapshot, State, days32, risks};
+use super::{ItemSchedule, Lateness, Plan, Snapshot, State, days32, risks, story};
 use crate::model::{ItemIx, ItemKind, Program, Status, WorkDay};
 
 /// Every derived fact of the program as of `state`.
@@ -99,6 +99,14 @@ pub fn analyze(program: &Program, plan: &Plan, state: &State) -> Snapshot {
             .zip(&items),
     );
     let late_items = items.iter().filter(|s| s.is_late()).count();
+    let own_delays = passes
+        .own_delay
+        .iter()
+        .enumerate()
+        .filter(|&(_, &d)| d != 0)
+        .map(|(i, &d)| (i, days32(d)))
+        .collect();
+    let driving_chain = story::driving_chain(&critical_path, &passes);
     let detected_risks = risks::detect(program, plan, state, &passes, &table)
         .into_iter()
         .map(std::sync::Arc::new)
@@ -126,6 +134,9 @@ pub fn analyze(program: &Program, plan: &Plan, state: &State) -> Snapshot {
         critical_path,
         teams: std::sync::Arc::clone(&plan.teams),
         detected_risks,
+        own_delays,
+        driving_chain,
+        story: None,
     }
 }
 
@@ -141,6 +152,16 @@ pub(super) struct Passes {
     pub deadline_slack: Vec<i64>,
     pub critical: Vec<bool>,
     pub pushed_by: Vec<Option<ItemIx>>,
+    /// Working days each item finishes after the date its providers push it
+    /// to (its plan, when nothing pushes it): the delay that is its own. A
+    /// done item's is counted against its providers' forecasts too (its
+    /// actual finish may be earlier: negative).
+    pub own_delay: Vec<i64>,
+    /// The provider that pushes each item past its plan, done or not: for an
+    /// open item its `pushed_by`; for a done one, the provider that would
+    /// have pushed it (it pushed it while it was open). The driving chain
+    /// follows these, so it reaches through finished work to the cause.
+    pub drove: Vec<Option<ItemIx>>,
     /// The program end (last working day on or before `meta.end`).
     pub end: WorkDay,
     /// Latest forecast finish (the program start when there are no items).
@@ -156,6 +177,8 @@ impl Passes {
         let mut ff = vec![0; n];
         let mut fs = vec![0; n];
         let mut pushed_by = vec![None; n];
+        let mut own_delay = vec![0; n];
+        let mut drove = vec![None; n];
 
         // Compact per-item inputs, read in index order, so that the pass in
         // dependency order reads small arrays only.
@@ -190,19 +213,23 @@ impl Passes {
                 }
             }
             if milestone[i] {
+                // The date its providers push it to (its plan when they do not).
+                let mut at = planned.finish;
+                if let Some((p, b)) = driver
+                    && b - 1 > at
+                {
+                    at = b - 1;
+                    drove[i] = Some(p);
+                }
                 if done {
                     ff[i] = reported.unwrap_or(planned.finish);
+                    own_delay[i] = ff[i] - at;
                 } else {
-                    let mut at = planned.finish;
-                    if let Some((p, b)) = driver
-                        && b - 1 > at
-                    {
-                        at = b - 1;
-                        pushed_by[i] = Some(p);
-                    }
+                    pushed_by[i] = drove[i];
                     if let Some(r) = reported
                         && r > at
                     {
+                        own_delay[i] = r - at;
                         at = r;
                         pushed_by[i] = None;
                     }
@@ -211,19 +238,22 @@ impl Passes {
                 fs[i] = ff[i] + 1;
             } else {
                 let d = planned.duration;
+                let mut start = planned.start;
+                if let Some((p, b)) = driver
+                    && b > start
+                {
+                    start = b;
+                    drove[i] = Some(p);
+                }
                 if done {
                     ff[i] = reported.unwrap_or(planned.finish);
                     fs[i] = ff[i] - d + 1;
+                    own_delay[i] = ff[i] - (start + d - 1);
                 } else {
-                    let mut start = planned.start;
-                    if let Some((p, b)) = driver
-                        && b > start
-                    {
-                        start = b;
-                        pushed_by[i] = Some(p);
-                    }
+                    pushed_by[i] = drove[i];
                     fs[i] = start;
                     ff[i] = reported.map_or(start + d - 1, |r| r.max(start + d - 1));
+                    own_delay[i] = ff[i] - (start + d - 1);
                 }
             }
         }
@@ -289,6 +319,8 @@ impl Passes {
             deadline_slack,
             critical,
             pushed_by,
+            own_delay,
+            drove,
             end,
             forecast_end,
             min_float,

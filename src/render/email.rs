@@ -30,12 +30,11 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use super::SiteData;
 pub use super::svg::raster::Png;
 use super::svg::raster::rasterize;
-use super::views::{end_verdict, report_changes, report_dir, working_days};
+use super::views::{Links, Part, Viewer, report_dir, since, top_strip};
 use crate::analysis::Snapshot;
-use crate::analysis::changes::Changes;
 use crate::analysis::register::DecisionState;
 use crate::layout::gantt::GanttOptions;
-use crate::model::{Program, Rag, Status};
+use crate::model::{Program, Rag};
 
 /// The default theme's chart styles; the Gantt block styles the PNG.
 pub const CHARTS_CSS: &str = include_str!("../../themes/default/charts.css");
@@ -94,7 +93,11 @@ pub struct ReportMail {
     pub url: String,
     /// What the changes are counted from: "the report of 2027-01-15" or "the plan".
     pub against: String,
-    /// The most important changes, in words, most important first.
+    /// The report page's top strip, line by line: the message leads with it.
+    pub strip: Vec<StripLine>,
+    /// The most important changes, in words, ranked as the report page's
+    /// "Since the last report" (at most [`TOP_CHANGES`]), then one line
+    /// counting the routine status changes.
     pub changes: Vec<String>,
     /// How many further changes the report page lists.
     pub more_changes: usize,
@@ -173,11 +176,12 @@ pub fn prepare(data: &SiteData, i: usize, base_url: &str) -> Result<ReportMail, 
         Some(p) => format!("the report of {}", p.date),
         None => "the plan".to_string(),
     };
-    let all = report_changes(data, i)
-        .map(|c| change_lines(data, i, &c))
-        .unwrap_or_default();
+    let links = Links::with_root(url_base(base_url));
+    let (all, routine) = ranked_changes(data, &links, i);
+    let strip = strip_lines(data, &links, snap);
     let more_changes = all.len().saturating_sub(TOP_CHANGES);
-    let changes: Vec<String> = all.into_iter().take(TOP_CHANGES).collect();
+    let mut changes: Vec<String> = all.into_iter().take(TOP_CHANGES).collect();
+    changes.extend(routine);
     let decisions = open_decisions(program, snap);
     let base = url_base(base_url);
     let chart = crate::render::svg::gantt::gantt_chart(
@@ -200,6 +204,7 @@ pub fn prepare(data: &SiteData, i: usize, base_url: &str) -> Result<ReportMail, 
         summary: report.summary.trim().to_string(),
         url,
         against,
+        strip,
         changes,
         more_changes,
         decisions,
@@ -248,145 +253,6 @@ fn open_decisions(program: &Program, snap: &Snapshot) -> Vec<DecisionLine> {
     out.into_iter().map(|x| x.3).collect()
 }
 
-/// Every change in words, the most important first: the end date, missed
-/// milestones, worse statuses, decisions gone overdue, forecast slips (where
-/// they start first, largest first), risks opened, decisions escalated,
-/// milestones met, decisions made, better statuses, risks closed or
-/// re-scored, critical path changes.
-fn change_lines(data: &SiteData, i: usize, c: &Changes) -> Vec<String> {
-    let p = data.program;
-    let snap = &data.reports[i];
-    let item = |ix: usize| p.items.get(ix).map_or("?", |x| x.name.as_str());
-    let risk = |ix: usize| p.risks.get(ix).map_or("?", |x| x.title.as_str());
-    let decision = |ix: usize| p.decisions.get(ix).map_or("?", |x| x.title.as_str());
-    let rank = |s: Status| match s {
-        Status::Done => 0,
-        Status::OnTrack | Status::NotStarted => 1,
-        Status::AtRisk => 2,
-        Status::Blocked => 3,
-    };
-    let mut out = Vec::new();
-
-    let fe = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
-    if c.end_slack_before != c.end_slack_after || c.forecast_end_before != c.forecast_end_after {
-        out.push(format!(
-            "Forecast end {}, {} (was {}, {}).",
-            fe(c.forecast_end_after),
-            end_verdict(c.end_slack_after),
-            fe(c.forecast_end_before),
-            end_verdict(c.end_slack_before)
-        ));
-    } else {
-        out.push(format!(
-            "Forecast end unchanged: {}, {}.",
-            fe(c.forecast_end_after),
-            end_verdict(c.end_slack_after)
-        ));
-    }
-    for &m in &c.milestones_missed {
-        if let Some(s) = snap.items.get(m) {
-            out.push(format!(
-                "{} missed its planned date {}; now forecast {}.",
-                item(m),
-                s.planned_finish,
-                s.forecast_finish
-            ));
-        }
-    }
-    let mut flips: Vec<_> = c.status_flips.iter().collect();
-    flips.sort_by_key(|f| (rank(f.from) - rank(f.to), f.item));
-    for f in flips.iter().filter(|f| rank(f.to) > rank(f.from)) {
-        out.push(format!(
-            "{}: {} → {}.",
-            item(f.item),
-            f.from.label(),
-            f.to.label()
-        ));
-    }
-    for &d in &c.decisions_gone_overdue {
-        let by = p
-            .decisions
-            .get(d)
-            .and_then(|x| x.needed_by)
-            .map(|b| format!(" (needed by {b})"))
-            .unwrap_or_default();
-        out.push(format!("Decision overdue: {}{by}.", decision(d)));
-    }
-    let mut slips: Vec<_> = c.slips.iter().collect();
-    slips.sort_by_key(|s| (s.cause.is_some(), s.days <= 0, -s.days.abs(), s.item));
-    for s in slips {
-        let moved = match s.days {
-            d if d > 0 => format!("slipped {}", working_days(d)),
-            d if d < 0 => format!("moved {} earlier", working_days(d)),
-            _ => "moved within the same working day".to_string(),
-        };
-        let cause = s
-            .cause
-            .map(|(x, _)| format!(", pushed by {}", item(x)))
-            .unwrap_or_default();
-        out.push(format!(
-            "{} {moved} (forecast finish {} → {}){cause}.",
-            item(s.item),
-            s.from,
-            s.to
-        ));
-    }
-    let register = &snap.register;
-    for &r in &c.risks_opened {
-        let score = register.get(r).map_or(0, |s| s.score());
-        out.push(format!("Risk opened: {} (score {score}).", risk(r)));
-    }
-    for &d in &c.decisions_escalated {
-        out.push(format!("Decision escalated: {}.", decision(d)));
-    }
-    for &m in &c.milestones_met {
-        let when = snap
-            .items
-            .get(m)
-            .map(|s| format!(" on {}", s.forecast_finish))
-            .unwrap_or_default();
-        out.push(format!("{} met{when}.", item(m)));
-    }
-    for &d in &c.decisions_made {
-        let outcome = p
-            .decisions
-            .get(d)
-            .map(|x| x.outcome.trim())
-            .filter(|o| !o.is_empty())
-            .map(|o| format!(": {o}"))
-            .unwrap_or_else(|| ".".to_string());
-        out.push(format!("Decided: {}{outcome}", decision(d)));
-    }
-    for f in flips.iter().filter(|f| rank(f.to) <= rank(f.from)) {
-        out.push(format!(
-            "{}: {} → {}.",
-            item(f.item),
-            f.from.label(),
-            f.to.label()
-        ));
-    }
-    for &r in &c.risks_closed {
-        out.push(format!("Risk closed: {}.", risk(r)));
-    }
-    for rc in &c.risks_rescored {
-        out.push(format!(
-            "Risk re-scored: {} ({} → {}).",
-            risk(rc.risk),
-            rc.from_score,
-            rc.to_score
-        ));
-    }
-    if !c.joined_critical_path.is_empty() {
-        let names: Vec<&str> = c.joined_critical_path.iter().map(|&x| item(x)).collect();
-        out.push(format!("Joined the critical path: {}.", names.join(", ")));
-    }
-    if !c.left_critical_path.is_empty() {
-        let names: Vec<&str> = c.left_critical_path.iter().map(|&x| item(x)).collect();
-        out.push(format!("Left the critical path: {}.", names.join(", ")));
-    }
-    out
-}
-
 /// The plain-text and HTML bodies of `mail` for one recipient: greeting,
 /// summary, link, top changes, the decisions needed from them (decider matches
 /// their role or name) and the other open decisions, the chart.
@@ -430,6 +296,12 @@ fn text_body(
         m.rag.as_str().to_uppercase()
     );
     let _ = writeln!(t);
+    if !m.strip.is_empty() {
+        for l in &m.strip {
+            let _ = writeln!(t, "{}: {}", l.label, l.text);
+        }
+        let _ = writeln!(t);
+    }
     if !m.summary.is_empty() {
         let _ = writeln!(t, "{}", m.summary);
         let _ = writeln!(t);
@@ -548,6 +420,24 @@ fn html_body(
         m.date,
         m.rag.as_str().to_uppercase()
     );
+    if !m.strip.is_empty() {
+        let _ = writeln!(
+            h,
+            "<table role=\"presentation\" style=\"border-collapse:collapse;margin:0 0 16px 0;\
+             border-left:4px solid {bg};\">"
+        );
+        for l in &m.strip {
+            let _ = writeln!(
+                h,
+                "<tr><th scope=\"row\" style=\"text-align:left;vertical-align:top;padding:4px 12px;\
+                 font-size:12px;text-transform:uppercase;{muted}\">{}</th>\
+                 <td style=\"padding:4px 8px 4px 0;\">{}</td></tr>",
+                esc(l.label),
+                l.html
+            );
+        }
+        let _ = writeln!(h, "</table>");
+    }
     if !m.summary.is_empty() {
         let _ = writeln!(h, "<p style=\"{p}font-size:16px;\">{}</p>", esc(&m.summary));
     }
@@ -750,4 +640,118 @@ mod tests {
         };
         assert!(!empty.is_for("", ""));
     }
+}
+
+// ---------------------------------------------------------------------------
+// The director's read (issue 14): the report page's top strip and its
+// "Since the last report", ranked the same way, as lines of a message.
+// ---------------------------------------------------------------------------
+
+/// One line of the top strip: a label and its words, as text and as HTML
+/// (escaped, with the page's links made absolute).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StripLine {
+    /// `State`, `Why`, `Path`, `Slip`, `You owe`.
+    pub label: &'static str,
+    pub text: String,
+    pub html: String,
+}
+
+fn parts_text(parts: &[Part]) -> String {
+    parts.iter().map(|p| p.text.as_str()).collect()
+}
+
+fn parts_html(parts: &[Part]) -> String {
+    let mut h = String::new();
+    for p in parts {
+        let t = esc(&p.text);
+        let t = if p.strong {
+            format!("<strong>{t}</strong>")
+        } else {
+            t
+        };
+        match &p.href {
+            Some(href) => {
+                let _ = write!(
+                    h,
+                    "<a href=\"{}\" style=\"color:#0b57d0;\">{t}</a>",
+                    esc(href)
+                );
+            }
+            None => h.push_str(&t),
+        }
+    }
+    h
+}
+
+/// The report's top strip ([`top_strip`]) as lines; empty without a story.
+fn strip_lines(data: &SiteData, links: &Links, snap: &Snapshot) -> Vec<StripLine> {
+    let v = Viewer::new(data, snap, links);
+    let Some(t) = top_strip(&v, snap) else {
+        return Vec::new();
+    };
+    let state = format!(
+        "{} · Forecast {} · end {}, committed {}",
+        t.rag.label, t.verdict, t.forecast_end, t.committed_end
+    );
+    let mut out = vec![StripLine {
+        label: "State",
+        html: esc(&state),
+        text: state,
+    }];
+    for (label, parts) in [("Why", &t.why), ("Path", &t.path), ("Slip", &t.slip)] {
+        out.push(StripLine {
+            label,
+            text: parts_text(parts),
+            html: parts_html(parts),
+        });
+    }
+    let mut text = Vec::new();
+    let mut html = Vec::new();
+    for d in &t.decisions {
+        let rec = d
+            .recommendation
+            .as_deref()
+            .map(|r| format!(" Recommended: {r}"))
+            .unwrap_or_default();
+        text.push(format!("{} — {}, {}.{rec}", d.title, d.decider, d.when));
+        html.push(format!(
+            "<a href=\"{}\" style=\"color:#0b57d0;\"><strong>{}</strong></a> — {}, {}.{}",
+            esc(&d.href),
+            esc(&d.title),
+            esc(&d.decider),
+            esc(&d.when),
+            esc(&rec)
+        ));
+    }
+    if t.decisions_more > 0 {
+        let more = format!("{} more decisions owed.", t.decisions_more);
+        html.push(esc(&more));
+        text.push(more);
+    }
+    if text.is_empty() {
+        text.push("No decision is waiting.".to_string());
+        html.push("No decision is waiting.".to_string());
+    }
+    out.push(StripLine {
+        label: "You owe",
+        text: text.join(" | "),
+        html: html.join("<br>"),
+    });
+    out
+}
+
+/// "Since the last report" in words, ranked as the report page ranks it
+/// (the end, the path, slips, risks, decisions, milestones, statuses), the
+/// routine status changes counted on one last line.
+fn ranked_changes(data: &SiteData, links: &Links, i: usize) -> (Vec<String>, Option<String>) {
+    let Some(view) = since(data, links, i) else {
+        return (Vec::new(), None);
+    };
+    let out: Vec<String> = view
+        .groups
+        .iter()
+        .flat_map(|g| g.lines.iter().map(|l| parts_text(&l.parts)))
+        .collect();
+    (out, view.routine_label.map(|l| format!("{l}.")))
 }

@@ -5,8 +5,9 @@
 use serde::Serialize;
 
 use crate::analysis::register::{DecisionFact, DecisionState, RiskBand};
+use crate::analysis::story::{Charge, Story};
 use crate::analysis::{DetectedRisk, Snapshot};
-use crate::model::{ItemKind, LinkType, Program, Rag, RiskStatus, Status};
+use crate::model::{ItemIx, ItemKind, LinkType, Program, Rag, RiskStatus, Status, TeamIx};
 
 #[derive(Serialize)]
 struct Export<'a> {
@@ -20,6 +21,147 @@ struct Export<'a> {
     /// Every decision as of the date, by id.
     decisions: Vec<DecisionOut<'a>>,
     reports: Vec<ReportOut<'a>>,
+    /// The director's read (`analysis::story`); absent without a story.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    story: Option<StoryOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ChainOut<'a> {
+    item: &'a str,
+    team: Option<&'a str>,
+    forecast_finish: String,
+    slip: i64,
+    own_delay: i64,
+}
+
+#[derive(Serialize)]
+struct PathDeltaOut<'a> {
+    now: Vec<&'a str>,
+    was: Vec<&'a str>,
+    changed: bool,
+    joined: Vec<&'a str>,
+    left: Vec<&'a str>,
+    float_before: i64,
+    float_after: i64,
+}
+
+#[derive(Serialize)]
+struct ItemChargeOut<'a> {
+    item: &'a str,
+    team: Option<&'a str>,
+    days: i64,
+}
+
+#[derive(Serialize)]
+struct TeamChargeOut<'a> {
+    team: Option<&'a str>,
+    days: i64,
+}
+
+#[derive(Serialize)]
+struct AttributionOut<'a> {
+    plan_end: String,
+    total: i64,
+    unattributed: i64,
+    by_team: Vec<TeamChargeOut<'a>>,
+    by_item: Vec<ItemChargeOut<'a>>,
+    period: i64,
+    period_charges: Vec<ItemChargeOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct OwedOut<'a> {
+    id: &'a str,
+    title: &'a str,
+    decider: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    needed_by: Option<String>,
+    overdue: bool,
+    days_overdue: i64,
+}
+
+#[derive(Serialize)]
+struct StoryOut<'a> {
+    previous_end: String,
+    end: String,
+    end_moved: i64,
+    driving_chain: Vec<ChainOut<'a>>,
+    critical_path_delta: PathDeltaOut<'a>,
+    attribution: AttributionOut<'a>,
+    decisions_owed: Vec<OwedOut<'a>>,
+}
+
+fn story_out<'a>(program: &'a Program, s: &'a Story) -> StoryOut<'a> {
+    let item = |i: ItemIx| program.items[i].id.as_str();
+    let team = |t: Option<TeamIx>| t.map(|t| program.teams[t].id.as_str());
+    let items = |v: &[ItemIx]| v.iter().map(|&i| item(i)).collect::<Vec<_>>();
+    let charges = |v: &[Charge]| {
+        v.iter()
+            .map(|c| ItemChargeOut {
+                item: item(c.item),
+                team: team(c.team),
+                days: c.days,
+            })
+            .collect::<Vec<_>>()
+    };
+    let a = &s.attribution;
+    StoryOut {
+        previous_end: s.previous_end.to_string(),
+        end: s.end.to_string(),
+        end_moved: s.end_moved,
+        driving_chain: s
+            .chain
+            .iter()
+            .map(|l| ChainOut {
+                item: item(l.item),
+                team: team(l.team),
+                forecast_finish: l.forecast_finish.to_string(),
+                slip: l.slip,
+                own_delay: l.own_delay,
+            })
+            .collect(),
+        critical_path_delta: PathDeltaOut {
+            now: items(&s.path.now),
+            was: items(&s.path.was),
+            changed: s.path.changed,
+            joined: items(&s.path.joined),
+            left: items(&s.path.left),
+            float_before: s.path.float_before,
+            float_after: s.path.float_after,
+        },
+        attribution: AttributionOut {
+            plan_end: a.plan_end.to_string(),
+            total: a.total,
+            unattributed: a.unattributed,
+            by_team: a
+                .by_team
+                .iter()
+                .map(|c| TeamChargeOut {
+                    team: team(c.team),
+                    days: c.days,
+                })
+                .collect(),
+            by_item: charges(&a.by_item),
+            period: a.period,
+            period_charges: charges(&a.period_charges),
+        },
+        decisions_owed: s
+            .decisions
+            .iter()
+            .filter_map(|o| {
+                let d = program.decisions.get(o.decision)?;
+                Some(OwedOut {
+                    id: &d.id,
+                    title: &d.title,
+                    decider: &d.decider,
+                    needed_by: o.needed_by.map(|n| n.to_string()),
+                    overdue: o.overdue,
+                    days_overdue: o.days_overdue,
+                })
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -287,6 +429,7 @@ pub fn program_json(program: &Program, snap: &Snapshot) -> Vec<u8> {
         risks,
         decisions,
         reports,
+        story: snap.story.as_deref().map(|s| story_out(program, s)),
     };
     let mut out = serde_json::to_vec_pretty(&export).unwrap_or_default();
     out.push(b'\n');

@@ -173,8 +173,16 @@ pub fn analyze_program(
             analysis::share_risks(&before[k - 1], &mut after[0]);
         }
     }
+    // The director's read: each report against the one before, in one pass.
+    let planned = analysis::analyze(&program, &plan, &analysis::plan_state(&program));
+    analysis::story::tell_all(&program, &planned, &mut reports);
     let current = match as_of {
-        Some(date) => analysis::analyze(&program, &plan, &analysis::state_as_of(&program, date)),
+        Some(date) => {
+            let mut snap =
+                analysis::analyze(&program, &plan, &analysis::state_as_of(&program, date));
+            analysis::story::tell_as_of(&program, &planned, &reports, &mut snap);
+            snap
+        }
         // The newest non-draft report is the current state (drafts only appear in serve).
         None => match reports
             .iter()
@@ -183,11 +191,15 @@ pub fn analyze_program(
             .find(|(_, r)| !r.draft)
         {
             Some((last, _)) => last.clone(),
-            None => analysis::analyze(
-                &program,
-                &plan,
-                &analysis::state_as_of(&program, program.meta.start),
-            ),
+            None => {
+                let mut snap = analysis::analyze(
+                    &program,
+                    &plan,
+                    &analysis::state_as_of(&program, program.meta.start),
+                );
+                analysis::story::tell_as_of(&program, &planned, &reports, &mut snap);
+                snap
+            }
         },
     };
     let scheduled = analysis::scheduled_reports(&program);

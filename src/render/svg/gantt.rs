@@ -31,6 +31,7 @@ pub fn gantt_chart(program: &Program, snap: &Snapshot, opts: &GanttOptions) -> C
         summary: text.summary,
         width: layout.width,
         height: layout.height,
+        min_font: crate::layout::gantt::FONT_AXIS,
     }
 }
 

@@ -58,6 +58,8 @@ pub struct DashboardView {
     pub name: String,
     pub objective: String,
     pub headline: Headline,
+    /// The director's read, above everything else.
+    pub top: Option<super::TopStrip>,
     pub schedule: ScheduleView,
     pub counts: Vec<StatusCount>,
     pub deliverables: usize,
@@ -91,6 +93,7 @@ pub fn dashboard(data: &SiteData, links: &Links) -> DashboardView {
         name: program.meta.name.clone(),
         objective: program.meta.objective.clone(),
         headline: headline(program, snap, links),
+        top: super::top_strip(&v, snap),
         schedule: schedule_view(program, snap),
         counts: status_counts(program, snap),
         deliverables: program

@@ -45,6 +45,7 @@ mod report;
 mod reports;
 mod risks;
 mod team;
+mod top;
 
 pub use base::{Layout, LayoutSpec, NavLink, SECTIONS, layout, teams_css};
 pub use charter::{CharterView, charter};
@@ -55,11 +56,12 @@ pub use item::{ForecastTrend, HistoryRow, ItemView, Neighbour, TrendRow, item};
 pub use page::{PageView, page};
 pub use report::{
     ChangeGroup, ChangeLine, Flag, NextEntry, NextView, Part, ReportView, ReviewGap, ReviewRow,
-    SinceView, plan_snapshot, report, report_changes,
+    SinceView, plan_snapshot, report, report_changes, since,
 };
 pub use reports::{ArchiveRow, ArchiveView, StripCell, archive};
 pub use risks::{RisksView, risks};
 pub use team::{TeamView, TeamsView, WaitEdge, WaitGroup, team, teams};
+pub use top::{OwedView, TopStrip, top_strip};
 
 // ---------------------------------------------------------------------------
 // Paths and links

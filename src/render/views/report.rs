@@ -80,6 +80,8 @@ pub struct ReportView {
     /// A draft (shown by `serve` only; `build` never renders drafts).
     pub draft: bool,
     pub headline: Headline,
+    /// The director's read, above everything else.
+    pub top: Option<super::TopStrip>,
     pub period_from: String,
     pub period_to: String,
     pub previous: Option<Link>,
@@ -181,6 +183,7 @@ pub fn report(data: &SiteData, links: &Links, i: usize) -> Option<ReportView> {
             report: None,
             date: Some(r.date.to_string()),
         },
+        top: super::top_strip(&v, snap),
         period_from: period_from.to_string(),
         period_to: r.date.to_string(),
         previous: prev.map(|p| Link {
@@ -232,7 +235,7 @@ pub struct Part {
 }
 
 impl Part {
-    fn text(text: impl Into<String>) -> Part {
+    pub(super) fn text(text: impl Into<String>) -> Part {
         Part {
             text: text.into(),
             href: None,
@@ -240,19 +243,19 @@ impl Part {
             strong: false,
         }
     }
-    fn strong(text: impl Into<String>) -> Part {
+    pub(super) fn strong(text: impl Into<String>) -> Part {
         Part {
             strong: true,
             ..Part::text(text)
         }
     }
-    fn link(l: Link) -> Part {
+    pub(super) fn link(l: Link) -> Part {
         Part {
             href: Some(l.href),
             ..Part::text(l.text)
         }
     }
-    fn badge(b: Badge) -> Part {
+    pub(super) fn badge(b: Badge) -> Part {
         Part {
             badge: Some(b),
             ..Part::text(b.label)
@@ -306,7 +309,16 @@ pub struct SinceView {
     pub against_href: Option<String>,
     /// Nothing changed at all.
     pub empty: bool,
+    /// Ranked by consequence: the end date, the critical path, slips, risks,
+    /// decisions (overdue first), milestones, then status changes that are
+    /// not routine.
     pub groups: Vec<ChangeGroup>,
+    /// The routine status changes (analysis' `StatusFlip::routine`),
+    /// collapsed under one counted line.
+    pub routine: Vec<ChangeLine>,
+    /// "12 routine status changes (work started on track, or finished
+    /// without a slip)", when there are any.
+    pub routine_label: Option<String>,
 }
 
 /// How many slips are spelled out, one per line; the rest are listed compactly.
@@ -341,6 +353,14 @@ pub fn report_changes(data: &SiteData, i: usize) -> Option<Changes> {
     ))
 }
 
+/// "Since the last report" of report `i`, ranked by consequence, with links
+/// from `links` (the e-mail's are absolute).
+pub fn since(data: &SiteData, links: &Links, i: usize) -> Option<SinceView> {
+    let snap = data.reports.get(i)?;
+    let v = Viewer::new(data, snap, links);
+    Some(since_view(data, &v, i))
+}
+
 fn since_view(data: &SiteData, v: &Viewer, i: usize) -> SinceView {
     let program = data.program;
     let (against, against_href) = match i.checked_sub(1).and_then(|p| program.reports.get(p)) {
@@ -356,6 +376,8 @@ fn since_view(data: &SiteData, v: &Viewer, i: usize) -> SinceView {
             against_href,
             empty: true,
             groups: Vec::new(),
+            routine: Vec::new(),
+            routine_label: None,
         };
     };
     if c.is_empty() {
@@ -364,25 +386,41 @@ fn since_view(data: &SiteData, v: &Viewer, i: usize) -> SinceView {
             against_href,
             empty: true,
             groups: Vec::new(),
+            routine: Vec::new(),
+            routine_label: None,
         };
     }
+    // Ranked by consequence: what moves the end first, routine last.
     let groups = [
         end_group(v, &c),
-        status_group(v, &c),
-        slip_group(v, &c, &data.plan.order),
         path_group(v, &c),
-        milestone_group(v, &c),
+        slip_group(v, &c, &data.plan.order),
         risk_group(v, &c),
         decision_group(v, &c),
+        milestone_group(v, &c),
+        status_group(v, &c, false),
     ]
     .into_iter()
     .filter(|g| !g.lines.is_empty())
     .collect();
+    let routine = status_group(v, &c, true).lines;
+    let routine_label = (!routine.is_empty()).then(|| {
+        format!(
+            "{} (work started on track, or finished without a slip)",
+            plural(
+                routine.len(),
+                "routine status change",
+                "routine status changes"
+            )
+        )
+    });
     SinceView {
         against,
         against_href,
         empty: false,
         groups,
+        routine,
+        routine_label,
     }
 }
 
@@ -496,8 +534,13 @@ fn status_rank(s: Status) -> i64 {
     }
 }
 
-fn status_group(v: &Viewer, c: &Changes) -> ChangeGroup {
-    let mut flips: Vec<_> = c.status_flips.iter().collect();
+/// The status changes that are routine (`routine`) or not.
+fn status_group(v: &Viewer, c: &Changes, routine: bool) -> ChangeGroup {
+    let mut flips: Vec<_> = c
+        .status_flips
+        .iter()
+        .filter(|f| f.routine == routine)
+        .collect();
     let delta = |f: &changes::StatusFlip| status_rank(f.from) - status_rank(f.to);
     // Worse first, then better, then sideways; by id within each.
     flips.sort_by_key(|f| (delta(f).signum() != -1, delta(f).signum() != 1, f.item));
@@ -733,19 +776,20 @@ fn risk_group(v: &Viewer, c: &Changes) -> ChangeGroup {
 
 fn decision_group(v: &Viewer, c: &Changes) -> ChangeGroup {
     let mut lines = Vec::new();
-    for &d in &c.decisions_made {
+    for &d in &c.decisions_gone_overdue {
         let Some(dec) = v.program.decisions.get(d) else {
             continue;
         };
-        let mut parts = vec![v.decision_part(d), Part::text(" "), Part::strong("decided")];
-        if let Some(on) = dec.decided_on {
-            parts.push(Part::text(format!(" on {on}")));
+        let mut parts = vec![
+            v.decision_part(d),
+            Part::text(" is "),
+            Part::strong("overdue"),
+        ];
+        if let Some(by) = dec.needed_by {
+            parts.push(Part::text(format!(": needed by {by}")));
         }
-        parts.push(Part::text(format!(" by {}", dec.decider)));
-        if let Some(outcome) = non_empty(&dec.outcome) {
-            parts.push(Part::text(format!(": {outcome}")));
-        }
-        lines.push(line("good", parts));
+        parts.push(Part::text(format!(", decider {}", dec.decider)));
+        lines.push(line("bad", parts));
     }
     for &d in &c.decisions_escalated {
         let Some(dec) = v.program.decisions.get(d) else {
@@ -762,20 +806,19 @@ fn decision_group(v: &Viewer, c: &Changes) -> ChangeGroup {
         }
         lines.push(line("neutral", parts));
     }
-    for &d in &c.decisions_gone_overdue {
+    for &d in &c.decisions_made {
         let Some(dec) = v.program.decisions.get(d) else {
             continue;
         };
-        let mut parts = vec![
-            v.decision_part(d),
-            Part::text(" is "),
-            Part::strong("overdue"),
-        ];
-        if let Some(by) = dec.needed_by {
-            parts.push(Part::text(format!(": needed by {by}")));
+        let mut parts = vec![v.decision_part(d), Part::text(" "), Part::strong("decided")];
+        if let Some(on) = dec.decided_on {
+            parts.push(Part::text(format!(" on {on}")));
         }
-        parts.push(Part::text(format!(", decider {}", dec.decider)));
-        lines.push(line("bad", parts));
+        parts.push(Part::text(format!(" by {}", dec.decider)));
+        if let Some(outcome) = non_empty(&dec.outcome) {
+            parts.push(Part::text(format!(": {outcome}")));
+        }
+        lines.push(line("good", parts));
     }
     group("decisions", "Decisions", lines)
 }
