@@ -54,6 +54,65 @@ pub struct Plan {
     pub(crate) providers: graph::Adjacency,
     /// The same for `consumers`.
     pub(crate) consumer_lists: graph::Adjacency,
+    /// Every dependency's link as the passes use it, parallel to the flat
+    /// list of `providers` (the consumer's view).
+    pub(crate) provider_edges: Vec<Edge>,
+    /// The same links parallel to the flat list of `consumer_lists` (the
+    /// provider's view).
+    pub(crate) consumer_edges: Vec<Edge>,
+}
+
+/// One dependency compiled for the passes, in working-day ordinals with the
+/// internal convention of [`schedule`] (a milestone's internal start is the
+/// working day after its date): the consumer's internal start must be at
+/// least the provider's internal start (`from_start`) or finish, plus
+/// `shift`. A link that bounds the consumer's finish (FF, SF) is turned
+/// into a bound on its start through the consumer's planned duration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Edge {
+    pub shift: i64,
+    pub from_start: bool,
+}
+
+impl Edge {
+    /// The edge of `link` from a provider to a consumer of `duration`
+    /// working days (0: a milestone); see docs/content-format.md, "Link
+    /// types and lags".
+    pub(crate) fn new(
+        link: crate::model::Link,
+        provider_milestone: bool,
+        consumer_milestone: bool,
+        duration: i64,
+    ) -> Edge {
+        use crate::model::LinkType;
+        let from_start = link.kind.from_provider_start();
+        // The instant rules (start = beginning of the start day, finish = end
+        // of the finish day) as offsets between internal ordinals.
+        let mut offset = match link.kind {
+            LinkType::FinishToStart => 1,
+            LinkType::StartToStart | LinkType::FinishToFinish => 0,
+            LinkType::StartToFinish => -1,
+        } + link.lag;
+        // A milestone tied to a deliverable's start falls on that day, not
+        // the evening before.
+        if consumer_milestone && !provider_milestone && from_start {
+            offset += 1;
+        }
+        if link.kind.to_consumer_finish() {
+            offset -= duration - 1;
+        }
+        Edge {
+            shift: offset,
+            from_start,
+        }
+    }
+
+    /// The earliest internal start this edge allows the consumer, given the
+    /// provider's internal start and finish.
+    #[inline]
+    pub(crate) fn bound(self, start: WorkDay, finish: WorkDay) -> WorkDay {
+        (if self.from_start { start } else { finish }) + self.shift
+    }
 }
 
 /// An item's planned dates as working-day ordinals.
@@ -178,9 +237,10 @@ pub struct ItemSchedule {
     pub status: Status,
     pub progress: u8,
     pub note: Option<Note>,
-    /// The provider whose forecast finish drives this item's forecast start
-    /// later than planned (smallest id on ties), if any: the "pushed by"
-    /// cause, stored as index + 1. Read it with [`ItemSchedule::pushed_by`].
+    /// The provider whose link drives this item's forecast later than
+    /// planned (for a plain link: whose forecast finish drives its forecast
+    /// start; smallest id on ties), if any: the "pushed by" cause, stored as
+    /// index + 1. [`ItemSchedule::pushed_by_link`] adds the link. Read it with [`ItemSchedule::pushed_by`].
     pub pushed_by_ix: Option<std::num::NonZeroU32>,
     /// Working days the forecast finish is later than the planned finish.
     pub slip: i32,
@@ -250,6 +310,16 @@ impl ItemSchedule {
         self.pushed_by_ix.map(|i| i.get() as ItemIx - 1)
     }
 
+    /// The driving dependency: the provider that pushes this item later
+    /// than planned and the link through which it does (`item` is this
+    /// schedule's item). A plain link is finish-to-start without lag.
+    pub fn pushed_by_link(
+        &self,
+        item: &crate::model::Item,
+    ) -> Option<(ItemIx, crate::model::Link)> {
+        self.pushed_by().map(|p| (p, item.link_to(p)))
+    }
+
     /// The stored form of [`ItemSchedule::pushed_by`] (`None` past
     /// `u32::MAX - 1` items, far beyond what a program can hold).
     pub fn pushed_by_ix(ix: Option<ItemIx>) -> Option<std::num::NonZeroU32> {
@@ -288,7 +358,9 @@ pub struct TeamFacts {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskKind {
-    /// A consumer is planned to start before its provider's planned or forecast finish.
+    /// A consumer is planned earlier than its link to its provider allows,
+    /// by the provider's planned or forecast dates (a plain link: it starts
+    /// before the provider's planned or forecast finish).
     StartsBeforeProvider,
     NegativeFloat,
     NegativeDeadlineSlack,
