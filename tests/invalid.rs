@@ -508,3 +508,100 @@ fn a_report_dated_before_the_program_starts_is_an_error() {
             .is_some_and(|h| h.contains("check the year"))
     );
 }
+
+#[test]
+fn bad_link_type_suggests_the_name() {
+    let d = deliverables_with(
+        "depends_on: [db-schema-migration]",
+        "depends_on:\n    - { id: db-schema-migration, type: start_to_start }",
+    );
+    let dir = broken(&[("deliverables/all.yaml", d.as_bytes())]);
+    let e = expect_error(
+        dir.path(),
+        "deliverables/all.yaml",
+        10,
+        "a dependency's `type` is `start_to_start`, which is not one of",
+    );
+    assert_eq!(e.col, 40);
+    assert_eq!(e.hint.as_deref(), Some("did you mean `start-to-start`?"));
+}
+
+#[test]
+fn bad_lag_says_how_to_write_one() {
+    let d = deliverables_with(
+        "depends_on: [db-schema-migration]",
+        "depends_on:\n    - id: db-schema-migration\n      type: SS\n      lag: 3 days",
+    );
+    let dir = broken(&[("deliverables/all.yaml", d.as_bytes())]);
+    let e = expect_error(
+        dir.path(),
+        "deliverables/all.yaml",
+        12,
+        "a dependency's `lag` is `3 days`, not a number of working days",
+    );
+    assert_eq!(
+        e.hint.as_deref(),
+        Some("write N followed by d (working days), with a minus for a lead: `3d`, `-2d`")
+    );
+}
+
+#[test]
+fn lag_without_unit_is_an_error() {
+    let d = deliverables_with(
+        "depends_on: [db-schema-migration]",
+        "depends_on: [{ id: db-schema-migration, lag: 2 }]",
+    );
+    let dir = broken(&[("deliverables/all.yaml", d.as_bytes())]);
+    let e = expect_error(
+        dir.path(),
+        "deliverables/all.yaml",
+        9,
+        "a dependency's `lag: 2` has no unit",
+    );
+    assert_eq!(e.hint.as_deref(), Some("write `lag: 2d` for working days"));
+}
+
+#[test]
+fn unknown_key_in_a_dependency_suggests_the_known_one() {
+    let d = deliverables_with(
+        "depends_on: [db-schema-migration]",
+        "depends_on:\n    - id: db-schema-migration\n      typ: FF",
+    );
+    let dir = broken(&[("deliverables/all.yaml", d.as_bytes())]);
+    let e = expect_error(
+        dir.path(),
+        "deliverables/all.yaml",
+        11,
+        "unknown field `typ` in a dependency",
+    );
+    assert_eq!(e.hint.as_deref(), Some("did you mean `type`?"));
+}
+
+#[test]
+fn a_dependency_mapping_needs_an_id() {
+    let d = deliverables_with(
+        "depends_on: [db-schema-migration]",
+        "depends_on:\n    - { type: FF, lag: 1d }",
+    );
+    let dir = broken(&[("deliverables/all.yaml", d.as_bytes())]);
+    let e = expect_error(
+        dir.path(),
+        "deliverables/all.yaml",
+        10,
+        "a dependency is missing the required field `id`",
+    );
+    assert_eq!(e.hint.as_deref(), Some("add `id: api`"));
+}
+
+#[test]
+fn a_cycle_through_any_link_type_is_a_cycle() {
+    let d = deliverables_with(
+        "  start: 2027-01-04\n  duration: 10d",
+        "  depends_on: [{ id: mobile-app-update, type: start-to-start, lag: -5d }]\n  duration: 10d",
+    );
+    let dir = broken(&[("deliverables/all.yaml", d.as_bytes())]);
+    let e = expect_error(dir.path(), "deliverables/all.yaml", 6, "cycle");
+    for id in ["auth-api-v2", "db-schema-migration", "mobile-app-update"] {
+        assert!(e.message.contains(id), "{id} in {}", e.message);
+    }
+}

@@ -258,19 +258,32 @@ impl Kit {
                     ItemKind::Deliverable => "deliverables/test.yaml",
                     ItemKind::Milestone => "milestones.yaml",
                 };
-                let mut depends_on: Vec<ItemIx> = draft.deps.iter().map(|p| item_ix(p)).collect();
-                let depends_on_locs = depends_on
+                // A dependency is an id, or `id:LABEL` with a link label (`api:SS+3d`).
+                let mut deps: Vec<(ItemIx, Link)> = draft
+                    .deps
                     .iter()
-                    .map(|&p| (p, loc(file, *line as u32 + 1)))
+                    .map(|p| match p.split_once(':') {
+                        Some((id, label)) => {
+                            (item_ix(id), Link::parse_label(label).expect("a link label"))
+                        }
+                        None => (item_ix(p), Link::default()),
+                    })
                     .collect();
-                depends_on.sort_unstable();
-                depends_on.dedup();
+                let depends_on_locs = deps
+                    .iter()
+                    .map(|&(p, _)| (p, loc(file, *line as u32 + 1)))
+                    .collect();
+                deps.sort_unstable_by_key(|&(p, _)| p);
+                deps.dedup_by_key(|&mut (p, _)| p);
+                let depends_on: Vec<ItemIx> = deps.iter().map(|&(p, _)| p).collect();
+                let links: Vec<Link> = deps.iter().map(|&(_, l)| l).collect();
                 Item {
                     id: draft.id.clone(),
                     kind: draft.kind,
                     name: format!("Item {}", draft.id),
                     owner: draft.owner.as_deref().map(team_ix),
                     depends_on,
+                    links,
                     depends_on_locs,
                     plan: draft.plan,
                     contract: None,

@@ -1829,6 +1829,7 @@ pub(crate) mod tests {
                 name: format!("Item {}", s.id),
                 owner: s.team,
                 depends_on: s.deps.clone(),
+                links: Vec::new(),
                 depends_on_locs: Vec::new(),
                 plan: PlanSpec::Deliverable {
                     start: Some(s.planned.0),

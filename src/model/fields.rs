@@ -12,7 +12,7 @@ use jiff::civil::Date;
 
 use crate::content::yaml::{Node, Pos, Value};
 use crate::diagnostics::{Diagnostics, did_you_mean};
-use crate::model::Loc;
+use crate::model::{Link, LinkType, Loc};
 
 /// Context for one file: its name, and the diagnostics list.
 pub struct Ctx<'d> {
@@ -418,6 +418,128 @@ pub fn parse_duration(s: &str, week_len: i64) -> Option<i64> {
     (days <= 100_000).then_some(days)
 }
 
+/// A lag: `3d`, `+3d`, `-2d` (a lead), `1w`, in working days (at most
+/// 100,000 either way).
+pub fn parse_lag(s: &str, week_len: i64) -> Option<i64> {
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'-' => (-1, &s[1..]),
+        b'+' => (1, &s[1..]),
+        _ => (1, s),
+    };
+    parse_duration(rest, week_len).map(|d| sign * d)
+}
+
+/// The entries of `depends_on`: plain ids (finish-to-start, no lag) or
+/// mappings `{id, type, lag}`. Each comes with the node to locate it.
+pub fn dependency_list(ctx: &mut Ctx, node: &Node, week_len: i64) -> Vec<(String, Node, Link)> {
+    let one = |ctx: &mut Ctx, n: &Node| -> Option<(String, Node, Link)> {
+        if !matches!(n.value, Value::Map(_)) {
+            return id(ctx, n, "depends_on").map(|s| (s, n.clone(), Link::default()));
+        }
+        let m = Fields::new(ctx, n, "a dependency", DEPENDENCY_FIELDS)?;
+        let id_node = m.require(ctx, "id", "api")?;
+        let provider = id(ctx, id_node, "id")?;
+        let kind = match m.get("type") {
+            None => Some(LinkType::default()),
+            Some(t) => link_type(ctx, t),
+        };
+        let lag = match m.get("lag") {
+            None => Some(0),
+            Some(l) => lag(ctx, l, week_len),
+        };
+        Some((
+            provider,
+            id_node.clone(),
+            Link {
+                kind: kind?,
+                lag: lag?,
+            },
+        ))
+    };
+    match &node.value {
+        Value::Seq(items) => items.iter().filter_map(|n| one(ctx, n)).collect(),
+        Value::Null => Vec::new(),
+        _ => one(ctx, node).into_iter().collect(),
+    }
+}
+
+/// The keys of a dependency written as a mapping.
+pub const DEPENDENCY_FIELDS: &[&str] = &["id", "type", "lag"];
+
+/// A dependency's `type`: a written name or its abbreviation.
+fn link_type(ctx: &mut Ctx, node: &Node) -> Option<LinkType> {
+    let names: Vec<&str> = LinkType::ALL.iter().map(|(n, _, _)| *n).collect();
+    let written = match &node.value {
+        Value::Str(s) => s.as_str(),
+        other => {
+            ctx.error(
+                node,
+                format!(
+                    "a dependency's `type` must be one of {}, not {}",
+                    names.join(" | "),
+                    other.kind()
+                ),
+                "write e.g. `type: start-to-start` (or FS, SS, FF, SF)",
+            );
+            return None;
+        }
+    };
+    if let Some(t) = LinkType::parse(written) {
+        return Some(t);
+    }
+    let hint = match did_you_mean(
+        &written.to_lowercase().replace([' ', '_'], "-"),
+        names.iter().copied(),
+    ) {
+        Some(m) => format!("did you mean `{m}`?"),
+        None => format!("use one of {} (or FS, SS, FF, SF)", names.join(", ")),
+    };
+    ctx.error(
+        node,
+        format!(
+            "a dependency's `type` is `{written}`, which is not one of {}",
+            names.join(" | ")
+        ),
+        hint,
+    );
+    None
+}
+
+/// A dependency's `lag`: working days, negative for a lead.
+fn lag(ctx: &mut Ctx, node: &Node, week_len: i64) -> Option<i64> {
+    let written = match &node.value {
+        Value::Str(s) => s.trim().to_string(),
+        Value::Int(i) => {
+            ctx.error(
+                node,
+                format!("a dependency's `lag: {i}` has no unit"),
+                format!("write `lag: {i}d` for working days"),
+            );
+            return None;
+        }
+        other => {
+            ctx.error(
+                node,
+                format!(
+                    "a dependency's `lag` must be working days like `3d` or `-2d`, not {}",
+                    other.kind()
+                ),
+                "write N followed by d (working days), with a minus for a lead: `3d`, `-2d`",
+            );
+            return None;
+        }
+    };
+    let parsed = parse_lag(&written, week_len);
+    if parsed.is_none() {
+        ctx.error(
+            node,
+            format!("a dependency's `lag` is `{written}`, not a number of working days"),
+            "write N followed by d (working days), with a minus for a lead: `3d`, `-2d`",
+        );
+    }
+    parsed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -467,5 +589,47 @@ mod tests {
         assert_eq!(parse_duration("10", 5), None);
         assert_eq!(parse_duration("-1d", 5), None);
         assert_eq!(parse_duration("9999999d", 5), None);
+    }
+
+    #[test]
+    fn lags_are_signed_working_days() {
+        assert_eq!(parse_lag("3d", 5), Some(3));
+        assert_eq!(parse_lag("+3d", 5), Some(3));
+        assert_eq!(parse_lag("-2d", 5), Some(-2));
+        assert_eq!(parse_lag("-1w", 5), Some(-5));
+        assert_eq!(parse_lag("0d", 5), Some(0));
+        assert_eq!(parse_lag("--2d", 5), None);
+        assert_eq!(parse_lag("-", 5), None);
+        assert_eq!(parse_lag("2", 5), None);
+    }
+
+    #[test]
+    fn link_labels_round_trip() {
+        for (label, kind, lag) in [
+            ("FS", LinkType::FinishToStart, 0),
+            ("SS+3d", LinkType::StartToStart, 3),
+            ("FF-2d", LinkType::FinishToFinish, -2),
+            ("SF+1d", LinkType::StartToFinish, 1),
+        ] {
+            let link = Link { kind, lag };
+            assert_eq!(link.label(), label);
+            assert_eq!(Link::parse_label(label), Some(link));
+        }
+        assert_eq!(
+            Link::parse_label("start-to-start+3d"),
+            Some(Link {
+                kind: LinkType::StartToStart,
+                lag: 3
+            })
+        );
+        assert_eq!(
+            Link::parse_label("ss"),
+            Some(Link {
+                kind: LinkType::StartToStart,
+                lag: 0
+            })
+        );
+        assert_eq!(Link::parse_label("XY+3d"), None);
+        assert_eq!(Link::parse_label("SS3"), None);
     }
 }

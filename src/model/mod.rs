@@ -149,6 +149,9 @@ pub struct Item {
     pub owner: Option<TeamIx>,
     /// Providers, sorted and unique.
     pub depends_on: Vec<ItemIx>,
+    /// How this item is tied to each provider, parallel to `depends_on`
+    /// (a plain id is [`Link::default`]: finish-to-start, no lag).
+    pub links: Vec<Link>,
     /// Where each `depends_on` entry is written, parallel to the source list.
     pub depends_on_locs: Vec<(ItemIx, Loc)>,
     pub plan: PlanSpec,
@@ -156,6 +159,122 @@ pub struct Item {
     /// Markdown.
     pub description: String,
     pub loc: Loc,
+}
+
+impl Item {
+    /// The link to provider `p` (the default when `p` is not a provider).
+    pub fn link_to(&self, p: ItemIx) -> Link {
+        self.depends_on
+            .binary_search(&p)
+            .ok()
+            .and_then(|k| self.links.get(k).copied())
+            .unwrap_or_default()
+    }
+}
+
+/// Which ends of the provider and the consumer a dependency ties together
+/// (the four link types of MS Project and most schedulers).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkType {
+    /// The consumer starts after the provider finishes (the default).
+    #[default]
+    FinishToStart,
+    /// The consumer starts no earlier than the provider starts.
+    StartToStart,
+    /// The consumer finishes no earlier than the provider finishes.
+    FinishToFinish,
+    /// The consumer finishes no earlier than the provider starts.
+    StartToFinish,
+}
+
+impl LinkType {
+    /// Every type with its written name and abbreviation.
+    pub const ALL: [(&'static str, &'static str, LinkType); 4] = [
+        ("finish-to-start", "FS", LinkType::FinishToStart),
+        ("start-to-start", "SS", LinkType::StartToStart),
+        ("finish-to-finish", "FF", LinkType::FinishToFinish),
+        ("start-to-finish", "SF", LinkType::StartToFinish),
+    ];
+
+    /// The written name, e.g. `start-to-start`.
+    pub fn as_str(self) -> &'static str {
+        LinkType::ALL
+            .iter()
+            .find(|(_, _, t)| *t == self)
+            .map_or("", |(n, _, _)| n)
+    }
+
+    /// The abbreviation, e.g. `SS`.
+    pub fn abbrev(self) -> &'static str {
+        LinkType::ALL
+            .iter()
+            .find(|(_, _, t)| *t == self)
+            .map_or("", |(_, a, _)| a)
+    }
+
+    /// Reads a written name or an abbreviation (`FS`, `ss`, ...).
+    pub fn parse(s: &str) -> Option<LinkType> {
+        LinkType::ALL
+            .iter()
+            .find(|(n, a, _)| *n == s || a.eq_ignore_ascii_case(s))
+            .map(|(_, _, t)| *t)
+    }
+
+    /// Whether the link hangs on the provider's start (SS, SF) rather than
+    /// its finish (FS, FF).
+    pub fn from_provider_start(self) -> bool {
+        matches!(self, LinkType::StartToStart | LinkType::StartToFinish)
+    }
+
+    /// Whether the link bounds the consumer's finish (FF, SF) rather than
+    /// its start (FS, SS).
+    pub fn to_consumer_finish(self) -> bool {
+        matches!(self, LinkType::FinishToFinish | LinkType::StartToFinish)
+    }
+}
+
+/// One dependency's type and lag.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Link {
+    pub kind: LinkType,
+    /// Working days; negative is a lead.
+    pub lag: i64,
+}
+
+impl Link {
+    /// Finish-to-start without lag: what a plain id in `depends_on` means.
+    pub fn is_plain(self) -> bool {
+        self == Link::default()
+    }
+
+    /// A short label: `FS`, `SS+3d`, `FF-2d`.
+    pub fn label(self) -> String {
+        match self.lag {
+            0 => self.kind.abbrev().to_string(),
+            l => format!("{}{l:+}d", self.kind.abbrev()),
+        }
+    }
+
+    /// Reads a [`Link::label`]: a type abbreviation or name, then an
+    /// optional signed lag in working days (`SS`, `SS+3d`, `FF-2d`).
+    pub fn parse_label(s: &str) -> Option<Link> {
+        LinkType::ALL.iter().find_map(|&(name, abbrev, kind)| {
+            let rest = if s.starts_with(name) {
+                &s[name.len()..]
+            } else if s.len() >= 2 && s[..2].eq_ignore_ascii_case(abbrev) {
+                &s[2..]
+            } else {
+                return None;
+            };
+            let lag = if rest.is_empty() {
+                0
+            } else {
+                fields::parse_lag(rest, 5)?
+            };
+            Some(Link { kind, lag })
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -215,7 +215,8 @@ pub fn resolve(
         };
         let mut depends_on = Vec::with_capacity(d.depends_on.len());
         let mut depends_on_locs = Vec::with_capacity(d.depends_on.len());
-        for (dep, node) in &d.depends_on {
+        let mut links = Vec::with_capacity(d.depends_on.len());
+        for (dep, node, link) in &d.depends_on {
             let loc = Loc {
                 file: d.loc.file.clone(),
                 pos: node.pos,
@@ -239,6 +240,7 @@ pub fn resolve(
                     }
                     depends_on.push(ix);
                     depends_on_locs.push((ix, loc));
+                    links.push((ix, *link));
                 }
                 None if items_unreadable => {}
                 None => {
@@ -254,12 +256,15 @@ pub fn resolve(
             }
         }
         depends_on.sort_unstable();
+        links.sort_unstable_by_key(|&(ix, _)| ix);
+        let links = links.into_iter().map(|(_, l)| l).collect();
         items.push(Item {
             id: d.id.clone(),
             kind: d.kind,
             name: d.name.clone(),
             owner,
             depends_on,
+            links,
             depends_on_locs,
             plan: d.plan,
             contract: d.contract.clone(),
@@ -726,7 +731,7 @@ struct DraftItem {
     kind: ItemKind,
     name: String,
     owner: Option<(String, Node)>,
-    depends_on: Vec<(String, Node)>,
+    depends_on: Vec<(String, Node, Link)>,
     plan: PlanSpec,
     contract: Option<String>,
     description: String,
@@ -772,7 +777,7 @@ fn read_items(
             .unwrap_or_else(|| id.clone());
         let depends_on = m
             .get("depends_on")
-            .map(|n| fields::id_list(&mut ctx, n, "depends_on"))
+            .map(|n| fields::dependency_list(&mut ctx, n, cal.week_len()))
             .unwrap_or_default();
         let description = m
             .get("description")
