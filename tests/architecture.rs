@@ -123,11 +123,10 @@ fn the_checker_sees_imports_and_skips_test_code() {
 }
 
 /// Where each crate built for one job may be used: `(crate, allowed path
-/// prefixes under src/)`. The `svg` crate draws and resvg/usvg rasterise
-/// only in `render/svg`, petgraph lives only in `analysis`, tera only in the
-/// theme and page renderer.
-const CONFINED: [(&str, &[&str]); 5] = [
-    ("svg", &["render/svg/"]),
+/// prefixes under src/)`. resvg/usvg rasterise only in `render/svg`,
+/// petgraph lives only in `analysis`, tera only in the theme and page
+/// renderer.
+const CONFINED: [(&str, &[&str]); 4] = [
     ("resvg", &["render/svg/"]),
     ("usvg", &["render/svg/"]),
     ("petgraph", &["analysis/"]),

@@ -6,9 +6,9 @@
 //! colour, with a legend; the critical path is drawn thicker, darker and in
 //! bold, so it reads without colour. Every node links to its page and carries
 //! a `<title>` tooltip. Text goes through an escaping writer: the streaming
-//! [`super::xml::Xml`] for the item diagrams (drawn on every deliverable
-//! page), the `svg` crate for the team map;
-//! attribute values from content are limited to validated ids and colours.
+//! [`super::xml::Xml`], for the item diagrams (drawn on every deliverable
+//! page) and the team map alike; attribute values from content are limited
+//! to validated ids and colours.
 //! The item diagrams hold geometry and text only: their nodes name their
 //! team's class (`team-<id>`, coloured by `assets/teams.css`) and the `dag-*`
 //! classes carry the rest of the styling (`charts.css`), which keeps the
@@ -16,11 +16,6 @@
 //! keep presentation attributes as a readable default.
 
 use std::collections::HashSet;
-
-use svg::Document;
-use svg::node::element::{
-    Anchor, Definitions, Description, Group, Marker, Path, Rectangle, Text, Title,
-};
 
 use super::xml::{Xml, write_num};
 use super::{Chart, num};
@@ -45,7 +40,7 @@ const CHAIN_COUNT_CAP: usize = 200;
 
 /// A link target inside the site: `prefix` + a path built from validated ids.
 /// Quotes and angle brackets cannot come from ids; the prefix is the caller's,
-/// and the `svg` crate escapes attribute values anyway.
+/// and the writer escapes attribute values anyway.
 fn href(prefix: &str, path: &str) -> String {
     format!("{prefix}{path}")
 }
@@ -86,24 +81,6 @@ fn edge_path(points: &[(f64, f64)], left_to_right: bool) -> String {
         }
     }
     d
-}
-
-fn arrow_marker(id: &str, color: &str, class: &str, size: f64) -> Marker {
-    Marker::new()
-        .set("id", id)
-        .set("viewBox", "0 0 10 10")
-        .set("refX", 10)
-        .set("refY", 5)
-        .set("markerWidth", num(size))
-        .set("markerHeight", num(size))
-        .set("markerUnits", "userSpaceOnUse")
-        .set("orient", "auto-start-reverse")
-        .add(
-            Path::new()
-                .set("d", "M0,1 L10,5 L0,9 z")
-                .set("class", class)
-                .set("fill", color),
-        )
 }
 
 /// A diamond of the given box as polygon points.
@@ -255,20 +232,6 @@ fn width_class(width: f64) -> &'static str {
         w if w <= 5870.0 => " dag-w3",
         _ => " dag-w4",
     }
-}
-
-fn document(width: f64, height: f64, class: &str, title: &str, summary: &str) -> Document {
-    Document::new()
-        .set("viewBox", format!("0 0 {} {}", num(width), num(height)))
-        .set("width", "100%")
-        .set("role", "img")
-        .set("class", format!("{class}{}", width_class(width)))
-        .set(
-            "font-family",
-            "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif",
-        )
-        .add(Title::new(title))
-        .add(Description::new().add(svg::node::Text::new(summary)))
 }
 
 /// Words for a number of things: "1 item", "3 items".
@@ -744,8 +707,6 @@ fn draw_team_map(program: &Program, snap: &Snapshot, map: &TeamMapLayout, prefix
         .max()
         .unwrap_or(1)
         .max(1);
-    let mut links = Group::new().set("class", "dag-links");
-    let mut labels = Group::new().set("class", "dag-link-labels");
     let name = |k: usize| -> String {
         let tn = &map.teams[k];
         match tn.team {
@@ -753,73 +714,102 @@ fn draw_team_map(program: &Program, snap: &Snapshot, map: &TeamMapLayout, prefix
             None => tn.label.clone(),
         }
     };
-    for link in &map.links {
-        if link.points.len() < 2 {
-            continue;
-        }
+    let summary = team_map_summary(program, snap, map);
+    let width = layout.width.max(240.0);
+    let mut x = Xml::with_capacity(2048 + 900 * (map.links.len() + map.teams.len()));
+    open_document(
+        &mut x,
+        width,
+        layout.height,
+        "dag dag-teams",
+        &format!("Team dependency map: {}", program.meta.name.trim()),
+        &summary,
+    );
+    x.open("defs");
+    write_arrow_marker(&mut x, "dag-team-arrow", EDGE_COLOR, "dag-arrowhead", 12.0);
+    x.close();
+
+    // The words of each drawn link, shared by its path and its label.
+    let words: Vec<Option<String>> = map
+        .links
+        .iter()
+        .map(|link| {
+            if link.points.len() < 2 {
+                return None;
+            }
+            let mut words = Vec::new();
+            if link.a_to_b > 0 {
+                words.push(format!(
+                    "{} depends on {}: {}",
+                    name(link.b),
+                    name(link.a),
+                    count(link.a_to_b, "dependency", "dependencies")
+                ));
+            }
+            if link.b_to_a > 0 {
+                words.push(format!(
+                    "{} depends on {}: {}",
+                    name(link.a),
+                    name(link.b),
+                    count(link.b_to_a, "dependency", "dependencies")
+                ));
+            }
+            Some(words.join("\n"))
+        })
+        .collect();
+
+    x.open("g").attr("class", "dag-links");
+    for (link, words) in map.links.iter().zip(&words) {
+        let Some(words) = words else { continue };
         let total = link.a_to_b + link.b_to_a;
         let width = 1.0 + 3.0 * (total as f64 / max_weight as f64).sqrt();
-        let mut words = Vec::new();
+        x.open("path")
+            .attr("class", "dag-link")
+            .attr("d", &edge_path(&link.points, lr))
+            .attr("fill", "none");
         if link.a_to_b > 0 {
-            words.push(format!(
-                "{} depends on {}: {}",
-                name(link.b),
-                name(link.a),
-                count(link.a_to_b, "dependency", "dependencies")
-            ));
+            x.attr("marker-end", "url(#dag-team-arrow)");
         }
         if link.b_to_a > 0 {
-            words.push(format!(
-                "{} depends on {}: {}",
-                name(link.a),
-                name(link.b),
-                count(link.b_to_a, "dependency", "dependencies")
-            ));
+            x.attr("marker-start", "url(#dag-team-arrow)");
         }
-        let mut path = Path::new()
-            .set("d", edge_path(&link.points, lr))
-            .set("class", "dag-link")
-            .set("fill", "none")
-            .set("stroke", EDGE_COLOR)
-            .set("stroke-width", num(width))
-            .add(Title::new(words.join("\n")));
-        if link.a_to_b > 0 {
-            path = path.set("marker-end", "url(#dag-team-arrow)");
-        }
-        if link.b_to_a > 0 {
-            path = path.set("marker-start", "url(#dag-team-arrow)");
-        }
-        links = links.add(path);
-        let ln = &layout.nodes[link.label_node];
-        labels = labels.add(
-            Group::new()
-                .set("class", "dag-link-label")
-                .add(Title::new(words.join("\n")))
-                .add(
-                    Rectangle::new()
-                        .set("x", num(ln.x - ln.width / 2.0))
-                        .set("y", num(ln.y - ln.height / 2.0))
-                        .set("width", num(ln.width))
-                        .set("height", num(ln.height))
-                        .set("rx", 3)
-                        .set("fill", "#ffffff")
-                        .set("stroke", EDGE_COLOR)
-                        .set("stroke-width", 0.8)
-                        .set("class", "dag-link-label-bg"),
-                )
-                .add(
-                    Text::new(link.label.clone())
-                        .set("x", num(ln.x))
-                        .set("y", num(ln.y + TEAM_SMALL_FONT * 0.35))
-                        .set("text-anchor", "middle")
-                        .set("font-size", num(TEAM_SMALL_FONT))
-                        .set("fill", TEXT_COLOR)
-                        .set("class", "dag-link-text"),
-                ),
-        );
+        x.attr("stroke", EDGE_COLOR).num("stroke-width", width);
+        x.leaf("title", words);
+        x.close();
     }
+    x.close();
 
-    let mut nodes = Group::new().set("class", "dag-nodes");
+    x.open("g").attr("class", "dag-link-labels");
+    for (link, words) in map.links.iter().zip(&words) {
+        let Some(words) = words else { continue };
+        let ln = &layout.nodes[link.label_node];
+        x.open("g").attr("class", "dag-link-label");
+        x.leaf("title", words);
+        x.open("rect")
+            .attr("class", "dag-link-label-bg")
+            .attr("fill", "#ffffff")
+            .num("height", ln.height)
+            .attr("rx", "3")
+            .attr("stroke", EDGE_COLOR)
+            .attr("stroke-width", "0.8")
+            .num("width", ln.width)
+            .num("x", ln.x - ln.width / 2.0)
+            .num("y", ln.y - ln.height / 2.0)
+            .close();
+        x.open("text")
+            .attr("class", "dag-link-text")
+            .attr("fill", TEXT_COLOR)
+            .num("font-size", TEAM_SMALL_FONT)
+            .attr("text-anchor", "middle")
+            .num("x", ln.x)
+            .num("y", ln.y + TEAM_SMALL_FONT * 0.35);
+        own_line_text(&mut x, &link.label);
+        x.close();
+        x.close();
+    }
+    x.close();
+
+    x.open("g").attr("class", "dag-nodes");
     for tn in &map.teams {
         let n = &layout.nodes[tn.node];
         let (color, link) = match tn.team {
@@ -866,83 +856,65 @@ fn draw_team_map(program: &Program, snap: &Snapshot, map: &TeamMapLayout, prefix
         };
         let stroke = [1.2, 2.0, 3.0, 4.0][usize::from(tn.emphasis.min(3))];
         let top = n.y - n.height / 2.0;
-        let a = Anchor::new()
-            .set("href", link)
-            .set(
-                "class",
-                format!(
-                    "dag-team dag-team-e{}{}",
-                    tn.emphasis,
-                    if tn.team.is_none() {
-                        " dag-team-other"
-                    } else {
-                        ""
-                    }
-                ),
+        x.open("a")
+            .attr_with("class", |c| {
+                c.push_str("dag-team dag-team-e");
+                c.push_str(&tn.emphasis.to_string());
+                if tn.team.is_none() {
+                    c.push_str(" dag-team-other");
+                }
+            })
+            .attr("href", &link);
+        x.leaf("title", &tip);
+        x.open("rect")
+            .attr("class", "dag-shape")
+            .attr("fill", color)
+            .attr("fill-opacity", "0.22")
+            .num("height", n.height)
+            .attr("rx", "6")
+            .attr("stroke", color)
+            .num("stroke-width", stroke)
+            .num("width", n.width)
+            .num("x", n.x - n.width / 2.0)
+            .num("y", top)
+            .close();
+        x.open("text")
+            .attr("class", "dag-label")
+            .attr("fill", TEXT_COLOR)
+            .num("font-size", TEAM_FONT)
+            .attr(
+                "font-weight",
+                if tn.emphasis >= 2 { "bold" } else { "normal" },
             )
-            .add(Title::new(tip))
-            .add(
-                Rectangle::new()
-                    .set("x", num(n.x - n.width / 2.0))
-                    .set("y", num(top))
-                    .set("width", num(n.width))
-                    .set("height", num(n.height))
-                    .set("rx", 6)
-                    .set("fill", color)
-                    .set("fill-opacity", 0.22)
-                    .set("stroke", color)
-                    .set("stroke-width", stroke)
-                    .set("class", "dag-shape"),
-            )
-            .add(
-                Text::new(tn.label.clone())
-                    .set("x", num(n.x))
-                    .set("y", num(n.y - 2.0))
-                    .set("text-anchor", "middle")
-                    .set("font-size", num(TEAM_FONT))
-                    .set(
-                        "font-weight",
-                        if tn.emphasis >= 2 { "bold" } else { "normal" },
-                    )
-                    .set("fill", TEXT_COLOR)
-                    .set("class", "dag-label"),
-            )
-            .add(
-                Text::new(tn.sublabel.clone())
-                    .set("x", num(n.x))
-                    .set("y", num(n.y + TEAM_SMALL_FONT + 1.0))
-                    .set("text-anchor", "middle")
-                    .set("font-size", num(TEAM_SMALL_FONT))
-                    .set("fill", TEXT_COLOR)
-                    .set("class", "dag-sublabel"),
-            );
-        nodes = nodes.add(a);
+            .attr("text-anchor", "middle")
+            .num("x", n.x)
+            .num("y", n.y - 2.0);
+        own_line_text(&mut x, &tn.label);
+        x.close();
+        x.open("text")
+            .attr("class", "dag-sublabel")
+            .attr("fill", TEXT_COLOR)
+            .num("font-size", TEAM_SMALL_FONT)
+            .attr("text-anchor", "middle")
+            .num("x", n.x)
+            .num("y", n.y + TEAM_SMALL_FONT + 1.0);
+        own_line_text(&mut x, &tn.sublabel);
+        x.close();
+        x.close();
     }
-
-    let summary = team_map_summary(program, snap, map);
-    let width = layout.width.max(240.0);
-    let doc = document(
-        width,
-        layout.height,
-        "dag dag-teams",
-        &format!("Team dependency map: {}", program.meta.name.trim()),
-        &summary,
-    )
-    .add(Definitions::new().add(arrow_marker(
-        "dag-team-arrow",
-        EDGE_COLOR,
-        "dag-arrowhead",
-        12.0,
-    )))
-    .add(links)
-    .add(labels)
-    .add(nodes);
+    x.close();
     Chart {
-        svg: super::xml_chars(doc.to_string()),
+        svg: super::xml_chars(x.finish()),
         summary,
         width,
         height: layout.height,
     }
+}
+
+/// The text of a team map `<text>` on a line of its own, as the team map has
+/// always printed it (the whitespace around it does not render).
+fn own_line_text(x: &mut Xml, text: &str) {
+    x.text("\n").text(text).text("\n");
 }
 
 fn team_map_summary(program: &Program, snap: &Snapshot, map: &TeamMapLayout) -> String {

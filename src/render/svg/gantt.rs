@@ -180,7 +180,7 @@ pub fn render_gantt(layout: &GanttLayout, words: &GanttText) -> String {
 }
 
 // Every element's attributes are written in alphabetical order, as the `svg`
-// crate (which drew these charts before the streaming writer) printed them.
+// crate (which drew the charts before the streaming writer) printed them.
 
 fn status_class(s: Status) -> &'static str {
     match s {

@@ -1,5 +1,5 @@
 //! Draws the risk heat map (geometry from [`crate::layout::heatmap`]) as SVG
-//! with the `svg` crate, and says it in words. Every risk on the map is a
+//! with the streaming writer [`Xml`], and says it in words. Every risk on the map is a
 //! link to its entry on the risks page with a `<title>` tooltip; a crowded
 //! cell's "+N more" links to the risks page and names the rest. Score bands
 //! show as a CSS class (`score-high`, `score-med`, `score-low`), as the score
@@ -9,17 +9,13 @@
 //! anything (every position and label comes from the layout) or decide a
 //! score's band (that is the analysis' rule).
 
-use ::svg::Document;
-use ::svg::node::Node;
-use ::svg::node::Text as TextNode;
-use ::svg::node::element::{Anchor as Link, Description, Element, Group, Rectangle, Title};
-
+use super::xml::Xml;
 use crate::layout::geom::{Label, Rect};
 use crate::layout::heatmap::{
     Band, HIGH_MIN, HeatmapLayout, MEDIUM_MIN, grid_position, layout_heatmap, max_score_below,
 };
 use crate::model::{Risk, RiskStatus};
-use crate::render::svg::{Chart, num};
+use crate::render::svg::Chart;
 
 /// The CSS class of a band: `score-high`, `score-med`, `score-low`.
 pub fn band_class(b: Band) -> &'static str {
@@ -29,27 +25,36 @@ pub fn band_class(b: Band) -> &'static str {
         Band::Low => "score-low",
     }
 }
-fn text(label: &Label, class: &str) -> Element {
-    let mut e = Element::new("text");
-    e.assign("x", num(label.x));
-    e.assign("y", num(label.y));
-    e.assign("font-size", num(label.size));
+/// Opens a `<text>` for `label` with its text written; the caller closes it
+/// (after a `<title>`, if any).
+fn open_text(x: &mut Xml, label: &Label, class: &str) {
+    x.open("text")
+        .attr("class", class)
+        .num("font-size", label.size);
     if label.bold {
-        e.assign("font-weight", "bold");
+        x.attr("font-weight", "bold");
     }
-    e.assign("text-anchor", label.anchor.as_str());
-    e.assign("class", class);
-    e.append(TextNode::new(label.text.clone()));
-    e
+    x.attr("text-anchor", label.anchor.as_str())
+        .num("x", label.x)
+        .num("y", label.y)
+        .text(&label.text);
 }
 
-fn rect(r: &Rect, class: &str) -> Rectangle {
-    Rectangle::new()
-        .set("x", num(r.left))
-        .set("y", num(r.top))
-        .set("width", num(r.width()))
-        .set("height", num(r.height()))
-        .set("class", class)
+fn text(x: &mut Xml, label: &Label, class: &str) {
+    open_text(x, label, class);
+    x.close();
+}
+
+/// Opens a `<rect>` for `r` (`fill="none"`: the class colours it); the
+/// caller closes it.
+fn open_rect(x: &mut Xml, r: &Rect, class: &str) {
+    x.open("rect")
+        .attr("class", class)
+        .attr("fill", "none")
+        .num("height", r.height())
+        .num("width", r.width())
+        .num("x", r.left)
+        .num("y", r.top);
 }
 
 fn status_word(s: RiskStatus) -> &'static str {
@@ -77,17 +82,24 @@ pub fn heatmap_chart(risks: &[Risk], link_prefix: &str) -> Chart {
     let l = layout_heatmap(risks);
     let summary = heatmap_summary(risks, &l);
     let risks_page = format!("{link_prefix}risks/index.html");
-    let mut doc = Document::new()
-        .set("viewBox", format!("0 0 {} {}", num(l.width), num(l.height)))
-        .set("width", "100%")
-        .set("role", "img")
-        .set("class", "heatmap")
-        .add(Title::new("Risk heat map: probability by impact"))
-        .add(Description::new().add(TextNode::new(summary.clone())));
+    let mut x = Xml::with_capacity(4096 + 600 * l.cells.len());
+    x.open("svg")
+        .attr("class", "heatmap")
+        .attr("role", "img")
+        .attr_with("viewBox", |v| {
+            v.push_str("0 0 ");
+            super::xml::write_num(v, l.width);
+            v.push(' ');
+            super::xml::write_num(v, l.height);
+        })
+        .attr("width", "100%")
+        .attr("xmlns", "http://www.w3.org/2000/svg");
+    x.leaf("title", "Risk heat map: probability by impact");
+    x.leaf("desc", &summary);
 
-    let mut grid = Group::new().set("class", "heatmap-grid");
+    x.open("g").attr("class", "heatmap-grid");
     for c in &l.cells {
-        let mut g = Group::new();
+        x.open("g");
         let mut class = format!("heatmap-cell {}", band_class(c.band));
         if c.risks.is_empty() && c.more.is_none() {
             class.push_str(" heatmap-cell-empty");
@@ -105,28 +117,29 @@ pub fn heatmap_chart(risks: &[Risk], link_prefix: &str) -> Chart {
                 n => format!("{n} risks"),
             }
         );
-        g.append(
-            rect(&c.rect, &class)
-                .set("fill", "none")
-                .add(Title::new(tip)),
-        );
-        g.append(text(
+        open_rect(&mut x, &c.rect, &class);
+        x.leaf("title", &tip);
+        x.close();
+        text(
+            &mut x,
             &c.score_label,
             &format!("heatmap-score {}", band_class(c.band)),
-        ));
+        );
         for pr in &c.risks {
             let r = &risks[pr.risk];
             let mut class = "heatmap-risk".to_string();
             if r.status == RiskStatus::Occurred {
                 class.push_str(" heatmap-risk-occurred");
             }
-            let mut t = text(&pr.label, &class);
-            t.append(Title::new(risk_tip(r)));
-            g.append(
-                Link::new()
-                    .set("href", format!("{risks_page}#risk-{}", r.id))
-                    .add(t),
-            );
+            x.open("a").attr_with("href", |h| {
+                h.push_str(&risks_page);
+                h.push_str("#risk-");
+                h.push_str(&r.id);
+            });
+            open_text(&mut x, &pr.label, &class);
+            x.leaf("title", &risk_tip(r));
+            x.close();
+            x.close();
         }
         if let Some(m) = &c.more {
             let ids: Vec<&str> = m
@@ -140,35 +153,36 @@ pub fn heatmap_chart(risks: &[Risk], link_prefix: &str) -> Chart {
             } else {
                 String::new()
             };
-            let mut t = text(&m.label, "heatmap-more");
-            t.append(Title::new(format!("Also here: {}{rest}", ids.join(", "))));
-            g.append(Link::new().set("href", risks_page.clone()).add(t));
+            x.open("a").attr("href", &risks_page);
+            open_text(&mut x, &m.label, "heatmap-more");
+            x.leaf("title", &format!("Also here: {}{rest}", ids.join(", ")));
+            x.close();
+            x.close();
         }
-        grid.append(g);
+        x.close();
     }
-    doc.append(grid);
+    x.close();
 
-    let mut axes = Group::new().set("class", "heatmap-axis");
+    x.open("g").attr("class", "heatmap-axis");
     for t in l.x_ticks.iter().chain(&l.y_ticks) {
-        axes.append(text(t, "heatmap-tick"));
+        text(&mut x, t, "heatmap-tick");
     }
-    axes.append(text(&l.x_title, "heatmap-axis-title"));
-    axes.append(text(&l.y_title, "heatmap-axis-title"));
-    doc.append(axes);
+    text(&mut x, &l.x_title, "heatmap-axis-title");
+    text(&mut x, &l.y_title, "heatmap-axis-title");
+    x.close();
 
-    let mut legend = Group::new().set("class", "heatmap-legend");
+    x.open("g").attr("class", "heatmap-legend");
     for item in &l.legend {
         if let Some((band, r)) = &item.swatch {
-            legend.append(
-                rect(r, &format!("heatmap-cell {}", band_class(*band))).set("fill", "none"),
-            );
+            open_rect(&mut x, r, &format!("heatmap-cell {}", band_class(*band)));
+            x.close();
         }
-        legend.append(text(&item.label, "heatmap-legend-label"));
+        text(&mut x, &item.label, "heatmap-legend-label");
     }
-    doc.append(legend);
+    x.close();
 
     Chart {
-        svg: super::xml_chars(doc.to_string()),
+        svg: super::xml_chars(x.finish()),
         summary,
         width: l.width,
         height: l.height,

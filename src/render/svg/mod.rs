@@ -1,12 +1,12 @@
-//! Drawing charts as SVG from `layout` geometry. The charts drawn on many
-//! pages (Gantt charts, item dependency diagrams) go through the streaming
-//! writer [`xml::Xml`]; the few others (team map, heat map, trend) through
-//! the `svg` crate. Both escape text and attribute values. Charts use CSS
+//! Drawing charts as SVG from `layout` geometry. Every chart (Gantt charts,
+//! dependency diagrams, the team map, heat map, trend and sparklines) goes
+//! through the one streaming writer [`xml::Xml`], which escapes text and
+//! attribute values. Charts use CSS
 //! classes, not inline colours, so themes, dark mode and print can restyle
 //! them; they carry a responsive `viewBox`, `<title>` tooltips and links,
 //! and no JavaScript. [`raster`] turns a chart into a PNG for e-mail.
 //!
-//! The SVG libraries (the `svg` crate, resvg and usvg) belong here: nothing
+//! The SVG libraries (resvg and usvg) belong here: nothing
 //! outside this module should use them. This module draws and describes what `layout`
 //! placed; it must not place anything itself, and it knows nothing of pages
 //! or templates (`render::charts` chooses a page's charts).

@@ -1,15 +1,12 @@
 //! The slip sparkline of a deliverable's page: working days of slip per
-//! report as a small inline SVG, built with the `svg` crate (which escapes
-//! every string). It draws numbers it is given; it computes no schedule fact.
+//! report as a small inline SVG, written by the streaming writer
+//! [`super::xml::Xml`] (which escapes every string). It draws numbers it is given; it computes no schedule fact.
 
 /// A small line chart of working days of slip per report (the plan first, at
 /// zero), with a zero line; later is drawn lower, like a slip. Classes only,
 /// no inline styles; the page prints the summary next to it, so the chart is
 /// hidden from screen readers and shows the summary as its tooltip.
 pub fn sparkline(values: &[i64], summary: &str) -> String {
-    use ::svg::Document;
-    use ::svg::node::element::{Circle, Line, Polyline, Title};
-
     const W: f64 = 160.0;
     const H: f64 = 36.0;
     const PAD: f64 = 4.0;
@@ -26,40 +23,52 @@ pub fn sparkline(values: &[i64], summary: &str) -> String {
     };
     // Higher slip is lower on the chart.
     let y = |v: i64| PAD + (H - 2.0 * PAD) * (v - lo) as f64 / span;
-    let num = super::num;
     // A long series keeps its turning points only (the ends and every value
     // that differs from a neighbour): flat runs draw the same, and the
     // chart stays small after years of reports.
     let keep = |k: usize| {
         n <= 16 || k == 0 || k + 1 == n || values[k] != values[k - 1] || values[k] != values[k + 1]
     };
-    let points: Vec<String> = values
-        .iter()
-        .enumerate()
-        .filter(|&(k, _)| keep(k))
-        .map(|(k, &v)| format!("{},{}", num(x(k)), num(y(v))))
-        .collect();
-    let mut doc = Document::new()
-        .set("viewBox", format!("0 0 {} {}", num(W), num(H)))
-        .set("width", num(W))
-        .set("height", num(H))
-        .set("class", "sparkline")
+    let mut doc = super::xml::Xml::with_capacity(512 + 64 * n.min(64));
+    doc.open("svg")
         // The summary is printed next to it; the title is the tooltip.
-        .set("aria-hidden", "true")
-        .add(Title::new(summary))
-        .add(
-            Line::new()
-                .set("x1", num(PAD))
-                .set("x2", num(W - PAD))
-                .set("y1", num(y(0)))
-                .set("y2", num(y(0)))
-                .set("class", "spark-zero"),
-        )
-        .add(
-            Polyline::new()
-                .set("points", points.join(" "))
-                .set("class", "spark-line"),
-        );
+        .attr("aria-hidden", "true")
+        .attr("class", "sparkline")
+        .num("height", H)
+        .attr_with("viewBox", |v| {
+            v.push_str("0 0 ");
+            super::xml::write_num(v, W);
+            v.push(' ');
+            super::xml::write_num(v, H);
+        })
+        .num("width", W)
+        .attr("xmlns", "http://www.w3.org/2000/svg");
+    doc.leaf("title", summary);
+    doc.open("line")
+        .attr("class", "spark-zero")
+        .num("x1", PAD)
+        .num("x2", W - PAD)
+        .num("y1", y(0))
+        .num("y2", y(0))
+        .close();
+    doc.open("polyline")
+        .attr("class", "spark-line")
+        .attr_with("points", |pts| {
+            for (j, (k, &v)) in values
+                .iter()
+                .enumerate()
+                .filter(|&(k, _)| keep(k))
+                .enumerate()
+            {
+                if j > 0 {
+                    pts.push(' ');
+                }
+                super::xml::write_num(pts, x(k));
+                pts.push(',');
+                super::xml::write_num(pts, y(v));
+            }
+        })
+        .close();
     for (k, &v) in values.iter().enumerate().filter(|&(k, _)| keep(k)) {
         let class = match (k + 1 == n, v > 0) {
             (true, true) => "spark-dot spark-last is-late",
@@ -67,15 +76,14 @@ pub fn sparkline(values: &[i64], summary: &str) -> String {
             (false, true) => "spark-dot is-late",
             (false, false) => "spark-dot",
         };
-        doc = doc.add(
-            Circle::new()
-                .set("cx", num(x(k)))
-                .set("cy", num(y(v)))
-                .set("r", if k + 1 == n { 3 } else { 2 })
-                .set("class", class),
-        );
+        doc.open("circle")
+            .attr("class", class)
+            .num("cx", x(k))
+            .num("cy", y(v))
+            .attr("r", if k + 1 == n { "3" } else { "2" })
+            .close();
     }
-    doc.to_string()
+    doc.finish()
 }
 
 #[cfg(test)]

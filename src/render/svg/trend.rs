@@ -5,13 +5,7 @@
 //! from the seventh line on, a dash pattern; every line is also labelled with
 //! its milestone id and listed in the legend, so colour is never the only cue.
 
-use ::svg::Document;
-use ::svg::node::Node;
-use ::svg::node::Text as TextNode;
-use ::svg::node::element::{
-    Anchor as Link, Description, Element, Group, Line, Path, Polyline, Rectangle, Title,
-};
-
+use super::xml::{Xml, write_num};
 use crate::analysis::Snapshot;
 use crate::layout::geom::{Label, Point};
 use crate::layout::trend::{
@@ -70,28 +64,42 @@ fn item_href(link_prefix: &str, item: &Item) -> String {
     format!("{link_prefix}{}/index.html", item_dir(item))
 }
 
-/// A `<text>` element for a label (the text is escaped by the `svg` crate).
-fn text(label: &Label, class: &str) -> Element {
-    let mut e = Element::new("text");
-    e.assign("x", num(label.x));
-    e.assign("y", num(label.y));
-    e.assign("font-size", num(label.size));
+/// Opens a `<text>` for a label, its text written (the writer escapes it);
+/// the caller closes it (after a `<title>`, if any).
+fn open_text(x: &mut Xml, label: &Label, class: &str) {
+    x.open("text")
+        .attr("class", class)
+        .num("font-size", label.size);
     if label.bold {
-        e.assign("font-weight", "bold");
+        x.attr("font-weight", "bold");
     }
-    e.assign("text-anchor", label.anchor.as_str());
-    e.assign("class", class);
-    e.append(TextNode::new(label.text.clone()));
-    e
+    x.attr("text-anchor", label.anchor.as_str())
+        .num("x", label.x)
+        .num("y", label.y)
+        .text(&label.text);
 }
 
-fn line(a: Point, b: Point, class: &str) -> Line {
-    Line::new()
-        .set("x1", num(a.x))
-        .set("y1", num(a.y))
-        .set("x2", num(b.x))
-        .set("y2", num(b.y))
-        .set("class", class)
+fn text(x: &mut Xml, label: &Label, class: &str) {
+    open_text(x, label, class);
+    x.close();
+}
+
+/// Opens a `<line>` from `a` to `b` (`fill="none"` when `unfilled`); the
+/// caller closes it.
+fn open_line(x: &mut Xml, a: Point, b: Point, class: &str, unfilled: bool) {
+    x.open("line").attr("class", class);
+    if unfilled {
+        x.attr("fill", "none");
+    }
+    x.num("x1", a.x)
+        .num("x2", b.x)
+        .num("y1", a.y)
+        .num("y2", b.y);
+}
+
+fn line(x: &mut Xml, a: Point, b: Point, class: &str) {
+    open_line(x, a, b, class, false);
+    x.close();
 }
 
 /// Path data of a marker of `shape` centred on `(x, y)`.
@@ -159,14 +167,17 @@ pub fn marker_path(shape: MarkerShape, x: f64, y: f64, r: f64) -> String {
     }
 }
 
-fn marker(shape: MarkerShape, p: Point, reached: bool) -> Path {
-    let mut class = format!("trend-marker trend-marker-{}", shape.as_str());
-    if reached {
-        class.push_str(" trend-reached");
-    }
-    Path::new()
-        .set("d", marker_path(shape, p.x, p.y, MARKER))
-        .set("class", class)
+/// Opens a marker `<path>`; the caller closes it (after a `<title>`, if any).
+fn open_marker(x: &mut Xml, shape: MarkerShape, p: Point, reached: bool) {
+    x.open("path")
+        .attr_with("class", |c| {
+            c.push_str("trend-marker trend-marker-");
+            c.push_str(shape.as_str());
+            if reached {
+                c.push_str(" trend-reached");
+            }
+        })
+        .attr("d", &marker_path(shape, p.x, p.y, MARKER));
 }
 
 fn vs_plan(slip: i64) -> String {
@@ -179,30 +190,39 @@ fn vs_plan(slip: i64) -> String {
 }
 
 fn draw(program: &Program, l: &TrendLayout, link_prefix: &str, summary: &str) -> String {
-    let mut doc = Document::new()
-        .set("viewBox", format!("0 0 {} {}", num(l.width), num(l.height)))
-        .set("width", "100%")
-        .set("role", "img")
-        .set("class", "trend")
-        .add(Title::new(
-            "Milestone trend: forecast date of each milestone, report by report",
-        ))
-        .add(Description::new().add(TextNode::new(summary)));
+    let points: usize = l.lines.iter().map(|t| t.points.len()).sum();
+    let mut x = Xml::with_capacity(8192 + 400 * points);
+    x.open("svg")
+        .attr("class", "trend")
+        .attr("role", "img")
+        .attr_with("viewBox", |v| {
+            v.push_str("0 0 ");
+            write_num(v, l.width);
+            v.push(' ');
+            write_num(v, l.height);
+        })
+        .attr("width", "100%")
+        .attr("xmlns", "http://www.w3.org/2000/svg");
+    x.leaf(
+        "title",
+        "Milestone trend: forecast date of each milestone, report by report",
+    );
+    x.leaf("desc", summary);
 
     let p = l.plot;
-    doc.append(
-        Rectangle::new()
-            .set("x", num(p.left))
-            .set("y", num(p.top))
-            .set("width", num(p.width()))
-            .set("height", num(p.height()))
-            .set("fill", "none")
-            .set("class", "trend-frame"),
-    );
+    x.open("rect")
+        .attr("class", "trend-frame")
+        .attr("fill", "none")
+        .num("height", p.height())
+        .num("width", p.width())
+        .num("x", p.left)
+        .num("y", p.top)
+        .close();
 
-    let mut grid = Group::new().set("class", "trend-grid");
+    x.open("g").attr("class", "trend-grid");
     for t in &l.y_ticks {
-        grid.append(line(
+        line(
+            &mut x,
             Point {
                 x: p.left,
                 y: t.pos,
@@ -212,26 +232,28 @@ fn draw(program: &Program, l: &TrendLayout, link_prefix: &str, summary: &str) ->
                 y: t.pos,
             },
             "trend-gridline",
-        ));
+        );
     }
     for t in &l.x_ticks {
-        grid.append(line(
+        line(
+            &mut x,
             Point { x: t.pos, y: p.top },
             Point {
                 x: t.pos,
                 y: p.bottom,
             },
             "trend-gridline",
-        ));
+        );
     }
-    doc.append(grid);
+    x.close();
 
-    let mut axes = Group::new().set("class", "trend-axis");
+    x.open("g").attr("class", "trend-axis");
     for t in &l.y_ticks {
-        axes.append(text(&t.label, "trend-tick"));
+        text(&mut x, &t.label, "trend-tick");
     }
     for t in &l.x_ticks {
-        axes.append(line(
+        line(
+            &mut x,
             Point {
                 x: t.pos,
                 y: p.bottom,
@@ -241,55 +263,59 @@ fn draw(program: &Program, l: &TrendLayout, link_prefix: &str, summary: &str) ->
                 y: p.bottom + 4.0,
             },
             "trend-tickmark",
-        ));
-        axes.append(text(&t.label, "trend-tick"));
+        );
+        text(&mut x, &t.label, "trend-tick");
     }
-    axes.append(text(&l.x_title, "trend-axis-title"));
-    axes.append(text(&l.y_title, "trend-axis-title"));
-    doc.append(axes);
+    text(&mut x, &l.x_title, "trend-axis-title");
+    text(&mut x, &l.y_title, "trend-axis-title");
+    x.close();
 
-    doc.append(
-        line(l.diagonal.0, l.diagonal.1, "trend-diagonal")
-            .set("fill", "none")
-            .add(Title::new("Forecast = report date: a point on or below this line means the milestone is reached")),
+    open_line(&mut x, l.diagonal.0, l.diagonal.1, "trend-diagonal", true);
+    x.leaf(
+        "title",
+        "Forecast = report date: a point on or below this line means the milestone is reached",
     );
+    x.close();
 
     for tl in &l.lines {
         let it = &program.items[tl.item];
-        let mut g = Group::new().set("class", format!("trend-series trend-s{}", tl.series));
+        x.open("g").attr_with("class", |c| {
+            c.push_str("trend-series trend-s");
+            c.push_str(&tl.series.to_string());
+        });
         // A long line (years of reports) keeps only its turning points: the
         // ends, and the points where the forecast or "reached" changes.
         // Interior points of a flat run are collinear, so the drawing is the
         // same; the chart stays small however many reports there are.
         let keep = turning_points(&tl.points);
-        let pts: Vec<String> = tl
-            .points
-            .iter()
-            .zip(&keep)
-            .filter(|(_, k)| **k)
-            .map(|(q, _)| format!("{},{}", num(q.x), num(q.y)))
-            .collect();
-        if pts.len() >= 2 {
-            g.append(
-                Polyline::new()
-                    .set("points", pts.join(" "))
-                    .set("fill", "none")
-                    .set("class", "trend-line")
-                    .add(Title::new(format!(
-                        "{} ({}): {}",
-                        it.name,
-                        it.id,
-                        drift_phrase(tl.drift)
-                    ))),
+        let kept = || {
+            tl.points
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(q, _)| q)
+        };
+        if kept().nth(1).is_some() {
+            x.open("polyline")
+                .attr("class", "trend-line")
+                .attr("fill", "none")
+                .attr_with("points", |pts| {
+                    for (k, q) in kept().enumerate() {
+                        if k > 0 {
+                            pts.push(' ');
+                        }
+                        write_num(pts, q.x);
+                        pts.push(',');
+                        write_num(pts, q.y);
+                    }
+                });
+            x.leaf(
+                "title",
+                &format!("{} ({}): {}", it.name, it.id, drift_phrase(tl.drift)),
             );
+            x.close();
         }
-        for q in tl
-            .points
-            .iter()
-            .zip(&keep)
-            .filter(|(_, k)| **k)
-            .map(|(q, _)| q)
-        {
+        for q in kept() {
             let reached = if q.reached { "; reached" } else { "" };
             let tip = format!(
                 "{} ({})\nReport {}: forecast {} ({}){reached}",
@@ -299,22 +325,22 @@ fn draw(program: &Program, l: &TrendLayout, link_prefix: &str, summary: &str) ->
                 q.forecast,
                 vs_plan(q.slip)
             );
-            g.append(marker(tl.shape, Point { x: q.x, y: q.y }, q.reached).add(Title::new(tip)));
+            open_marker(&mut x, tl.shape, Point { x: q.x, y: q.y }, q.reached);
+            x.leaf("title", &tip);
+            x.close();
         }
         if let Some((a, b)) = tl.leader {
-            g.append(line(a, b, "trend-leader"));
+            line(&mut x, a, b, "trend-leader");
         }
-        let mut label = text(&tl.end_label, "trend-end-label");
-        label.append(Title::new(format!("{} ({})", it.name, it.id)));
-        g.append(
-            Link::new()
-                .set("href", item_href(link_prefix, it))
-                .add(label),
-        );
-        doc.append(g);
+        x.open("a").attr("href", &item_href(link_prefix, it));
+        open_text(&mut x, &tl.end_label, "trend-end-label");
+        x.leaf("title", &format!("{} ({})", it.name, it.id));
+        x.close();
+        x.close();
+        x.close();
     }
 
-    let mut legend = Group::new().set("class", "trend-legend");
+    x.open("g").attr("class", "trend-legend");
     for e in &l.legend {
         let (a, b) = e.sample;
         let mid = Point {
@@ -323,40 +349,41 @@ fn draw(program: &Program, l: &TrendLayout, link_prefix: &str, summary: &str) ->
         };
         match e.key {
             LegendKey::Diagonal => {
-                let mut g = Group::new().set("class", "trend-legend-entry");
-                g.append(line(a, b, "trend-diagonal"));
-                g.append(text(&e.label, "trend-legend-label"));
-                legend.append(g);
+                x.open("g").attr("class", "trend-legend-entry");
+                line(&mut x, a, b, "trend-diagonal");
+                text(&mut x, &e.label, "trend-legend-label");
+                x.close();
             }
             LegendKey::Series(k) => {
-                let mut g = Group::new().set("class", "trend-legend-entry");
-                g.append(
-                    Group::new()
-                        .set("class", format!("trend-series trend-s{k}"))
-                        .add(line(a, b, "trend-line"))
-                        .add(marker(MarkerShape::of_series(k), mid, false)),
-                );
-                let label = text(&e.label, "trend-legend-label");
+                x.open("g").attr("class", "trend-legend-entry");
+                x.open("g").attr_with("class", |c| {
+                    c.push_str("trend-series trend-s");
+                    c.push_str(&k.to_string());
+                });
+                line(&mut x, a, b, "trend-line");
+                open_marker(&mut x, MarkerShape::of_series(k), mid, false);
+                x.close();
+                x.close();
                 match e.item.and_then(|m| program.items.get(m)) {
-                    Some(it) => g.append(
-                        Link::new()
-                            .set("href", item_href(link_prefix, it))
-                            .add(label),
-                    ),
-                    None => g.append(label),
+                    Some(it) => {
+                        x.open("a").attr("href", &item_href(link_prefix, it));
+                        text(&mut x, &e.label, "trend-legend-label");
+                        x.close();
+                    }
+                    None => text(&mut x, &e.label, "trend-legend-label"),
                 }
-                legend.append(g);
+                x.close();
             }
         }
     }
     if let Some(note) = &l.note {
-        legend.append(text(note, "trend-note"));
+        text(&mut x, note, "trend-note");
     }
-    doc.append(legend);
+    x.close();
     if let Some(m) = &l.empty_message {
-        doc.append(text(m, "trend-empty"));
+        text(&mut x, m, "trend-empty");
     }
-    doc.to_string()
+    x.finish()
 }
 
 fn and_list(items: &[String]) -> String {

@@ -1,10 +1,11 @@
-//! A streaming SVG writer for the charts drawn thousands of times per build.
+//! The streaming SVG writer every chart is drawn with (some thousands per
+//! build).
 //!
-//! The `svg` crate builds a tree of elements, each with a hash map of owned
-//! attribute strings, and sorts the attributes when it prints them: fine for
-//! a dashboard chart, but most of the cost of the dependency diagram on every
-//! deliverable page. [`Xml`] writes the same markup straight into one
-//! `String`. It owns escaping as the `svg` crate does: every attribute value
+//! A tree of elements, each with a hash map of owned attribute strings (the
+//! `svg` crate, which drew the charts before), cost most of the time of the
+//! dependency diagram on every deliverable page. [`Xml`] writes the markup
+//! straight into one `String`, and it is the one place that escapes chart
+//! text: every attribute value
 //! and text goes through [`Xml::attr`] or [`Xml::text`], which escape
 //! `& < > " '` and drop characters XML cannot carry (C0 controls other than
 //! tab and newlines, U+FFFE and U+FFFF), so content strings cannot break out
@@ -17,7 +18,8 @@ use std::fmt::Write as _;
 /// given attributes, then children or text, and closed with [`Xml::close`]
 /// (an element without children is written as `<tag .../>`). Child
 /// elements start on a new line, and so does the closing tag after them;
-/// text stays on its element's line (the `svg` crate's layout).
+/// text stays on its element's line (the layout the `svg` crate printed,
+/// kept so the charts stayed byte for byte the same when they moved here).
 #[derive(Debug, Default)]
 pub struct Xml {
     buf: String,

@@ -130,8 +130,8 @@ pub struct TrendRow {
 pub struct ForecastTrend {
     /// The plan, then every report up to the site's date, oldest first.
     pub rows: Vec<TrendRow>,
-    /// The slip per report as a small inline SVG (built with the `svg`
-    /// crate, which escapes text); empty when there is no report yet.
+    /// The slip per report as a small inline SVG (written by the
+    /// streaming SVG writer, which escapes text); empty when there is no report yet.
     pub sparkline_html: String,
     /// The trend in words.
     pub summary: String,
