@@ -96,21 +96,46 @@ pub fn run(args: &ImportArgs) -> i32 {
                 );
             }
             if args.dry_run {
-                let _ = writeln!(out, "Dry run: nothing written. The files for {}:", args.content.display());
+                let _ = writeln!(
+                    out,
+                    "Dry run: nothing written. The files for {}:",
+                    args.content.display()
+                );
                 for (path, text) in &o.files {
-                    let _ = writeln!(out, "\n=== {} ===\n{text}", args.content.join(path).display());
+                    let _ = writeln!(
+                        out,
+                        "\n=== {} ===\n{text}",
+                        args.content.join(path).display()
+                    );
                 }
             } else {
                 let list = |what: &str, files: &[String], out: &mut std::io::StdoutLock| {
                     if !files.is_empty() {
-                        let _ = writeln!(out, "{what} {}: {}", args.content.display(), files.join(", "));
+                        let _ = writeln!(
+                            out,
+                            "{what} {}: {}",
+                            args.content.display(),
+                            files.join(", ")
+                        );
                     }
                 };
                 list("Wrote in", &o.written, &mut out);
-                list("Replaced (an earlier import wrote them) in", &o.replaced, &mut out);
-                list("Removed (an earlier import wrote them; this source has none) from", &o.removed, &mut out);
+                list(
+                    "Replaced (an earlier import wrote them) in",
+                    &o.replaced,
+                    &mut out,
+                );
+                list(
+                    "Removed (an earlier import wrote them; this source has none) from",
+                    &o.removed,
+                    &mut out,
+                );
                 list("Kept (reports are never replaced) in", &o.kept, &mut out);
-                let _ = writeln!(out, "Next: tpm-site check --content {}", args.content.display());
+                let _ = writeln!(
+                    out,
+                    "Next: tpm-site check --content {}",
+                    args.content.display()
+                );
             }
             EXIT_OK
         }

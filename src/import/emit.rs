@@ -52,7 +52,9 @@ fn scalar(s: &str) -> String {
     let plain = !s.is_empty()
         && s.len() <= 200
         && s.chars().next().is_some_and(|c| c.is_alphanumeric())
-        && s.chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == ')' || c == '.')
+        && s.chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == ')' || c == '.')
         && s.chars().all(|c| {
             c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '(' | ')' | '/' | '&' | '+')
         })
@@ -61,7 +63,9 @@ fn scalar(s: &str) -> String {
             s.to_ascii_lowercase().as_str(),
             "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
         )
-        && !s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+        && !s
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
         && !looks_like_date(s);
     if plain {
         s.to_string()
@@ -115,7 +119,10 @@ pub fn emit(r: &Resolved, dates: &ProgramDates, diags: &mut Diagnostics) -> Emit
     // program.yaml
     let mut p = head.clone();
     let name = plan.name.clone().unwrap_or_else(|| {
-        let stem = plan.source.rsplit_once('.').map_or(&*plan.source, |(s, _)| s);
+        let stem = plan
+            .source
+            .rsplit_once('.')
+            .map_or(&*plan.source, |(s, _)| s);
         stem.to_string()
     });
     let _ = writeln!(p, "name: {}", scalar(&name));
@@ -133,7 +140,10 @@ pub fn emit(r: &Resolved, dates: &ProgramDates, diags: &mut Diagnostics) -> Emit
     if plan.workdays == [true; 7] {
         let _ = writeln!(p, "  workdays: all");
     } else {
-        let days: Vec<&str> = (0..7).filter(|&k| plan.workdays[k]).map(|k| DAYS[k]).collect();
+        let days: Vec<&str> = (0..7)
+            .filter(|&k| plan.workdays[k])
+            .map(|k| DAYS[k])
+            .collect();
         let _ = writeln!(p, "  workdays: [{}]", days.join(", "));
     }
     if !plan.holidays.is_empty() {
@@ -204,8 +214,10 @@ pub fn emit(r: &Resolved, dates: &ProgramDates, diags: &mut Diagnostics) -> Emit
     out.groups = groups.len();
     if groups.is_empty() {
         // The content format wants at least one deliverables file.
-        out.files
-            .push(("deliverables/deliverables.yaml".into(), format!("{head}[]\n")));
+        out.files.push((
+            "deliverables/deliverables.yaml".into(),
+            format!("{head}[]\n"),
+        ));
     }
     for (file, name) in groups {
         let body = group_text.remove(&file).unwrap_or_default();
@@ -339,7 +351,11 @@ fn write_dates(e: &mut String, cal: &Calendar, t: &Task, diags: &mut Diagnostics
                     format!(
                         "`{}` has a start but {}: imported as one working day",
                         t.name,
-                        if due.is_some() { "its finish is before it" } else { "no finish or duration" }
+                        if due.is_some() {
+                            "its finish is before it"
+                        } else {
+                            "no finish or duration"
+                        }
                     ),
                 )
                 .with_hint("give it a due date or a duration in the source");
@@ -349,7 +365,10 @@ fn write_dates(e: &mut String, cal: &Calendar, t: &Task, diags: &mut Diagnostics
             diags
                 .warning(
                     &t.loc,
-                    format!("`{}` has no dates and no duration: imported as one working day", t.name),
+                    format!(
+                        "`{}` has no dates and no duration: imported as one working day",
+                        t.name
+                    ),
                 )
                 .with_hint("give it a due date or a duration in the source");
             let _ = writeln!(e, "  duration: 1d");
@@ -437,7 +456,10 @@ mod tests {
 
     #[test]
     fn scalars_are_plain_only_when_yaml_reads_them_back_as_text() {
-        assert_eq!(scalar("Backend - Thiết kế DB menu"), "Backend - Thiết kế DB menu");
+        assert_eq!(
+            scalar("Backend - Thiết kế DB menu"),
+            "Backend - Thiết kế DB menu"
+        );
         assert_eq!(scalar("yes"), "\"yes\"");
         assert_eq!(scalar("2027-01-04"), "\"2027-01-04\"");
         assert_eq!(scalar("a: b"), "\"a: b\"");
@@ -446,7 +468,9 @@ mod tests {
         assert_eq!(scalar("12"), "\"12\"");
         assert_eq!(scalar("say \"hi\""), "\"say \\\"hi\\\"\"");
         assert!(is_import_written(&format!("{MARK} from x\nname: a\n")));
-        assert!(is_import_written(&format!("---\n{MARK} from x\ndate: 2027-01-01\n")));
+        assert!(is_import_written(&format!(
+            "---\n{MARK} from x\ndate: 2027-01-01\n"
+        )));
         assert!(!is_import_written("name: a\n"));
     }
 }

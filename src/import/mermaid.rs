@@ -28,7 +28,9 @@ enum Start {
 pub fn read(source: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<Plan> {
     let mut plan = Plan::new(source, Format::Mermaid);
     let Ok(text) = std::str::from_utf8(bytes) else {
-        let line = bytes[..std::str::from_utf8(bytes).err().map_or(0, |e| e.valid_up_to())]
+        let line = bytes[..std::str::from_utf8(bytes)
+            .err()
+            .map_or(0, |e| e.valid_up_to())]
             .iter()
             .filter(|&&b| b == b'\n')
             .count() as u32
@@ -130,9 +132,17 @@ pub fn read(source: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<
                         excludes_weekends = true;
                         workdays[5] = false;
                         workdays[6] = false;
-                    } else if let Some(k) = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-                        .iter()
-                        .position(|d| *d == lw)
+                    } else if let Some(k) = [
+                        "monday",
+                        "tuesday",
+                        "wednesday",
+                        "thursday",
+                        "friday",
+                        "saturday",
+                        "sunday",
+                    ]
+                    .iter()
+                    .position(|d| *d == lw)
                     {
                         workdays[k] = false;
                     } else {
@@ -160,7 +170,9 @@ pub fn read(source: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<
             | "weekend" => {
                 diags.warning(
                     &at(indent),
-                    format!("`{word}` is not carried over: it only changes how Mermaid draws the chart"),
+                    format!(
+                        "`{word}` is not carried over: it only changes how Mermaid draws the chart"
+                    ),
                 );
                 continue;
             }
@@ -168,7 +180,12 @@ pub fn read(source: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<
         }
         let Some(colon) = l.find(':') else {
             diags
-                .warning(&at(indent), format!("line not carried over: `{l}` is not a task (`Name :id, start, duration`)"))
+                .warning(
+                    &at(indent),
+                    format!(
+                        "line not carried over: `{l}` is not a task (`Name :id, start, duration`)"
+                    ),
+                )
                 .with_hint("a task line is its name, a colon, then its id, start and duration");
             continue;
         };
@@ -227,7 +244,10 @@ pub fn read(source: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<
             } else if let Some(&other) = ids.get(id) {
                 diags.error(
                     &at(col),
-                    format!("task id `{id}` is used twice (first on line {})", plan.tasks[other].loc.pos.line),
+                    format!(
+                        "task id `{id}` is used twice (first on line {})",
+                        plan.tasks[other].loc.pos.line
+                    ),
                 );
             } else {
                 ids.insert(id.to_string(), plan.tasks.len());
@@ -248,7 +268,9 @@ pub fn read(source: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<
                     match parse_date(s) {
                         Ok(d) => Start::Date(d),
                         Err(m) => {
-                            diags.error(&at(col), m).with_hint("a start is a date in the dateFormat, or `after <id>`");
+                            diags
+                                .error(&at(col), m)
+                                .with_hint("a start is a date in the dateFormat, or `after <id>`");
                             Start::Previous
                         }
                     }
@@ -258,12 +280,22 @@ pub fn read(source: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<
         if let Some((col, e)) = end {
             if let Some(until) = e.strip_prefix("until ") {
                 diags
-                    .warning(&at(col), format!("`until {until}` is not carried over: `{}` gets one working day", task.name))
+                    .warning(
+                        &at(col),
+                        format!(
+                            "`until {until}` is not carried over: `{}` gets one working day",
+                            task.name
+                        ),
+                    )
                     .with_hint("give it a duration, e.g. `5d`");
                 task.duration = Some(1);
             } else if let Ok(d) = parse_date(e) {
                 // An end date is exclusive unless inclusiveEndDates.
-                task.due = if inclusive { Some(d) } else { d.yesterday().ok() };
+                task.due = if inclusive {
+                    Some(d)
+                } else {
+                    d.yesterday().ok()
+                };
             } else {
                 match parse_duration(e, 7, 24.0) {
                     Ok(d) => {
@@ -294,19 +326,38 @@ pub fn read(source: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<
             Start::Previous => {
                 if t == 0 {
                     diags
-                        .error(&plan.tasks[t].loc, format!("`{}` has no start and no task before it", plan.tasks[t].name))
+                        .error(
+                            &plan.tasks[t].loc,
+                            format!(
+                                "`{}` has no start and no task before it",
+                                plan.tasks[t].name
+                            ),
+                        )
                         .with_hint("give the first task a start date");
                 } else {
                     let loc = plan.tasks[t].loc.clone();
-                    plan.tasks[t].deps.push(Dep { on: t - 1, link: LinkType::FinishToStart, lag: 0, loc });
+                    plan.tasks[t].deps.push(Dep {
+                        on: t - 1,
+                        link: LinkType::FinishToStart,
+                        lag: 0,
+                        loc,
+                    });
                 }
             }
             Start::After(list) => {
                 let mut deps = Vec::new();
                 for (id, col) in list {
-                    let loc = Loc { file: plan.source.clone(), pos: super::Pos { line, col: *col } };
+                    let loc = Loc {
+                        file: plan.source.clone(),
+                        pos: super::Pos { line, col: *col },
+                    };
                     match ids.get(id.as_str()) {
-                        Some(&on) => deps.push(Dep { on, link: LinkType::FinishToStart, lag: 0, loc }),
+                        Some(&on) => deps.push(Dep {
+                            on,
+                            link: LinkType::FinishToStart,
+                            lag: 0,
+                            loc,
+                        }),
                         None => {
                             let d = diags.error(&loc, format!("unknown predecessor `{id}`"));
                             match did_you_mean(id, ids.keys().map(String::as_str)) {
@@ -321,18 +372,28 @@ pub fn read(source: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<
         }
     }
     if plan.tasks.is_empty() {
-        diags.error(&plan.loc(from as u32 + 1, 1), "the gantt chart has no tasks");
+        diags.error(
+            &plan.loc(from as u32 + 1, 1),
+            "the gantt chart has no tasks",
+        );
         return None;
     }
     plan.workdays = workdays;
     if workdays == [false; 7] {
-        diags.error(&plan.loc(from as u32 + 1, 1), "`excludes` leaves no working day in the week");
+        diags.error(
+            &plan.loc(from as u32 + 1, 1),
+            "`excludes` leaves no working day in the week",
+        );
         return None;
     }
     plan.notes.push(format!(
         "{} tasks in {sections} sections; {}",
         plan.tasks.len(),
-        if excludes_weekends { "weekends excluded (Mon-Fri working days)" } else { "every day a working day" }
+        if excludes_weekends {
+            "weekends excluded (Mon-Fri working days)"
+        } else {
+            "every day a working day"
+        }
     ));
     Some(plan)
 }

@@ -41,11 +41,15 @@ fn text_field_id(name: &str) -> Option<u32> {
 }
 
 fn child<'a>(n: Node<'a, 'a>, name: &str) -> Option<Node<'a, 'a>> {
-    n.children().find(|c| c.is_element() && c.tag_name().name() == name)
+    n.children()
+        .find(|c| c.is_element() && c.tag_name().name() == name)
 }
 
 fn text_of<'a>(n: Node<'a, 'a>, name: &str) -> Option<&'a str> {
-    child(n, name).and_then(|c| c.text()).map(str::trim).filter(|s| !s.is_empty())
+    child(n, name)
+        .and_then(|c| c.text())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
 fn children<'a>(n: Node<'a, 'a>, name: &'a str) -> impl Iterator<Item = Node<'a, 'a>> + 'a {
@@ -97,7 +101,11 @@ pub fn read(
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.trim_start_matches('\u{feff}'),
         Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u32
+                + 1;
             diags
                 .error(&plan.loc(line, 1), "malformed XML: the file is not UTF-8")
                 .with_hint("save the project again as XML (MS Project writes UTF-8)");
@@ -132,12 +140,21 @@ pub fn read(
     let root = doc.root_element();
     if root.tag_name().name() != "Project" {
         diags
-            .error(&at(root), format!("not an MS Project XML file: the root element is <{}>, not <Project>", root.tag_name().name()))
+            .error(
+                &at(root),
+                format!(
+                    "not an MS Project XML file: the root element is <{}>, not <Project>",
+                    root.tag_name().name()
+                ),
+            )
             .with_hint("in MS Project: File > Save As > XML Format (*.xml)");
         return None;
     }
     plan.name = text_of(root, "Title").or(text_of(root, "Name")).map(|s| {
-        s.strip_suffix(".xml").or(s.strip_suffix(".mpp")).unwrap_or(s).to_string()
+        s.strip_suffix(".xml")
+            .or(s.strip_suffix(".mpp"))
+            .unwrap_or(s)
+            .to_string()
     });
     plan.start = text_of(root, "StartDate").and_then(date_of);
     plan.end = text_of(root, "FinishDate").and_then(date_of);
@@ -154,7 +171,10 @@ pub fn read(
         let cal = all
             .iter()
             .find(|c| text_of(**c, "UID") == cal_uid && cal_uid.is_some())
-            .or_else(|| all.iter().find(|c| text_of(**c, "IsBaseCalendar") == Some("1")))
+            .or_else(|| {
+                all.iter()
+                    .find(|c| text_of(**c, "IsBaseCalendar") == Some("1"))
+            })
             .copied();
         if let Some(cal) = cal {
             read_calendar(&mut plan, cal, &at, diags);
@@ -241,7 +261,9 @@ pub fn read(
         if text_of(t, "IsNull") == Some("1") {
             continue;
         }
-        let level: i64 = text_of(t, "OutlineLevel").and_then(|s| s.parse().ok()).unwrap_or(1);
+        let level: i64 = text_of(t, "OutlineLevel")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1);
         let name = text_of(t, "Name").unwrap_or("").to_string();
         if level == 0 || uid == "0" {
             if plan.name.is_none() && !name.is_empty() {
@@ -268,7 +290,11 @@ pub fn read(
             continue;
         }
         let mut task = Task {
-            name: if name.is_empty() { format!("Task {uid}") } else { name },
+            name: if name.is_empty() {
+                format!("Task {uid}")
+            } else {
+                name
+            },
             group: outline.last().map(|(_, n)| n.clone()),
             milestone: text_of(t, "Milestone") == Some("1"),
             loc: loc.clone(),
@@ -302,7 +328,13 @@ pub fn read(
                         diags.warning(&at(d), format!("`{}`: a duration of {exact:.2} working days is rounded up to {days}d", task.name));
                     }
                     if days > 100_000 {
-                        diags.error(&at(d), format!("`{}`: a duration of {days} working days is more than 100,000", task.name));
+                        diags.error(
+                            &at(d),
+                            format!(
+                                "`{}`: a duration of {days} working days is more than 100,000",
+                                task.name
+                            ),
+                        );
                     } else {
                         task.duration = Some(days);
                     }
@@ -316,7 +348,13 @@ pub fn read(
             if let Some(f) = text_of(t, "DurationFormat").and_then(|s| s.parse::<u32>().ok())
                 && matches!(f, 4 | 6 | 8 | 10 | 12 | 36 | 38 | 40 | 42 | 44)
             {
-                diags.warning(&at(d), format!("`{}`: an elapsed duration is read as working days", task.name));
+                diags.warning(
+                    &at(d),
+                    format!(
+                        "`{}`: an elapsed duration is read as working days",
+                        task.name
+                    ),
+                );
             }
         }
         let dated = |name: &str, diags: &mut Diagnostics| -> Option<Date> {
@@ -325,7 +363,9 @@ pub fn read(
             match date_of(s) {
                 Some(d) => Some(d),
                 None => {
-                    diags.error(&at(n), format!("unparseable date `{s}` in <{name}>")).with_hint("MSPDI dates look like 2027-01-04T08:00:00");
+                    diags
+                        .error(&at(n), format!("unparseable date `{s}` in <{name}>"))
+                        .with_hint("MSPDI dates look like 2027-01-04T08:00:00");
                     None
                 }
             }
@@ -335,15 +375,26 @@ pub fn read(
         let constraint_date = dated("ConstraintDate", diags);
         let deadline = dated("Deadline", diags);
         let has_preds = child(t, "PredecessorLink").is_some();
-        let constraint = text_of(t, "ConstraintType").and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
+        let constraint = text_of(t, "ConstraintType")
+            .and_then(|s| s.parse::<u32>().ok())
+            .unwrap_or(0);
         match constraint {
             0 => {}
             2 | 4 => task.start = constraint_date.or(start),
             _ => {
-                let what = ["As Soon As Possible", "As Late As Possible", "Must Start On", "Must Finish On", "Start No Earlier Than", "Start No Later Than", "Finish No Earlier Than", "Finish No Later Than"]
-                    .get(constraint as usize)
-                    .copied()
-                    .unwrap_or("unknown");
+                let what = [
+                    "As Soon As Possible",
+                    "As Late As Possible",
+                    "Must Start On",
+                    "Must Finish On",
+                    "Start No Earlier Than",
+                    "Start No Later Than",
+                    "Finish No Earlier Than",
+                    "Finish No Later Than",
+                ]
+                .get(constraint as usize)
+                .copied()
+                .unwrap_or("unknown");
                 diags
                     .warning(&loc, format!("`{}`: the constraint \"{what}\" is not carried over: only constraints that pin a start are", task.name))
                     .with_hint("a deadline is carried over as the due date");
@@ -355,7 +406,9 @@ pub fn read(
             task.start = start;
         }
         if task.milestone {
-            task.due = deadline.or(task.start).or(if has_preds { None } else { finish });
+            task.due = deadline
+                .or(task.start)
+                .or(if has_preds { None } else { finish });
             task.duration = Some(0);
         } else if let Some(d) = deadline {
             task.due = Some(d);
@@ -371,12 +424,19 @@ pub fn read(
                 Ok(v) if v <= 100 => {
                     if v > 0 {
                         task.progress = Some(v);
-                        task.status = Some(if v == 100 { Status::Done } else { Status::OnTrack });
+                        task.status = Some(if v == 100 {
+                            Status::Done
+                        } else {
+                            Status::OnTrack
+                        });
                         task.status_loc = Some(at(p));
                     }
                 }
                 _ => {
-                    diags.error(&at(p), format!("PercentComplete `{s}` is not a number from 0 to 100"));
+                    diags.error(
+                        &at(p),
+                        format!("PercentComplete `{s}` is not a number from 0 to 100"),
+                    );
                 }
             }
         }
@@ -402,14 +462,22 @@ pub fn read(
                 Some(&on) => on,
                 None if summary_uids.contains_key(uid) => {
                     diags
-                        .warning(&loc, format!("`{}`: the link to summary task UID {uid} is not carried over", plan.tasks[t].name))
+                        .warning(
+                            &loc,
+                            format!(
+                                "`{}`: the link to summary task UID {uid} is not carried over",
+                                plan.tasks[t].name
+                            ),
+                        )
                         .with_hint("link a task of the summary instead");
                     continue;
                 }
                 None => {
                     diags
                         .error(&loc, format!("unknown predecessor UID {uid}"))
-                        .with_hint("every PredecessorUID must be the UID of a task of this project");
+                        .with_hint(
+                            "every PredecessorUID must be the UID of a task of this project",
+                        );
                     continue;
                 }
             };
@@ -419,7 +487,9 @@ pub fn read(
                 "2" => LinkType::StartToFinish,
                 "3" => LinkType::StartToStart,
                 other => {
-                    diags.error(&loc, format!("unknown link type `{other}`")).with_hint("MSPDI link types: 0 FF, 1 FS, 2 SF, 3 SS");
+                    diags
+                        .error(&loc, format!("unknown link type `{other}`"))
+                        .with_hint("MSPDI link types: 0 FF, 1 FS, 2 SF, 3 SS");
                     continue;
                 }
             };
@@ -427,22 +497,45 @@ pub fn read(
                 None => 0.0,
                 Some(Ok(v)) => v,
                 Some(Err(_)) => {
-                    diags.error(&loc, "unparseable <LinkLag>: it is a whole number of tenths of a minute");
+                    diags.error(
+                        &loc,
+                        "unparseable <LinkLag>: it is a whole number of tenths of a minute",
+                    );
                     continue;
                 }
             };
-            let format = text_of(l, "LagFormat").and_then(|s| s.parse::<u32>().ok()).unwrap_or(7);
+            let format = text_of(l, "LagFormat")
+                .and_then(|s| s.parse::<u32>().ok())
+                .unwrap_or(7);
             let lag = if matches!(format, 19 | 20) {
-                diags.warning(&loc, format!("`{}`: a lag in percent is not carried over", plan.tasks[t].name));
+                diags.warning(
+                    &loc,
+                    format!(
+                        "`{}`: a lag in percent is not carried over",
+                        plan.tasks[t].name
+                    ),
+                );
                 0
             } else {
                 if matches!(format, 4 | 6 | 8 | 10 | 12) {
-                    diags.warning(&loc, format!("`{}`: an elapsed lag is read as working days", plan.tasks[t].name));
+                    diags.warning(
+                        &loc,
+                        format!(
+                            "`{}`: an elapsed lag is read as working days",
+                            plan.tasks[t].name
+                        ),
+                    );
                 }
                 let exact = raw_lag / (10.0 * minutes_per_day);
                 let days = exact.round() as i64;
                 if (days as f64 - exact).abs() > 1e-6 {
-                    diags.warning(&loc, format!("`{}`: a lag of {exact:.2} working days is rounded to {days}d", plan.tasks[t].name));
+                    diags.warning(
+                        &loc,
+                        format!(
+                            "`{}`: a lag of {exact:.2} working days is rounded to {days}d",
+                            plan.tasks[t].name
+                        ),
+                    );
                 }
                 days
             };
@@ -450,7 +543,10 @@ pub fn read(
         }
     }
     if plan.tasks.is_empty() {
-        diags.error(&at(tasks_el), "the project has no tasks (only summary tasks)");
+        diags.error(
+            &at(tasks_el),
+            "the project has no tasks (only summary tasks)",
+        );
         return None;
     }
     plan.notes.push(format!(
@@ -490,12 +586,18 @@ fn read_calendar(plan: &mut Plan, cal: Node, at: &dyn Fn(Node) -> Loc, diags: &m
         }
     }
     if plan.workdays == [false; 7] {
-        diags.warning(&at(cal), "the calendar has no working weekday: Mon-Fri is used");
+        diags.warning(
+            &at(cal),
+            "the calendar has no working weekday: Mon-Fri is used",
+        );
         plan.workdays = [true, true, true, true, true, false, false];
     }
     for (node, from, to, working) in exceptions {
         let (Some(from), Some(to)) = (from, to.or(from)) else {
-            diags.warning(&at(node), "a calendar exception without dates is not carried over");
+            diags.warning(
+                &at(node),
+                "a calendar exception without dates is not carried over",
+            );
             continue;
         };
         if working {
@@ -517,7 +619,10 @@ fn read_calendar(plan: &mut Plan, cal: Node, at: &dyn Fn(Node) -> Loc, diags: &m
             }
         }
         if d <= to {
-            diags.warning(&at(node), format!("a non-working exception of more than ten years is cut at {d}"));
+            diags.warning(
+                &at(node),
+                format!("a non-working exception of more than ten years is cut at {d}"),
+            );
         }
     }
 }

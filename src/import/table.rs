@@ -52,7 +52,16 @@ enum Field {
 const SYNONYMS: &[(Field, &[&str])] = &[
     (
         Field::Id,
-        &["id", "key", "task id", "uid", "unique id", "issue key", "wbs", "#"],
+        &[
+            "id",
+            "key",
+            "task id",
+            "uid",
+            "unique id",
+            "issue key",
+            "wbs",
+            "#",
+        ],
     ),
     (
         Field::Name,
@@ -395,7 +404,12 @@ impl Header {
 }
 
 /// Finds the header: the first of the first 20 rows with a name column.
-fn find_header(plan: &Plan, rows: &[Row], opts: TableOptions, diags: &mut Diagnostics) -> Option<usize> {
+fn find_header(
+    plan: &Plan,
+    rows: &[Row],
+    opts: TableOptions,
+    diags: &mut Diagnostics,
+) -> Option<usize> {
     let found = rows.iter().take(20).position(|r| {
         r.cells.iter().any(|c| field_of(c) == Some(Field::Name))
             && (!opts.jira || r.cells.iter().any(|c| normalize(c) == "issue key"))
@@ -447,15 +461,14 @@ fn read_rows(
         }
         match field {
             Some(Field::Computed) => {
-                diags
-                    .warning(
-                        &plan.loc(header.line, k as u32 + 1),
-                        format!(
-                            "column {} `{}` is not carried over: tpm-site computes it from the plan",
-                            column_letter(k),
-                            cell.trim()
-                        ),
-                    );
+                diags.warning(
+                    &plan.loc(header.line, k as u32 + 1),
+                    format!(
+                        "column {} `{}` is not carried over: tpm-site computes it from the plan",
+                        column_letter(k),
+                        cell.trim()
+                    ),
+                );
             }
             Some(f) => header.columns.entry(f).or_default().push(k),
             None => {
@@ -487,13 +500,14 @@ fn read_rows(
                 );
             }
         }
-        let cols = header.columns.remove(&Field::StatusCategory).unwrap_or_default();
+        let cols = header
+            .columns
+            .remove(&Field::StatusCategory)
+            .unwrap_or_default();
         header.columns.insert(Field::Status, cols);
     }
-    plan.notes.push(format!(
-        "header on line {}: {}",
-        header.line,
-        {
+    plan.notes
+        .push(format!("header on line {}: {}", header.line, {
             let mut fields: Vec<String> = header
                 .columns
                 .iter()
@@ -503,8 +517,7 @@ fn read_rows(
             fields.sort();
             fields.dedup();
             fields.join(", ")
-        }
-    ));
+        }));
     let week_len = 5;
     // Pass 1: the tasks, their keys and raw dependency cells.
     let mut raw_deps: Vec<Vec<(usize, String, bool)>> = Vec::new();
@@ -514,7 +527,11 @@ fn read_rows(
         }
         let at = |k: usize| plan.loc(row.line, k as u32 + 1);
         let Some((_, name)) = header.first(row, Field::Name) else {
-            let k = row.cells.iter().position(|c| !c.trim().is_empty()).unwrap_or(0);
+            let k = row
+                .cells
+                .iter()
+                .position(|c| !c.trim().is_empty())
+                .unwrap_or(0);
             diags
                 .warning(&at(k), "row not carried over: it has no name")
                 .with_hint("give every task a name");
@@ -551,15 +568,13 @@ fn read_rows(
             task.group = Some(strip_formula_guard(g).to_string());
         }
         let date_of = |f: Field, diags: &mut Diagnostics| {
-            header
-                .first(row, f)
-                .and_then(|(k, c)| match parse_date(c) {
-                    Ok(d) => Some(d),
-                    Err(m) => {
-                        diags.error(&at(k), m);
-                        None
-                    }
-                })
+            header.first(row, f).and_then(|(k, c)| match parse_date(c) {
+                Ok(d) => Some(d),
+                Err(m) => {
+                    diags.error(&at(k), m);
+                    None
+                }
+            })
         };
         task.start = date_of(Field::Start, diags);
         task.due = date_of(Field::Due, diags);
@@ -601,8 +616,15 @@ fn read_rows(
                 }
                 None => {
                     diags
-                        .warning(&at(k), format!("status `{c}` is not carried over: not a status tpm-site knows"))
-                        .with_hint("use not started, on track (in progress), at risk, blocked or done");
+                        .warning(
+                            &at(k),
+                            format!(
+                                "status `{c}` is not carried over: not a status tpm-site knows"
+                            ),
+                        )
+                        .with_hint(
+                            "use not started, on track (in progress), at risk, blocked or done",
+                        );
                 }
             }
         }
@@ -665,7 +687,10 @@ fn read_rows(
     }
     if plan.tasks.is_empty() {
         diags
-            .error(&plan.loc(header.line, 1), "the table has a header but no tasks")
+            .error(
+                &plan.loc(header.line, 1),
+                "the table has a header but no tasks",
+            )
             .with_hint("one row per deliverable under the header");
         return None;
     }

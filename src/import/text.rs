@@ -151,8 +151,9 @@ pub fn parse_duration(s: &str, week_len: i64, hours_per_day: f64) -> Result<Days
         return Err(format!("`{original}` is longer than 100,000 working days"));
     }
     let days = exact.ceil() as i64;
-    let rounded = ((days as f64 - exact).abs() > 1e-9)
-        .then(|| format!("`{original}` is not a whole number of working days: rounded up to {days}d"));
+    let rounded = ((days as f64 - exact).abs() > 1e-9).then(|| {
+        format!("`{original}` is not a whole number of working days: rounded up to {days}d")
+    });
     Ok(Days { days, rounded })
 }
 
@@ -184,10 +185,17 @@ pub fn parse_status(s: &str) -> Option<Status> {
         .collect();
     let w = w.split_whitespace().collect::<Vec<_>>().join(" ");
     Some(match w.as_str() {
-        "not started" | "to do" | "todo" | "open" | "new" | "backlog" | "planned"
-        | "not yet started" | "selected for development" => Status::NotStarted,
-        "on track" | "in progress" | "active" | "started" | "doing" | "in review"
-        | "ongoing" | "green" => Status::OnTrack,
+        "not started"
+        | "to do"
+        | "todo"
+        | "open"
+        | "new"
+        | "backlog"
+        | "planned"
+        | "not yet started"
+        | "selected for development" => Status::NotStarted,
+        "on track" | "in progress" | "active" | "started" | "doing" | "in review" | "ongoing"
+        | "green" => Status::OnTrack,
         "at risk" | "late" | "delayed" | "amber" | "yellow" => Status::AtRisk,
         "blocked" | "on hold" | "red" | "stuck" => Status::Blocked,
         "done" | "complete" | "completed" | "closed" | "finished" | "resolved" | "shipped" => {
@@ -301,7 +309,10 @@ mod tests {
         assert_eq!(parse_status("on_track"), Some(Status::OnTrack));
         assert_eq!(parse_status("Completed"), Some(Status::Done));
         assert_eq!(parse_status("banana"), None);
-        assert_eq!(slug("Backend - Thiết kế DB menu"), "backend-thiet-ke-db-menu");
+        assert_eq!(
+            slug("Backend - Thiết kế DB menu"),
+            "backend-thiet-ke-db-menu"
+        );
         assert_eq!(slug("Quản lý Đơn hàng"), "quan-ly-don-hang");
         assert_eq!(slug("!!!"), "item");
         assert_eq!(

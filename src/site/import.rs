@@ -190,7 +190,11 @@ pub fn import_bytes(
         summary.push(format!(
             "Status and percent complete as of {} go to {report}{}.",
             as_of.map(|d| d.to_string()).unwrap_or_default(),
-            if req.as_of.is_some() { " (--as-of)" } else { " (the source's status date)" }
+            if req.as_of.is_some() {
+                " (--as-of)"
+            } else {
+                " (the source's status date)"
+            }
         ));
     }
     // Check what would be written with the build's own pipeline.
@@ -230,7 +234,10 @@ fn latest_planned_finish(files: &[(String, String)], diags: &mut Diagnostics) ->
     let program = crate::model::resolve(&loaded, Default::default(), diags)?;
     let plan = crate::analysis::plan(&program, diags)?;
     let cal = &program.meta.calendar;
-    plan.items.iter().map(|i| cal.date(i.finish.max(i.due))).max()
+    plan.items
+        .iter()
+        .map(|i| cal.date(i.finish.max(i.due)))
+        .max()
 }
 
 fn has_files(dir: &Path) -> bool {
@@ -276,7 +283,11 @@ fn write(dir: &Path, force: bool, out: &mut ImportOutcome) -> Result<(), ImportE
             "not replacing {} in {}: {} not written by tpm-site import; move {} away or merge by hand (nothing was written)",
             blocked.join(", "),
             dir.display(),
-            if blocked.len() == 1 { "it was" } else { "they were" },
+            if blocked.len() == 1 {
+                "it was"
+            } else {
+                "they were"
+            },
             if blocked.len() == 1 { "it" } else { "them" },
         )));
     }
