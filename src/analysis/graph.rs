@@ -69,9 +69,25 @@ impl Adjacency {
         adj
     }
 
+    /// The number of entries in all lists.
+    pub(super) fn len_total(&self) -> usize {
+        self.list.len()
+    }
+
     /// The number of entries in the list of item `i`.
     pub(super) fn len_of(&self, i: ItemIx) -> usize {
         (self.start[i + 1] - self.start[i]) as usize
+    }
+
+    /// Where the list of item `i` lies in the flat list (the same indices
+    /// address a parallel array, e.g. [`super::Plan`]'s link edges).
+    pub(super) fn span(&self, i: ItemIx) -> std::ops::Range<usize> {
+        self.start[i] as usize..self.start[i + 1] as usize
+    }
+
+    /// The entry at flat index `k` (see [`Adjacency::span`]).
+    pub(super) fn at(&self, k: usize) -> ItemIx {
+        self.list[k] as ItemIx
     }
 
     /// The list of item `i`.

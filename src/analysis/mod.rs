@@ -53,6 +53,65 @@ pub struct Plan {
     pub(crate) providers: graph::Adjacency,
     /// The same for `consumers`.
     pub(crate) consumer_lists: graph::Adjacency,
+    /// Every dependency's link as the passes use it, parallel to the flat
+    /// list of `providers` (the consumer's view).
+    pub(crate) provider_edges: Vec<Edge>,
+    /// The same links parallel to the flat list of `consumer_lists` (the
+    /// provider's view).
+    pub(crate) consumer_edges: Vec<Edge>,
+}
+
+/// One dependency compiled for the passes, in working-day ordinals with the
+/// internal convention of [`schedule`] (a milestone's internal start is the
+/// working day after its date): the consumer's internal start must be at
+/// least the provider's internal start (`from_start`) or finish, plus
+/// `shift`. A link that bounds the consumer's finish (FF, SF) is turned
+/// into a bound on its start through the consumer's planned duration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Edge {
+    pub shift: i64,
+    pub from_start: bool,
+}
+
+impl Edge {
+    /// The edge of `link` from a provider to a consumer of `duration`
+    /// working days (0: a milestone); see docs/content-format.md, "Link
+    /// types and lags".
+    pub(crate) fn new(
+        link: crate::model::Link,
+        provider_milestone: bool,
+        consumer_milestone: bool,
+        duration: i64,
+    ) -> Edge {
+        use crate::model::LinkType;
+        let from_start = link.kind.from_provider_start();
+        // The instant rules (start = beginning of the start day, finish = end
+        // of the finish day) as offsets between internal ordinals.
+        let mut offset = match link.kind {
+            LinkType::FinishToStart => 1,
+            LinkType::StartToStart | LinkType::FinishToFinish => 0,
+            LinkType::StartToFinish => -1,
+        } + link.lag;
+        // A milestone tied to a deliverable's start falls on that day, not
+        // the evening before.
+        if consumer_milestone && !provider_milestone && from_start {
+            offset += 1;
+        }
+        if link.kind.to_consumer_finish() {
+            offset -= duration - 1;
+        }
+        Edge {
+            shift: offset,
+            from_start,
+        }
+    }
+
+    /// The earliest internal start this edge allows the consumer, given the
+    /// provider's internal start and finish.
+    #[inline]
+    pub(crate) fn bound(self, start: WorkDay, finish: WorkDay) -> WorkDay {
+        (if self.from_start { start } else { finish }) + self.shift
+    }
 }
 
 /// An item's planned dates as working-day ordinals.

@@ -21,9 +21,9 @@
 //! A milestone with a `date` is planned on it; without one it happens when its
 //! last provider is planned to finish (the program start if it has none).
 
-use super::{Plan, PlannedItem, graph, teams};
+use super::{Edge, Plan, PlannedItem, graph, teams};
 use crate::diagnostics::Diagnostics;
-use crate::model::{ItemIx, PlanSpec, Program};
+use crate::model::{ItemIx, ItemKind, Link, PlanSpec, Program};
 
 /// Orders the items, reports dependency cycles, and computes planned dates.
 ///
@@ -36,19 +36,49 @@ pub fn plan(program: &Program, diags: &mut Diagnostics) -> Option<Plan> {
         graph::report_cycles(program, diags);
         return None;
     };
-    let items = planned_items(program, &order, diags);
+    let providers = graph::Adjacency::providers(program);
+    let (items, provider_edges) = planned_items(program, &order, &providers, diags);
+    let consumer_lists = graph::Adjacency::from_lists(&consumers);
+    // The consumer's view of the same edges: consumer lists were built by
+    // visiting consumers in index order, so this visit fills them in order.
+    let mut consumer_edges = vec![
+        Edge {
+            shift: 0,
+            from_start: false
+        };
+        provider_edges.len()
+    ];
+    let mut next: Vec<usize> = (0..program.items.len())
+        .map(|i| consumer_lists.span(i).start)
+        .collect();
+    for c in 0..program.items.len() {
+        for k in providers.span(c) {
+            let p = providers.at(k);
+            consumer_edges[next[p]] = provider_edges[k];
+            next[p] += 1;
+        }
+    }
     let teams = teams::team_facts(program, &order, &consumers);
     Some(Plan {
         order,
-        consumer_lists: graph::Adjacency::from_lists(&consumers),
+        consumer_lists,
         consumers,
         items,
         teams: teams.into(),
-        providers: graph::Adjacency::providers(program),
+        providers,
+        provider_edges,
+        consumer_edges,
     })
 }
 
-fn planned_items(program: &Program, order: &[ItemIx], diags: &mut Diagnostics) -> Vec<PlannedItem> {
+/// The planned dates of every item, and every dependency's [`Edge`] parallel
+/// to the flat list of `providers`.
+fn planned_items(
+    program: &Program,
+    order: &[ItemIx],
+    providers: &graph::Adjacency,
+    diags: &mut Diagnostics,
+) -> (Vec<PlannedItem>, Vec<Edge>) {
     let cal = &program.meta.calendar;
     let program_start = cal.on_or_after(program.meta.start);
     let placeholder = PlannedItem {
@@ -58,18 +88,40 @@ fn planned_items(program: &Program, order: &[ItemIx], diags: &mut Diagnostics) -
         due: 0,
     };
     let mut planned = vec![placeholder; program.items.len()];
+    let mut edges = vec![
+        Edge {
+            shift: 0,
+            from_start: false
+        };
+        providers.len_total()
+    ];
+    let milestone = |i: ItemIx| program.items[i].kind == ItemKind::Milestone;
     for &i in order {
         let item = &program.items[i];
-        // The provider with the latest planned finish (smallest id on ties:
-        // providers are sorted, and only a strictly later finish replaces).
-        let mut pusher: Option<ItemIx> = None;
-        for &p in &item.depends_on {
-            if pusher.is_none_or(|q| planned[p].finish > planned[q].finish) {
-                pusher = Some(p);
+        let is_milestone = milestone(i);
+        let span = providers.span(i);
+        let link = |k: usize| item.links.get(k - span.start).copied().unwrap_or_default();
+        // The earliest internal start the links allow, given this item's
+        // duration (None: only the links on its start count), and the
+        // provider that sets it (smallest id on ties: providers are sorted,
+        // and only a strictly later bound replaces).
+        let bound = |duration: Option<i64>| {
+            let mut best: Option<(ItemIx, i64, Link)> = None;
+            for k in span.clone() {
+                let p = providers.at(k);
+                let l = link(k);
+                if duration.is_none() && l.kind.to_consumer_finish() {
+                    continue;
+                }
+                let e = Edge::new(l, milestone(p), is_milestone, duration.unwrap_or(1));
+                let pp = planned[p];
+                let b = e.bound(pp.finish - pp.duration + 1, pp.finish);
+                if best.is_none_or(|(_, x, _)| b > x) {
+                    best = Some((p, b, l));
+                }
             }
-        }
-        let after_providers = pusher.map(|p| planned[p].finish + 1);
-        let derived_start = after_providers.map_or(program_start, |s| s.max(program_start));
+            best
+        };
         let (start, finish) = match item.plan {
             PlanSpec::Deliverable {
                 start,
@@ -103,14 +155,25 @@ fn planned_items(program: &Program, order: &[ItemIx], diags: &mut Diagnostics) -
                     (Some(s), None, Some(d)) => (s, s + d - 1),
                     (None, Some(f), Some(d)) => (f - (d - 1), f),
                     (None, Some(f), None) => {
+                        let pusher = bound(None);
+                        let derived_start =
+                            pusher.map_or(program_start, |(_, b, _)| b.max(program_start));
                         if derived_start > f {
                             let message = match pusher {
-                                Some(p) if after_providers == Some(derived_start) => format!(
+                                Some((p, b, l)) if b == derived_start && l.is_plain() => format!(
                                     "`{}` cannot start before {} (after its provider `{}` finishes on {}) but is due {}",
                                     item.id,
                                     cal.date(derived_start),
                                     program.items[p].id,
                                     cal.date(planned[p].finish),
+                                    cal.date(f)
+                                ),
+                                Some((p, b, l)) if b == derived_start => format!(
+                                    "`{}` cannot start before {} (its {} link to `{}`) but is due {}",
+                                    item.id,
+                                    cal.date(derived_start),
+                                    l.label(),
+                                    program.items[p].id,
                                     cal.date(f)
                                 ),
                                 _ => format!(
@@ -128,32 +191,40 @@ fn planned_items(program: &Program, order: &[ItemIx], diags: &mut Diagnostics) -
                             (derived_start, f)
                         }
                     }
-                    (None, None, Some(d)) => (derived_start, derived_start + d - 1),
+                    (None, None, Some(d)) => {
+                        let s =
+                            bound(Some(d)).map_or(program_start, |(_, b, _)| b.max(program_start));
+                        (s, s + d - 1)
+                    }
                     (Some(s), None, None) => (s, s),
-                    (None, None, None) => (derived_start, derived_start),
+                    (None, None, None) => {
+                        let s =
+                            bound(Some(1)).map_or(program_start, |(_, b, _)| b.max(program_start));
+                        (s, s)
+                    }
                 }
             }
             PlanSpec::Milestone { date } => {
                 let at = match date {
                     Some(d) => cal.on_or_before(d),
-                    None => pusher.map_or(program_start, |p| planned[p].finish),
+                    // The internal start is the working day after the date.
+                    None => bound(Some(0)).map_or(program_start, |(_, b, _)| b - 1),
                 };
                 (at, at)
             }
         };
-        let duration = if matches!(item.plan, PlanSpec::Milestone { .. }) {
-            0
-        } else {
-            finish - start + 1
-        };
+        let duration = if is_milestone { 0 } else { finish - start + 1 };
         planned[i] = PlannedItem {
             start,
             finish,
             duration,
             due: finish,
         };
+        for k in span.clone() {
+            edges[k] = Edge::new(link(k), milestone(providers.at(k)), is_milestone, duration);
+        }
     }
-    planned
+    (planned, edges)
 }
 
 #[cfg(test)]

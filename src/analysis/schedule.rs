@@ -166,28 +166,30 @@ impl Passes {
             .map(|s| s.forecast.map(|d| cal.on_or_before(d)))
             .collect();
 
-        // Forward pass.
+        // Forward pass. Every link bounds the consumer's internal start (see
+        // [`super::Edge`]); the provider setting the latest bound drives it.
         for &i in &plan.order {
             let planned = plan.items[i];
             let (reported, done) = (reported[i], done[i]);
-            // The provider with the latest forecast finish, smallest id on ties.
-            let mut driver: Option<ItemIx> = None;
-            for p in plan.providers.of(i) {
-                if driver.is_none_or(|q| ff[p] > ff[q]) {
-                    driver = Some(p);
+            // The provider with the latest bound, smallest id on ties.
+            let mut driver: Option<(ItemIx, WorkDay)> = None;
+            for k in plan.providers.span(i) {
+                let p = plan.providers.at(k);
+                let b = plan.provider_edges[k].bound(fs[p], ff[p]);
+                if driver.is_none_or(|(_, x)| b > x) {
+                    driver = Some((p, b));
                 }
             }
-            let latest = driver.map(|p| ff[p]);
             if milestone[i] {
                 if done {
                     ff[i] = reported.unwrap_or(planned.finish);
                 } else {
                     let mut at = planned.finish;
-                    if let Some(l) = latest
-                        && l > at
+                    if let Some((p, b)) = driver
+                        && b - 1 > at
                     {
-                        at = l;
-                        pushed_by[i] = driver;
+                        at = b - 1;
+                        pushed_by[i] = Some(p);
                     }
                     if let Some(r) = reported
                         && r > at
@@ -205,11 +207,11 @@ impl Passes {
                     fs[i] = ff[i] - d + 1;
                 } else {
                     let mut start = planned.start;
-                    if let Some(l) = latest
-                        && l + 1 > start
+                    if let Some((p, b)) = driver
+                        && b > start
                     {
-                        start = l + 1;
-                        pushed_by[i] = driver;
+                        start = b;
+                        pushed_by[i] = Some(p);
                     }
                     fs[i] = start;
                     ff[i] = reported.map_or(start + d - 1, |r| r.max(start + d - 1));
@@ -217,15 +219,26 @@ impl Passes {
             }
         }
 
-        // Backward pass. A done consumer is not pushed by its providers (see
-        // the forward pass), so it sets no late date for them.
+        // Backward pass. Each link bounds the provider's late finish (FS,
+        // FF) or its late internal start (SS, SF) by the consumer's late
+        // internal start. A late start bounds the late finish through the
+        // provider's forecast span (its duration, or more when a reported
+        // forecast stretches it): delaying an item moves its start and its
+        // finish alike.
         let end = cal.on_or_before(program.meta.end);
         let mut lf = vec![0; n];
         for &i in plan.order.iter().rev() {
             let mut late = end;
-            for c in plan.consumer_lists.of(i) {
+            for k in plan.consumer_lists.span(i) {
+                let c = plan.consumer_lists.at(k);
+                let e = plan.consumer_edges[k];
                 let late_start = lf[c] - plan.items[c].duration + 1;
-                late = late.min(late_start - 1);
+                let bound = late_start - e.shift;
+                late = late.min(if e.from_start {
+                    bound + ff[i] - fs[i]
+                } else {
+                    bound
+                });
             }
             lf[i] = late;
         }
@@ -277,22 +290,28 @@ impl Passes {
 fn critical_path(program: &Program, plan: &Plan, passes: &Passes) -> Vec<ItemIx> {
     let n = program.items.len();
     let critical = &passes.critical;
-    let is_end = |i: ItemIx| critical[i] && passes.forecast_finish[i] == passes.forecast_end;
-    let drives = |p: ItemIx, c: ItemIx| {
-        critical[p] && critical[c] && passes.forecast_start[c] == passes.forecast_finish[p] + 1
+    let (fs, ff) = (&passes.forecast_start, &passes.forecast_finish);
+    let is_end = |i: ItemIx| critical[i] && ff[i] == passes.forecast_end;
+    // Whether the link from p to c (its edge e) holds c's internal start.
+    let drives = |p: ItemIx, c: ItemIx, e: super::Edge| {
+        critical[p] && critical[c] && fs[c] == e.bound(fs[p], ff[p])
     };
     // reaches[i]: a driven chain of critical items leads from i to an end item.
     let mut reaches = vec![false; n];
     for &i in plan.order.iter().rev() {
         reaches[i] = critical[i]
             && (is_end(i)
-                || plan
-                    .consumer_lists
-                    .of(i)
-                    .any(|c| reaches[c] && drives(i, c)));
+                || plan.consumer_lists.span(i).any(|k| {
+                    let c = plan.consumer_lists.at(k);
+                    reaches[c] && drives(i, c, plan.consumer_edges[k])
+                }));
     }
     let driven: Vec<bool> = (0..n)
-        .map(|c| plan.providers.of(c).any(|p| drives(p, c)))
+        .map(|c| {
+            plan.providers
+                .span(c)
+                .any(|k| drives(plan.providers.at(k), c, plan.provider_edges[k]))
+        })
         .collect();
     let Some(start) = (0..n).find(|&i| reaches[i] && !driven[i]) else {
         return Vec::new();
@@ -300,10 +319,12 @@ fn critical_path(program: &Program, plan: &Plan, passes: &Passes) -> Vec<ItemIx>
     let mut path = vec![start];
     let mut cur = start;
     loop {
-        let next = plan
-            .consumer_lists
-            .of(cur)
-            .find(|&c| drives(cur, c) && if is_end(cur) { is_end(c) } else { reaches[c] });
+        let next = plan.consumer_lists.span(cur).find_map(|k| {
+            let c = plan.consumer_lists.at(k);
+            (drives(cur, c, plan.consumer_edges[k])
+                && if is_end(cur) { is_end(c) } else { reaches[c] })
+            .then_some(c)
+        });
         match next {
             Some(c) => {
                 path.push(c);

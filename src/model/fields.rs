@@ -630,6 +630,15 @@ mod tests {
             })
         );
         assert_eq!(Link::parse_label("XY+3d"), None);
+        let ss = Link {
+            kind: LinkType::StartToStart,
+            lag: 3,
+        };
+        assert_eq!(ss.token("sdk"), "sdk:SS+3d");
+        assert_eq!(Link::parse_token("sdk:SS+3d"), Some(("sdk", ss)));
+        assert_eq!(Link::default().token("api"), "api");
+        assert_eq!(Link::parse_token("api"), Some(("api", Link::default())));
+        assert_eq!(Link::parse_token("api:XX"), None);
         assert_eq!(Link::parse_label("SS3"), None);
     }
 }

@@ -256,6 +256,24 @@ impl Link {
         }
     }
 
+    /// How a dependency is written in one token (deliverables.csv): the
+    /// provider id alone for a plain link, else `id:LABEL` (`sdk:SS+3d`).
+    pub fn token(self, provider: &str) -> String {
+        if self.is_plain() {
+            provider.to_string()
+        } else {
+            format!("{provider}:{}", self.label())
+        }
+    }
+
+    /// Reads a [`Link::token`]: `(provider id, link)`.
+    pub fn parse_token(s: &str) -> Option<(&str, Link)> {
+        match s.split_once(':') {
+            None => Some((s, Link::default())),
+            Some((id, label)) => Link::parse_label(label).map(|l| (id, l)),
+        }
+    }
+
     /// Reads a [`Link::label`]: a type abbreviation or name, then an
     /// optional signed lag in working days (`SS`, `SS+3d`, `FF-2d`).
     pub fn parse_label(s: &str) -> Option<Link> {

@@ -278,7 +278,9 @@ pub const CSV_HEADER: [&str; 16] = [
 /// `deliverables.csv`: one row per item (deliverables and milestones) of the
 /// current snapshot, in id order, RFC 4180 (CRLF line ends, quoted as needed).
 ///
-/// `owner` is the team id, `depends_on` the provider ids joined by a space,
+/// `owner` is the team id, `depends_on` the providers joined by a space, each
+/// its id, or `id:LABEL` when the link is not plain finish-to-start
+/// ([`crate::model::Link::token`]: `sdk:SS+3d`, `docs:FF-1d`),
 /// `status` the YAML spelling (`on_track`). Text cells starting with `=`, `+`,
 /// `-`, `@`, tab or CR get a leading `'` so spreadsheets show them as text
 /// instead of running them as formulas (CSV injection). The numeric columns
@@ -310,8 +312,9 @@ fn csv_bytes(data: &SiteData) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
         let depends_on = item
             .depends_on
             .iter()
-            .filter_map(|&d| program.items.get(d))
-            .map(|d| d.id.as_str())
+            .enumerate()
+            .filter_map(|(k, &d)| Some((program.items.get(d)?, item.links.get(k).copied())))
+            .map(|(d, link)| link.unwrap_or_default().token(&d.id))
             .collect::<Vec<_>>()
             .join(" ");
         let record: [Cow<str>; 16] = [

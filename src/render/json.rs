@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::analysis::register::{DecisionFact, DecisionState, RiskBand};
 use crate::analysis::{DetectedRisk, Snapshot};
-use crate::model::{ItemKind, Program, Rag, RiskStatus, Status};
+use crate::model::{ItemKind, LinkType, Program, Rag, RiskStatus, Status};
 
 #[derive(Serialize)]
 struct Export<'a> {
@@ -94,6 +94,9 @@ struct ItemOut<'a> {
     name: &'a str,
     owner: Option<&'a str>,
     depends_on: Vec<&'a str>,
+    /// The dependencies that are not plain finish-to-start without lag.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    links: Vec<LinkOut<'a>>,
     planned_start: String,
     planned_finish: String,
     forecast_start: String,
@@ -106,6 +109,14 @@ struct ItemOut<'a> {
     critical: bool,
     status: Status,
     progress: u8,
+}
+
+#[derive(Serialize)]
+struct LinkOut<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: LinkType,
+    lag: i64,
 }
 
 #[derive(Serialize)]
@@ -151,6 +162,17 @@ pub fn program_json(program: &Program, snap: &Snapshot) -> Vec<u8> {
                 .depends_on
                 .iter()
                 .map(|&d| program.items[d].id.as_str())
+                .collect(),
+            links: item
+                .depends_on
+                .iter()
+                .zip(&item.links)
+                .filter(|(_, l)| !l.is_plain())
+                .map(|(&d, l)| LinkOut {
+                    id: program.items[d].id.as_str(),
+                    kind: l.kind,
+                    lag: l.lag,
+                })
                 .collect(),
             planned_start: s.planned_start.to_string(),
             planned_finish: s.planned_finish.to_string(),
