@@ -491,7 +491,82 @@ fn mspdi_fixture_outline_calendar_exception_constraints_deadline_and_links() {
                 "not_started",
                 0,
             ),
+            // Every link type with a positive and a negative lag, on the
+            // support tasks: training Mon 01-04..Wed 01-06, FAQ Mon 01-04..Tue 01-05.
+            (
+                "support-training",
+                "2027-01-04",
+                "2027-01-06",
+                "2027-01-04",
+                "2027-01-06",
+                13,
+                "not_started",
+                0,
+            ),
+            (
+                "support-faq",
+                "2027-01-04",
+                "2027-01-05",
+                "2027-01-04",
+                "2027-01-05",
+                15,
+                "not_started",
+                0,
+            ),
+            // SS+2 on training: starts Wed 01-06; FF-1 on FAQ (finish >= Mon 01-04) does not bind.
+            (
+                "help-centre-articles",
+                "2027-01-06",
+                "2027-01-07",
+                "2027-01-06",
+                "2027-01-07",
+                15,
+                "not_started",
+                0,
+            ),
+            // SF+3 on training: finishes by the day before Thu 01-07; FS-1 on FAQ: starts Tue 01-05.
+            (
+                "store-listing",
+                "2027-01-05",
+                "2027-01-06",
+                "2027-01-05",
+                "2027-01-06",
+                16,
+                "not_started",
+                0,
+            ),
+            // SS-1 on training (not before the program start); FF+2 on FAQ: finishes Thu 01-07.
+            (
+                "release-notes",
+                "2027-01-06",
+                "2027-01-07",
+                "2027-01-06",
+                "2027-01-07",
+                15,
+                "not_started",
+                0,
+            ),
+            // SF-1 on FAQ does not bind; FS+2 on training: Thu 01-07 + 2 working days = Mon 01-11.
+            (
+                "status-page",
+                "2027-01-11",
+                "2027-01-11",
+                "2027-01-11",
+                "2027-01-11",
+                13,
+                "not_started",
+                0,
+            ),
         ],
+    );
+    assert_eq!(critical(&j), ["security-review"]);
+    assert_eq!(j["critical_path"], serde_json::json!(["security-review"]));
+    assert_eq!(
+        item(&j, "status-page")["links"],
+        serde_json::json!([
+            {"id": "support-faq", "type": "start-to-finish", "lag": -1},
+            {"id": "support-training", "type": "finish-to-start", "lag": 2}
+        ])
     );
     let program = fs::read_to_string(content.join("program.yaml")).unwrap();
     assert!(program.contains("holidays: [2027-01-18]"), "{program}");
@@ -748,7 +823,7 @@ fn reimport_is_refused_without_force_and_force_replaces_only_what_import_wrote()
     let out = run(&req, &mut Diagnostics::new()).unwrap();
     assert!(!dry.exists());
     assert!(out.files.iter().any(|(p, t)| p == "deliverables/web.yaml"
-        && t.contains("after") == false
+        && !t.contains("after")
         && t.contains("- id: web")));
 }
 

@@ -319,9 +319,9 @@ pub fn read(source: &Arc<str>, bytes: &[u8], diags: &mut Diagnostics) -> Option<
         plan.tasks.push(task);
     }
     // Links, now that every id is known.
-    for t in 0..plan.tasks.len() {
+    for (t, (start, _)) in pending.iter().enumerate() {
         let line = plan.tasks[t].loc.pos.line;
-        match &pending[t].0 {
+        match start {
             Start::Date(_) => {}
             Start::Previous => {
                 if t == 0 {

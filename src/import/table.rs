@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::text::{self, parse_date, parse_duration, parse_percent, parse_status};
-use super::{Dep, Diagnostics, Format, LinkType, Loc, Plan, Pos, Task};
+use super::{Dep, Diagnostics, Format, LinkType, Loc, Plan, Task};
 use crate::diagnostics::did_you_mean;
 
 /// How a table is read.
@@ -761,7 +761,8 @@ fn with_link(piece: &str, lookup: &Lookup, week_len: i64) -> Option<(usize, Link
             };
             sign * parse_duration(n.trim(), week_len, 8.0).ok()?.days
         };
-        if let Some(t) = lookup.get(&piece[..i]) {
+        // `3FS+2d` (MS Project), `api SS`, or tpm-site's own `api:SS+3d`.
+        if let Some(t) = lookup.get(piece[..i].trim_end().trim_end_matches(':')) {
             return Some((t, link, lag));
         }
     }
@@ -799,11 +800,6 @@ fn parse_refs(
         };
     }
     out
-}
-
-#[allow(dead_code)]
-fn _pos(line: u32, col: u32) -> Pos {
-    Pos { line, col }
 }
 
 #[cfg(test)]

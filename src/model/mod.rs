@@ -278,8 +278,8 @@ impl Link {
     /// optional signed lag in working days (`SS`, `SS+3d`, `FF-2d`).
     pub fn parse_label(s: &str) -> Option<Link> {
         LinkType::ALL.iter().find_map(|&(name, abbrev, kind)| {
-            let rest = if s.starts_with(name) {
-                &s[name.len()..]
+            let rest = if let Some(rest) = s.strip_prefix(name) {
+                rest
             } else if s.len() >= 2 && s[..2].eq_ignore_ascii_case(abbrev) {
                 &s[2..]
             } else {

@@ -268,8 +268,6 @@ fn write(dir: &Path, force: bool, out: &mut ImportOutcome) -> Result<(), ImportE
                     out.kept.push(rel.clone());
                 } else if force && ours {
                     plan.push((k, true));
-                } else if force {
-                    blocked.push(rel.clone());
                 } else {
                     blocked.push(rel.clone());
                 }
