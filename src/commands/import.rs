@@ -110,13 +110,18 @@ pub fn run(args: &ImportArgs) -> i32 {
                 }
             } else {
                 let list = |what: &str, files: &[String], out: &mut std::io::StdoutLock| {
+                    let shown = if files.len() > 12 {
+                        format!(
+                            "{} files ({}, ..., {})",
+                            files.len(),
+                            files[..10].join(", "),
+                            files[files.len() - 1]
+                        )
+                    } else {
+                        files.join(", ")
+                    };
                     if !files.is_empty() {
-                        let _ = writeln!(
-                            out,
-                            "{what} {}: {}",
-                            args.content.display(),
-                            files.join(", ")
-                        );
+                        let _ = writeln!(out, "{what} {}: {shown}", args.content.display());
                     }
                 };
                 list("Wrote in", &o.written, &mut out);

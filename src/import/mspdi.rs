@@ -127,13 +127,20 @@ pub fn read(
             return None;
         }
     };
+    // Line starts, so a node's position is a binary search (roxmltree's
+    // `text_pos_at` scans from the top of the file each time).
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .collect();
     let at = |n: Node| {
-        let p = doc.text_pos_at(n.range().start);
+        let offset = n.range().start;
+        let line = line_starts.partition_point(|&s| s <= offset).max(1);
+        let col = text[line_starts[line - 1]..offset].chars().count() + 1;
         Loc {
             file: source.clone(),
             pos: Pos {
-                line: p.row,
-                col: p.col,
+                line: line as u32,
+                col: col as u32,
             },
         }
     };

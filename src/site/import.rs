@@ -165,7 +165,7 @@ pub fn import_bytes(
             match finish {
                 Some(f) => (
                     f.max(latest),
-                    "the latest planned finish or deadline (the source gives no end)".to_string(),
+                    "the latest planned finish or deadline: the source gives none".to_string(),
                 ),
                 None => {
                     // The check below reports why.
