@@ -857,3 +857,67 @@ fn the_command_prints_the_summary_and_exits_1_on_a_bad_source() {
         String::from_utf8_lossy(&out.stderr).contains("bad.csv:1:1: error: no recognisable header")
     );
 }
+
+/// The workbook is made by tests/fixtures/import/make_xlsx.py (inline
+/// strings, Excel date cells, number cells, a second sheet).
+#[test]
+fn xlsx_fixture_first_sheet_with_date_cells_and_percent_fractions() {
+    let (dir, r, warnings) = import(&fixture("checkout.xlsx"), |r| {
+        r.as_of = Some(date("2027-01-13"));
+    });
+    assert_eq!(r.unwrap().format, Some(tpm_site::import::Format::Xlsx));
+    let j = json_of(&dir.path().join("content"));
+    assert_items(
+        &j,
+        &[
+            (
+                "payments-api",
+                "2027-01-04",
+                "2027-01-08",
+                "2027-01-04",
+                "2027-01-08",
+                0,
+                "done",
+                100,
+            ),
+            (
+                "ledger-schema",
+                "2027-01-04",
+                "2027-01-06",
+                "2027-01-04",
+                "2027-01-06",
+                2,
+                "on_track",
+                50,
+            ),
+            // A finish date alone: the start is derived from the providers.
+            (
+                "checkout-page",
+                "2027-01-11",
+                "2027-01-18",
+                "2027-01-11",
+                "2027-01-18",
+                0,
+                "on_track",
+                20,
+            ),
+            (
+                "launch",
+                "2027-01-18",
+                "2027-01-18",
+                "2027-01-18",
+                "2027-01-18",
+                0,
+                "not_started",
+                0,
+            ),
+        ],
+    );
+    assert_eq!(critical(&j), ["checkout-page", "launch"]);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("checkout.xlsx: warning: only the first sheet, `Plan`")),
+        "{warnings:#?}"
+    );
+}
