@@ -163,3 +163,38 @@ fn base_ref_reads_the_content_from_git() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_changed_link_type_or_lag_is_a_change() {
+    let (b, h) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (base, head) = (base_into(b.path()), base_into(h.path()));
+    edit(
+        &head,
+        "  depends_on: [auth-api-v2]\n  duration: 14d",
+        "  depends_on: [{ id: auth-api-v2, type: start-to-start, lag: 3d }]\n  duration: 14d",
+    );
+    let (code, out) = diff(&base, &head, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("Dependency links changed (type or lag):\n  - auth-api-v2 -> mobile-app-update: FS -> SS+3d"),
+        "{out}"
+    );
+    // Starting three days after the API starts instead of after it ends
+    // pulls the end in.
+    assert!(out.contains("The forecast end moves earlier by"), "{out}");
+    assert!(!out.contains("Dependencies between teams"), "{out}");
+
+    // Only the lag changes: still a change, listed the same way.
+    let h2 = tempfile::tempdir().unwrap();
+    let head2 = base_into(h2.path());
+    edit(
+        &head2,
+        "  depends_on: [auth-api-v2]\n  duration: 14d",
+        "  depends_on: [{ id: auth-api-v2, lag: -2d }]\n  duration: 14d",
+    );
+    let (_, out) = diff(&base, &head2, &["--format", "markdown"]);
+    assert!(
+        out.contains("- `auth-api-v2` -> `mobile-app-update`: FS -> FS-2d"),
+        "{out}"
+    );
+}

@@ -339,3 +339,177 @@ fn when_everything_is_done_there_is_no_critical_path() {
     );
     assert!(!dash.contains("no deliverables yet"));
 }
+
+/// Every link type with positive and negative lags, milestones on both ends
+/// and a holiday in a lag window, worked out by hand in
+/// tests/fixtures/valid/link-types (Mon-Fri, holiday Mon 2027-01-25, end
+/// 2027-02-26; as of the 2027-01-06 report, where `web` is forecast to
+/// finish Tue 01-19 instead of Fri 01-15). The rules and the same examples
+/// are in docs/content-format.md, "Link types and lags".
+#[test]
+fn link_types_and_lags_match_the_hand_computed_schedule() {
+    let j = json_of(&common::fixture("valid/link-types/content"));
+    // id, forecast start, forecast finish (= planned unless said otherwise).
+    let expected = [
+        ("api", "2027-01-04", "2027-01-08"),
+        // Planned to Fri 01-15; the report stretches it to Tue 01-19.
+        ("web", "2027-01-13", "2027-01-19"),
+        ("fs0", "2027-01-11", "2027-01-13"),
+        ("fs-pos", "2027-01-13", "2027-01-15"),
+        ("fs-neg", "2027-01-07", "2027-01-11"),
+        ("ss0", "2027-01-04", "2027-01-06"),
+        ("ss-pos", "2027-01-07", "2027-01-11"),
+        // Two days before web's start, which did not move.
+        ("ss-neg", "2027-01-11", "2027-01-13"),
+        ("ff0", "2027-01-06", "2027-01-08"),
+        ("ff-pos", "2027-01-08", "2027-01-12"),
+        ("ff-neg", "2027-01-05", "2027-01-07"),
+        ("sf-pos", "2027-01-06", "2027-01-08"),
+        // Finishes by the day before web starts, minus one: Mon 01-11.
+        ("sf-neg", "2027-01-07", "2027-01-11"),
+        // Planned Thu 01-14 .. Fri 01-15; finishes with web's forecast.
+        ("after-web", "2027-01-18", "2027-01-19"),
+        // A milestone provider: SS starts the working day after it, FF+1d
+        // finishes a working day after it.
+        ("after-gate", "2027-01-11", "2027-01-12"),
+        ("after-gate-ff", "2027-01-08", "2027-01-11"),
+        ("late", "2027-01-18", "2027-01-22"),
+        // Fri 01-22, then Tue 26 and Wed 27 are the lag (Mon 25 is a holiday).
+        ("hol-fs", "2027-01-28", "2027-02-01"),
+        ("gate", "2027-01-08", "2027-01-08"),
+        // Milestone consumers: FS on the finish day, SS/SF on the start day.
+        ("m-fs", "2027-01-08", "2027-01-08"),
+        ("m-ss", "2027-01-04", "2027-01-04"),
+        ("m-ss-lag", "2027-01-06", "2027-01-06"),
+        ("m-sf", "2027-01-04", "2027-01-04"),
+        ("m-ff", "2027-01-07", "2027-01-07"),
+    ];
+    for (id, start, finish) in expected {
+        let it = item(&j, id);
+        assert_eq!(
+            (
+                it["forecast_start"].as_str(),
+                it["forecast_finish"].as_str()
+            ),
+            (Some(start), Some(finish)),
+            "{id}"
+        );
+        if id != "web" && id != "after-web" {
+            assert_eq!(
+                (it["planned_start"].as_str(), it["planned_finish"].as_str()),
+                (Some(start), Some(finish)),
+                "{id} planned"
+            );
+        }
+    }
+    let after_web = item(&j, "after-web");
+    assert_eq!(after_web["planned_start"], "2027-01-14");
+    assert_eq!(after_web["planned_finish"], "2027-01-15");
+    assert_eq!(after_web["deadline_slack"], -2);
+
+    // Floats (working days to the end, Fri 02-26, skipping the holiday).
+    // api is held by fs-pos (its finish + 3 <= fs-pos' late start 02-24)
+    // and by ss-pos (its start + 3 <= 02-24): min(29, 33) = 29.
+    // web: its FF consumer after-web bounds its (stretched) finish: 27.
+    for (id, float, late_finish) in [
+        ("api", 29, "2027-02-19"),
+        ("fs-pos", 29, "2027-02-26"),
+        ("ss-pos", 33, "2027-02-26"),
+        ("ss0", 36, "2027-02-26"),
+        ("web", 27, "2027-02-26"),
+        ("after-web", 27, "2027-02-26"),
+        ("late", 19, "2027-02-19"),
+        ("hol-fs", 19, "2027-02-26"),
+    ] {
+        let it = item(&j, id);
+        assert_eq!(it["total_float"], float, "{id} float");
+        assert_eq!(it["late_finish"], late_finish, "{id} late finish");
+    }
+    assert_eq!(j["program"]["forecast_end"], "2027-02-01");
+    assert_eq!(j["program"]["min_float"], 19);
+    assert_eq!(j["critical_path"], serde_json::json!(["late", "hol-fs"]));
+
+    // program.json carries the links that are not plain.
+    assert_eq!(
+        item(&j, "ss-pos")["links"],
+        serde_json::json!([{ "id": "api", "type": "start-to-start", "lag": 3 }])
+    );
+    assert_eq!(
+        item(&j, "hol-fs")["links"],
+        serde_json::json!([{ "id": "late", "type": "finish-to-start", "lag": 2 }])
+    );
+    assert!(item(&j, "fs0").get("links").is_none());
+
+    // Starting before the provider finishes is what SS, FF and SF links
+    // mean: the only dependency risk is after-web, which web's slip now
+    // pushes past its plan.
+    let dependency_risks: Vec<&Value> = j["detected_risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "starts_before_provider")
+        .collect();
+    assert_eq!(dependency_risks.len(), 1, "{dependency_risks:?}");
+    assert_eq!(
+        dependency_risks[0]["items"],
+        serde_json::json!(["web", "after-web"])
+    );
+    assert_eq!(
+        dependency_risks[0]["message"],
+        "after-web is planned to finish 2027-01-15, but its FF link to provider web asks for 2027-01-19 or later by the forecast"
+    );
+}
+
+/// The charts name the links: the Gantt arrow of a link that is not plain
+/// carries its label, the dependency diagram writes it on the edge, and
+/// deliverables.csv writes `id:LABEL` tokens that read back to the links.
+#[test]
+fn charts_and_exports_name_the_link_types() {
+    let out = tempfile::tempdir().unwrap();
+    common::build_into(
+        &common::fixture("valid/link-types/content"),
+        out.path(),
+        None,
+    );
+    let home = fs::read_to_string(out.path().join("index.html")).unwrap();
+    for label in ["SS+3d", "FS-2d", "FF+2d", "SF-1d"] {
+        assert!(home.contains(&format!("data-link=\"{label}\"")), "{label}");
+    }
+    assert!(
+        !home.contains("data-link=\"FS\""),
+        "a plain link is not labelled"
+    );
+    let deps = fs::read_to_string(out.path().join("dependencies/index.html")).unwrap();
+    assert!(
+        deps.contains(">SS+3d</text>"),
+        "the diagram labels the edge"
+    );
+    assert!(
+        deps.contains("API → SS +3d (SS+3d)"),
+        "and its title says it"
+    );
+
+    let csv = fs::read_to_string(out.path().join("deliverables.csv")).unwrap();
+    let a = common::analyze(&common::fixture("valid/link-types/content"));
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    for row in rows.records() {
+        let cells = row.unwrap();
+        let line = cells.iter().collect::<Vec<_>>().join(",");
+        let item = &a.program.items[a.program.item_index(&cells[0]).unwrap()];
+        let read: Vec<(String, tpm_site::model::Link)> = cells[4]
+            .split_whitespace()
+            .map(|t| {
+                let (id, link) = tpm_site::model::Link::parse_token(t).expect(t);
+                (id.to_string(), link)
+            })
+            .collect();
+        let want: Vec<(String, tpm_site::model::Link)> = item
+            .depends_on
+            .iter()
+            .zip(&item.links)
+            .map(|(&p, &l)| (a.program.items[p].id.clone(), l))
+            .collect();
+        assert_eq!(read, want, "{line}");
+    }
+    assert!(csv.contains(",api:SS+3d,"), "{csv}");
+}

@@ -27,7 +27,9 @@ pub struct Slip {
     pub to: Date,
     /// Working days, positive when later.
     pub days: i64,
-    /// The provider that pushed it, and by how many working days that provider moved.
+    /// The provider that pushed it, and by how many working days that
+    /// provider moved (the end its link hangs on: its start for SS and SF
+    /// links, else its finish).
     pub cause: Option<(ItemIx, i64)>,
 }
 
@@ -114,7 +116,13 @@ pub fn changes(program: &Program, before: &Side, after: &Side) -> Changes {
         if x.forecast_finish != y.forecast_finish {
             let days = wd(x.forecast_finish, y.forecast_finish);
             let cause = y.pushed_by().and_then(|p| {
-                let moved = wd(b.items[p].forecast_finish, a.items[p].forecast_finish);
+                // The end of the provider its link hangs on (its start for
+                // SS and SF).
+                let moved = if program.items[ix].link_to(p).kind.from_provider_start() {
+                    wd(b.items[p].forecast_start, a.items[p].forecast_start)
+                } else {
+                    wd(b.items[p].forecast_finish, a.items[p].forecast_finish)
+                };
                 (moved > 0 && days > 0).then_some((p, moved))
             });
             out.slips.push(Slip {

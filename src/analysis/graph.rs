@@ -89,13 +89,6 @@ impl Adjacency {
     pub(super) fn at(&self, k: usize) -> ItemIx {
         self.list[k] as ItemIx
     }
-
-    /// The list of item `i`.
-    pub(super) fn of(&self, i: ItemIx) -> impl Iterator<Item = ItemIx> + '_ {
-        self.list[self.start[i] as usize..self.start[i + 1] as usize]
-            .iter()
-            .map(|&p| p as ItemIx)
-    }
 }
 
 /// Every item, providers before consumers, smallest index first among the

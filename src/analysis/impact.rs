@@ -35,6 +35,16 @@ pub struct TeamEdge {
     pub removed: Vec<String>,
 }
 
+/// A dependency present before and after whose link type or lag changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LinkChange {
+    pub provider: String,
+    pub consumer: String,
+    /// [`crate::model::Link::label`]s: `FS`, `SS+3d`.
+    pub before: String,
+    pub after: String,
+}
+
 /// Everything `tpm-site diff` reports.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Impact {
@@ -54,6 +64,8 @@ pub struct Impact {
     pub items_removed: Vec<String>,
     /// Team pairs whose cross-team dependencies changed.
     pub team_edges: Vec<TeamEdge>,
+    /// Dependencies kept whose link type or lag changed, by consumer then provider id.
+    pub links_changed: Vec<LinkChange>,
     /// Any item with negative float after the change.
     pub has_negative_float: bool,
 }
@@ -82,6 +94,38 @@ fn team_edges(p: &Program) -> BTreeMap<(String, String), BTreeSet<String>> {
                 _ => {}
             }
         }
+    }
+    out
+}
+
+/// The dependencies in both programs (matched by ids) whose link differs.
+fn links_changed(base: &Program, head: &Program) -> Vec<LinkChange> {
+    let mut out = Vec::new();
+    for item in &head.items {
+        let Some(b) = base.item_index(&item.id).map(|b| &base.items[b]) else {
+            continue;
+        };
+        let mut pairs: Vec<(&str, crate::model::Link, crate::model::Link)> = Vec::new();
+        for &p in &item.depends_on {
+            let pid = head.items[p].id.as_str();
+            let Some(bp) = base.item_index(pid) else {
+                continue;
+            };
+            if !b.depends_on.contains(&bp) {
+                continue;
+            }
+            let (was, now) = (b.link_to(bp), item.link_to(p));
+            if was != now {
+                pairs.push((pid, was, now));
+            }
+        }
+        pairs.sort_by(|x, y| x.0.cmp(y.0));
+        out.extend(pairs.into_iter().map(|(pid, was, now)| LinkChange {
+            provider: pid.to_string(),
+            consumer: item.id.clone(),
+            before: was.label(),
+            after: now.label(),
+        }));
     }
     out
 }
@@ -162,6 +206,7 @@ pub fn compare(base: &Version, head: &Version) -> Impact {
         items_added,
         items_removed,
         team_edges,
+        links_changed: links_changed(base.program, head.program),
         has_negative_float: head.snap.items.iter().any(|i| i.total_float < 0),
     }
 }

@@ -222,9 +222,10 @@ pub struct ItemSchedule {
     pub status: Status,
     pub progress: u8,
     pub note: Option<Note>,
-    /// The provider whose forecast finish drives this item's forecast start
-    /// later than planned (smallest id on ties), if any: the "pushed by"
-    /// cause, stored as index + 1. Read it with [`ItemSchedule::pushed_by`].
+    /// The provider whose link drives this item's forecast later than
+    /// planned (for a plain link: whose forecast finish drives its forecast
+    /// start; smallest id on ties), if any: the "pushed by" cause, stored as
+    /// index + 1. [`ItemSchedule::pushed_by_link`] adds the link. Read it with [`ItemSchedule::pushed_by`].
     pub pushed_by_ix: Option<std::num::NonZeroU32>,
     /// Working days the forecast finish is later than the planned finish.
     pub slip: i32,
@@ -294,6 +295,16 @@ impl ItemSchedule {
         self.pushed_by_ix.map(|i| i.get() as ItemIx - 1)
     }
 
+    /// The driving dependency: the provider that pushes this item later
+    /// than planned and the link through which it does (`item` is this
+    /// schedule's item). A plain link is finish-to-start without lag.
+    pub fn pushed_by_link(
+        &self,
+        item: &crate::model::Item,
+    ) -> Option<(ItemIx, crate::model::Link)> {
+        self.pushed_by().map(|p| (p, item.link_to(p)))
+    }
+
     /// The stored form of [`ItemSchedule::pushed_by`] (`None` past
     /// `u32::MAX - 1` items, far beyond what a program can hold).
     pub fn pushed_by_ix(ix: Option<ItemIx>) -> Option<std::num::NonZeroU32> {
@@ -332,7 +343,9 @@ pub struct TeamFacts {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskKind {
-    /// A consumer is planned to start before its provider's planned or forecast finish.
+    /// A consumer is planned earlier than its link to its provider allows,
+    /// by the provider's planned or forecast dates (a plain link: it starts
+    /// before the provider's planned or forecast finish).
     StartsBeforeProvider,
     NegativeFloat,
     NegativeDeadlineSlack,

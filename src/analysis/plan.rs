@@ -12,14 +12,18 @@
 //! | duration only    | derived                       | derived + duration - 1  |
 //!
 //! A derived start is the later of the program start and the working day after
-//! every provider's *planned* finish (also after a milestone provider's date).
+//! every provider's *planned* finish (also after a milestone provider's date);
+//! for other link types, the earliest start each link allows on the
+//! providers' planned dates (with `due` alone, only the FS and SS links
+//! derive the start: the finish is given).
 //! When all three fields are given the resolver has checked they agree, and
 //! start + due is used. Forms the resolver never produces are still given
 //! dates so analysis can go on: `start` alone and nothing at all both mean a
 //! one-day deliverable (at `start`, or at the derived start).
 //!
 //! A milestone with a `date` is planned on it; without one it happens when its
-//! last provider is planned to finish (the program start if it has none).
+//! last provider is planned to finish (with link types: on the latest date its
+//! links allow; the program start if it has none).
 
 use super::{Edge, Plan, PlannedItem, graph, teams};
 use crate::diagnostics::Diagnostics;

@@ -1,9 +1,12 @@
 //! Schedule risks the tool detects by itself (spec, "Derived facts").
 //!
 //! - [`RiskKind::StartsBeforeProvider`]: for a dependency whose provider and
-//!   consumer are both open, the consumer's planned start (a milestone's: the
-//!   working day after its date) is on or before the provider's planned or
-//!   forecast finish;
+//!   consumer are both open, the consumer's planned dates break its link to
+//!   the provider's planned dates, or to its forecast dates where the end of
+//!   the provider the link hangs on moved (a plain link: the consumer's
+//!   planned start, a milestone's the working day after its date, is on or
+//!   before the provider's planned or forecast finish). A start-to-start
+//!   consumer starting before its provider finishes breaks nothing;
 //! - [`RiskKind::NegativeFloat`]: one per open item with total float < 0;
 //! - [`RiskKind::NegativeDeadlineSlack`]: one per open item with deadline
 //!   slack < 0;
@@ -112,25 +115,44 @@ pub(super) fn detect(
         if done(p) {
             continue;
         }
-        let provider_planned = plan.items[p].finish;
-        let provider_forecast = passes.forecast_finish[p];
-        for c in plan.consumer_lists.of(p) {
+        let pp = plan.items[p];
+        let provider_planned = (pp.finish - pp.duration + 1, pp.finish);
+        let provider_forecast = (passes.forecast_start[p], passes.forecast_finish[p]);
+        for k in plan.consumer_lists.span(p) {
+            let c = plan.consumer_lists.at(k);
             if done(c) {
                 continue;
             }
+            let e = plan.consumer_edges[k];
             let planned = plan.items[c];
             // The uniform rule: a milestone's internal start is the day after its date.
             let start = planned.finish - planned.duration + 1;
-            let early_for_plan = start <= provider_planned;
-            let early_for_forecast =
-                start <= provider_forecast && provider_forecast != provider_planned;
+            let by_plan = e.bound(provider_planned.0, provider_planned.1);
+            let by_forecast = e.bound(provider_forecast.0, provider_forecast.1);
+            let early_for_plan = start < by_plan;
+            // The forecast counts when the end of the provider the link
+            // hangs on moved.
+            let moved = if e.from_start {
+                provider_forecast.0 != provider_planned.0
+            } else {
+                provider_forecast.1 != provider_planned.1
+            };
+            let early_for_forecast = start < by_forecast && moved;
             if !early_for_plan && !early_for_forecast {
                 continue;
             }
             let (provider, consumer) = (&program.items[p], &program.items[c]);
+            let link = consumer.link_to(p);
             let mut message = String::with_capacity(120);
             if consumer.kind == ItemKind::Milestone {
                 let _ = write!(message, "{} is dated {}", consumer.id, date(planned.finish));
+            } else if link.kind.to_consumer_finish() {
+                let _ = write!(
+                    message,
+                    "{} is planned to finish {}",
+                    consumer.id,
+                    date(planned.finish)
+                );
             } else {
                 let _ = write!(
                     message,
@@ -139,19 +161,51 @@ pub(super) fn detect(
                     date(planned.start)
                 );
             }
-            let _ = write!(message, ", but its provider {}", provider.id);
-            if early_for_plan {
-                let _ = write!(message, " is planned to finish {}", date(provider_planned));
-            }
-            if early_for_plan && early_for_forecast {
-                message.push_str(" and");
-            }
-            if early_for_forecast {
+            if link.is_plain() {
+                let _ = write!(message, ", but its provider {}", provider.id);
+                if early_for_plan {
+                    let _ = write!(
+                        message,
+                        " is planned to finish {}",
+                        date(provider_planned.1)
+                    );
+                }
+                if early_for_plan && early_for_forecast {
+                    message.push_str(" and");
+                }
+                if early_for_forecast {
+                    let _ = write!(
+                        message,
+                        " is forecast to finish {}",
+                        date(provider_forecast.1)
+                    );
+                }
+            } else {
+                // What the link asks of the consumer, in its own terms.
+                let asked = |bound: i64| {
+                    if consumer.kind == ItemKind::Milestone {
+                        date(bound - 1)
+                    } else if link.kind.to_consumer_finish() {
+                        date(bound + planned.duration - 1)
+                    } else {
+                        date(bound)
+                    }
+                };
                 let _ = write!(
                     message,
-                    " is forecast to finish {}",
-                    date(provider_forecast)
+                    ", but its {} link to provider {} asks for",
+                    link.label(),
+                    provider.id
                 );
+                if early_for_plan {
+                    let _ = write!(message, " {} or later by the plan", asked(by_plan));
+                }
+                if early_for_plan && early_for_forecast {
+                    message.push_str(" and");
+                }
+                if early_for_forecast {
+                    let _ = write!(message, " {} or later by the forecast", asked(by_forecast));
+                }
             }
             out.push(risk(
                 RiskKind::StartsBeforeProvider,

@@ -15,6 +15,15 @@
 //!
 //! Milestones are reported with start dates equal to their finish date.
 //!
+//! Link types and lags (docs/content-format.md, "Link types and lags") are
+//! compiled by [`super::plan()`] into one [`super::Edge`] per dependency: a
+//! lower bound on the consumer's internal start from the provider's internal
+//! start (SS, SF) or finish (FS, FF). The forward pass takes the latest bound
+//! (the provider setting it is `pushed_by`); the backward pass runs each
+//! bound backwards from the consumer's latest internal start. A plain link
+//! is the edge "start >= provider finish + 1", so plain programs compute
+//! exactly what they did before link types existed.
+//!
 //! The backward pass follows the letter of the spec: every consumer bounds
 //! its providers' late finish, `done` ones included. Finished work is never
 //! critical (its float is history): the minimum float and the critical items
@@ -219,28 +228,36 @@ impl Passes {
             }
         }
 
-        // Backward pass. Each link bounds the provider's late finish (FS,
-        // FF) or its late internal start (SS, SF) by the consumer's late
-        // internal start. A late start bounds the late finish through the
-        // provider's forecast span (its duration, or more when a reported
-        // forecast stretches it): delaying an item moves its start and its
-        // finish alike.
+        // Backward pass. An item's latest internal start `ls` is what its
+        // providers' links are held to. Its links on the provider's start
+        // (SS, SF) bound its own start by `a`, the others (FS, FF) and the
+        // program end its finish by `b`; with a finish of at least start +
+        // duration - 1 (more when a reported forecast stretches it),
+        // `ls = min(a, b - duration + 1)`, and delaying the item (its start
+        // and finish alike) is possible by `min(a - start, b - finish)`
+        // working days: its total float, late finish = finish + float.
         let end = cal.on_or_before(program.meta.end);
         let mut lf = vec![0; n];
+        let mut ls = vec![0; n];
         for &i in plan.order.iter().rev() {
-            let mut late = end;
+            let (mut a, mut b) = (WorkDay::MAX, end);
             for k in plan.consumer_lists.span(i) {
                 let c = plan.consumer_lists.at(k);
                 let e = plan.consumer_edges[k];
-                let late_start = lf[c] - plan.items[c].duration + 1;
-                let bound = late_start - e.shift;
-                late = late.min(if e.from_start {
-                    bound + ff[i] - fs[i]
+                let bound = ls[c] - e.shift;
+                if e.from_start {
+                    a = a.min(bound);
                 } else {
-                    bound
-                });
+                    b = b.min(bound);
+                }
             }
-            lf[i] = late;
+            let d = plan.items[i].duration;
+            ls[i] = a.min(b - d + 1);
+            lf[i] = if a == WorkDay::MAX {
+                b
+            } else {
+                ff[i] + (a - fs[i]).min(b - ff[i])
+            };
         }
 
         let total_float: Vec<i64> = (0..n).map(|i| lf[i] - ff[i]).collect();
@@ -369,6 +386,67 @@ mod tests {
 
     fn some(id: &str) -> Option<String> {
         Some(id.to_string())
+    }
+
+    #[test]
+    fn slips_propagate_through_the_end_each_link_hangs_on() {
+        use crate::model::{Link, LinkType};
+        // Mon-Fri from Mon 2027-01-04. a: Mon 4 .. Fri 8, reported to finish
+        // Wed 13 (its start does not move). e: done, finished Tue 12 (5 days:
+        // it ran Wed 6 .. Tue 12).
+        let p = Kit::new(d(2027, 1, 4), d(2027, 2, 26))
+            .teams(&["t"])
+            .dur("a", "t", &[], 5)
+            .dur("b", "t", &["a:SS+1d"], 3)
+            .dur("c", "t", &["a:FF"], 2)
+            .dur("e", "t", &[], 5)
+            .dur("f", "t", &["e:SS"], 2)
+            .milestone("m", None, &["a:SF+2d", "c"])
+            .report(
+                d(2027, 1, 6),
+                vec![
+                    ("a", upd().status(Status::AtRisk).forecast(d(2027, 1, 13))),
+                    ("e", upd().status(Status::Done).forecast(d(2027, 1, 12))),
+                ],
+            )
+            .build();
+        let (_, snap) = run(&p);
+        // SS: a's start did not move, so b keeps its plan (Tue 5 .. Thu 7).
+        assert_eq!(
+            forecast(&p, &snap, "b"),
+            (d(2027, 1, 5), d(2027, 1, 7), None, 0)
+        );
+        // FF: c finishes with a's forecast, pushed by a through the FF link.
+        assert_eq!(
+            forecast(&p, &snap, "c"),
+            (d(2027, 1, 12), d(2027, 1, 13), some("a"), 3)
+        );
+        let c = &snap.items[ix(&p, "c")];
+        assert_eq!(
+            c.pushed_by_link(&p.items[ix(&p, "c")]),
+            Some((
+                ix(&p, "a"),
+                Link {
+                    kind: LinkType::FinishToFinish,
+                    lag: 0
+                }
+            ))
+        );
+        // SS on a done provider: its actual dates (started Wed 6) push f.
+        assert_eq!(
+            forecast(&p, &snap, "f"),
+            (d(2027, 1, 6), d(2027, 1, 7), some("e"), 2)
+        );
+        // m: SF+2d on a (start Mon 4 -> Wed 6) and FS on c (Wed 13): c drives.
+        assert_eq!(
+            forecast(&p, &snap, "m"),
+            (d(2027, 1, 13), d(2027, 1, 13), some("c"), 3)
+        );
+        // Float through an SS link counts from the provider's start: b
+        // (Thu 7, late Fri 26th Feb) lets a start up to Wed 24th Feb, so a's
+        // float is bounded by its FF consumer c instead (c's late finish).
+        let late_c = row(&p, &snap, "c").late_finish;
+        assert_eq!(row(&p, &snap, "a").late_finish, late_c);
     }
 
     #[test]
@@ -890,17 +968,18 @@ mod tests {
     }
 
     /// Property: on random DAGs (open items only as the brief asks, and again
-    /// with done items; some reported forecasts, Mon-Fri with holidays),
-    /// forecasts equal an independent day-by-day
-    /// forward pass, and total float is behavioural: pushing item i's finish
-    /// by s working days keeps the naive forecast end within
+    /// with done items; some reported forecasts, Mon-Fri with holidays; plain
+    /// finish-to-start links, and again random link types and lags),
+    /// forecasts equal an independent day-by-day forward pass, and total
+    /// float is behavioural: delaying item i (its start and its finish) by s
+    /// working days keeps the naive forecast end within
     /// E' = max(program end, forecast end) exactly while
     /// s <= total_float + (E' - program end).
     mod behaviour {
         use proptest::prelude::*;
 
         use super::*;
-        use crate::model::Calendar;
+        use crate::model::{Calendar, Link, LinkType};
 
         const START: Date = jiff::civil::date(2027, 1, 4);
         const HOLIDAYS: [Date; 2] = [
@@ -917,7 +996,7 @@ mod tests {
             /// Calendar days after START of a reported forecast.
             reported: Option<i64>,
             status: Status,
-            deps: Vec<usize>,
+            deps: Vec<(usize, Link)>,
         }
 
         #[derive(Clone, Debug)]
@@ -928,8 +1007,9 @@ mod tests {
             end_days: i64,
         }
 
-        /// Random programs; `done` allows done items among the statuses.
-        fn case(done: bool) -> impl Strategy<Value = Case> {
+        /// Random programs; `done` allows done items among the statuses,
+        /// `links` random link types and lags (else plain links).
+        fn case(done: bool, links: bool) -> impl Strategy<Value = Case> {
             let mut statuses = vec![
                 Status::NotStarted,
                 Status::OnTrack,
@@ -939,14 +1019,25 @@ mod tests {
             if done {
                 statuses.extend([Status::Done, Status::Done]);
             }
+            let kinds: Vec<LinkType> = if links {
+                LinkType::ALL.iter().map(|&(_, _, t)| t).collect()
+            } else {
+                vec![LinkType::FinishToStart]
+            };
+            let lags = if links { -4i64..=4 } else { 0i64..=0 };
             (2usize..25).prop_flat_map(move |n| {
+                let edge = (
+                    prop::bool::weighted(0.25),
+                    prop::sample::select(kinds.clone()),
+                    lags.clone(),
+                );
                 let node = (
                     prop::bool::weighted(0.2),
                     1i64..=10,
                     prop::option::weighted(0.3, 0i64..40),
                     prop::option::weighted(0.3, 0i64..80),
                     prop::sample::select(statuses.clone()),
-                    prop::collection::vec(prop::bool::weighted(0.25), n),
+                    prop::collection::vec(edge, n),
                 );
                 (
                     prop::collection::vec(node, n),
@@ -964,7 +1055,18 @@ mod tests {
                                     fixed,
                                     reported,
                                     status,
-                                    deps: (0..j).filter(|&i| edges[i]).collect(),
+                                    deps: (0..j)
+                                        .filter(|&i| edges[i].0)
+                                        .map(|i| {
+                                            (
+                                                i,
+                                                Link {
+                                                    kind: edges[i].1,
+                                                    lag: edges[i].2,
+                                                },
+                                            )
+                                        })
+                                        .collect(),
                                 },
                             )
                             .collect(),
@@ -985,7 +1087,7 @@ mod tests {
                 .teams(&["t"]);
             let mut updates = Vec::new();
             for (j, node) in c.nodes.iter().enumerate() {
-                let deps: Vec<String> = node.deps.iter().map(|&i| name(i)).collect();
+                let deps: Vec<String> = node.deps.iter().map(|&(i, l)| l.token(&name(i))).collect();
                 let deps: Vec<&str> = deps.iter().map(|s| s.as_str()).collect();
                 kit = if node.milestone {
                     kit.milestone(&name(j), node.fixed.map(days), &deps)
@@ -1013,17 +1115,35 @@ mod tests {
             kit.report(START, updates).build()
         }
 
+        /// What a link asks of its consumer (dates, as docs/content-format.md
+        /// states the rules).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        enum Need {
+            StartOnOrAfter(Date),
+            FinishOnOrAfter(Date),
+        }
+
         /// The naive model: dates only, walking the calendar one day at a time.
         struct Naive<'a> {
             c: &'a Case,
             cal: &'a Calendar,
         }
 
+        /// An item's dates: (start, finish); a milestone's are both its date.
+        type Dates = (Date, Date);
+
         impl Naive<'_> {
             fn next_working(&self, d: Date) -> Date {
                 let mut x = d.tomorrow().unwrap();
                 while !self.cal.is_working(x) {
                     x = x.tomorrow().unwrap();
+                }
+                x
+            }
+            fn prev_working(&self, d: Date) -> Date {
+                let mut x = d.yesterday().unwrap();
+                while !self.cal.is_working(x) {
+                    x = x.yesterday().unwrap();
                 }
                 x
             }
@@ -1039,10 +1159,13 @@ mod tests {
                 }
                 d
             }
-            /// `n` working days after working day `d`.
+            /// `n` working days after working day `d` (before it when negative).
             fn add(&self, mut d: Date, n: i64) -> Date {
-                for _ in 0..n {
+                for _ in 0..n.max(0) {
                     d = self.next_working(d);
+                }
+                for _ in 0..(-n).max(0) {
+                    d = self.prev_working(d);
                 }
                 d
             }
@@ -1056,80 +1179,143 @@ mod tests {
                 k
             }
 
+            /// What the link `l` from provider `p` (with dates `pd`) asks of
+            /// consumer `j`, by the documented table and milestone rules.
+            fn need(&self, p: usize, pd: Dates, l: Link, j: usize) -> Need {
+                let (pm, cm) = (self.c.nodes[p].milestone, self.c.nodes[j].milestone);
+                let (ps, pf) = pd;
+                let lag = l.lag;
+                if cm {
+                    // A milestone's date: FS/FF on the provider's finish day,
+                    // SS/SF on its start day (a milestone provider: its date).
+                    let at = match l.kind {
+                        LinkType::FinishToStart | LinkType::FinishToFinish => self.add(pf, lag),
+                        LinkType::StartToStart | LinkType::StartToFinish => self.add(ps, lag),
+                    };
+                    return Need::FinishOnOrAfter(at);
+                }
+                match (l.kind, pm) {
+                    (LinkType::FinishToStart, _) | (LinkType::StartToStart, true) => {
+                        Need::StartOnOrAfter(self.add(pf, 1 + lag))
+                    }
+                    (LinkType::StartToStart, false) => Need::StartOnOrAfter(self.add(ps, lag)),
+                    (LinkType::FinishToFinish, _) | (LinkType::StartToFinish, true) => {
+                        Need::FinishOnOrAfter(self.add(pf, lag))
+                    }
+                    (LinkType::StartToFinish, false) => {
+                        Need::FinishOnOrAfter(self.add(ps, lag - 1))
+                    }
+                }
+            }
+
+            /// The earliest start of deliverable `j` (duration `d`) that `need` allows.
+            fn start_for(&self, need: Need, d: i64) -> Date {
+                match need {
+                    Need::StartOnOrAfter(s) => s,
+                    Need::FinishOnOrAfter(f) => self.add(f, -(d - 1)),
+                }
+            }
+
+            /// The earliest date of milestone `j` that `need` allows.
+            fn date_for(need: Need) -> Date {
+                match need {
+                    Need::StartOnOrAfter(s) | Need::FinishOnOrAfter(s) => s,
+                }
+            }
+
             /// Planned (start, finish); a milestone's start is its date.
-            fn planned(&self, j: usize) -> (Date, Date) {
+            fn planned(&self, j: usize) -> Dates {
                 let node = &self.c.nodes[j];
                 let start = self.on_or_after(START);
-                let providers = node.deps.iter().map(|&i| self.planned(i).1);
+                let needs: Vec<Need> = node
+                    .deps
+                    .iter()
+                    .map(|&(i, l)| self.need(i, self.planned(i), l, j))
+                    .collect();
                 if node.milestone {
                     let at = match node.fixed {
                         Some(f) => self.on_or_before(days(f)),
-                        None => providers.max().unwrap_or(start),
+                        None => needs
+                            .iter()
+                            .map(|&n| Self::date_for(n))
+                            .max()
+                            .unwrap_or(start),
                     };
                     return (at, at);
                 }
                 let s = match node.fixed {
                     Some(f) => self.on_or_after(days(f)),
-                    None => providers
-                        .map(|f| self.next_working(f))
+                    None => needs
+                        .iter()
+                        .map(|&n| self.start_for(n, node.duration))
                         .fold(start, Date::max),
                 };
                 (s, self.add(s, node.duration - 1))
             }
 
-            /// Forecast finish of every item, with item `push.0`'s finish
-            /// at least `push.1`.
-            fn forecast(&self, push: Option<(usize, Date)>) -> Vec<Date> {
-                let mut out: Vec<Option<Date>> = vec![None; self.c.nodes.len()];
+            /// Forecast dates of every item, with item `push.0` delayed to
+            /// start and finish no earlier than `push.1`.
+            fn forecast(&self, push: Option<(usize, Dates)>) -> Vec<Dates> {
+                let mut out: Vec<Option<Dates>> = vec![None; self.c.nodes.len()];
                 for j in 0..self.c.nodes.len() {
-                    self.finish(j, push, &mut out);
+                    self.dates(j, push, &mut out);
                 }
                 out.into_iter().map(Option::unwrap).collect()
             }
 
-            fn finish(
+            fn dates(
                 &self,
                 j: usize,
-                push: Option<(usize, Date)>,
-                memo: &mut Vec<Option<Date>>,
-            ) -> Date {
+                push: Option<(usize, Dates)>,
+                memo: &mut Vec<Option<Dates>>,
+            ) -> Dates {
                 if let Some(f) = memo[j] {
                     return f;
                 }
                 let node = &self.c.nodes[j];
                 let (planned_start, planned_finish) = self.planned(j);
-                let providers: Vec<Date> = node
+                let needs: Vec<Need> = node
                     .deps
                     .iter()
-                    .map(|&i| self.finish(i, push, memo))
+                    .map(|&(i, l)| {
+                        let pd = self.dates(i, push, memo);
+                        self.need(i, pd, l, j)
+                    })
                     .collect();
                 let reported = node.reported.map(|r| self.on_or_before(days(r)));
-                let mut f = if node.status == Status::Done {
+                let pushed = push.filter(|&(i, _)| i == j).map(|(_, d)| d);
+                let out = if node.status == Status::Done {
                     // Done: its actual finish, not pushed by anything.
-                    reported.unwrap_or(planned_finish)
+                    let f = reported.unwrap_or(planned_finish);
+                    let s = if node.milestone {
+                        f
+                    } else {
+                        self.add(f, -(node.duration - 1))
+                    };
+                    (s, f)
                 } else if node.milestone {
-                    providers.iter().copied().fold(planned_finish, Date::max)
-                } else {
-                    let s = providers
+                    let mut f = needs
                         .iter()
-                        .map(|&f| self.next_working(f))
+                        .map(|&n| Self::date_for(n))
+                        .fold(planned_finish, Date::max);
+                    f = f.max(reported.unwrap_or(f)).max(pushed.map_or(f, |p| p.1));
+                    (f, f)
+                } else {
+                    let mut s = needs
+                        .iter()
+                        .map(|&n| self.start_for(n, node.duration))
                         .fold(planned_start, Date::max);
-                    self.add(s, node.duration - 1)
+                    s = s.max(pushed.map_or(s, |p| p.0));
+                    let mut f = self.add(s, node.duration - 1);
+                    f = f.max(reported.unwrap_or(f)).max(pushed.map_or(f, |p| p.1));
+                    (s, f)
                 };
-                if let Some(r) = reported {
-                    f = f.max(r);
-                }
-                if let Some((i, bound)) = push
-                    && i == j
-                {
-                    f = f.max(bound);
-                }
-                memo[j] = Some(f);
-                f
+                memo[j] = Some(out);
+                out
             }
         }
 
-        /// `open_only`: no item is done, so total float equals the push an
+        /// `open_only`: no item is done, so total float equals the delay an
         /// item can take before the forecast end passes the program end. With
         /// done items the spec's backward pass still bounds providers by done
         /// consumers' late starts, so only the forward pass and the path's
@@ -1142,9 +1328,16 @@ mod tests {
                 cal: &p.meta.calendar,
             };
             let at = |j: usize| p.item_index(&format!("n{:02}", c.names[j])).unwrap();
+            let pos: Vec<usize> = {
+                let mut pos = vec![0; c.nodes.len()];
+                for j in 0..c.nodes.len() {
+                    pos[at(j)] = j;
+                }
+                pos
+            };
 
             let base = naive.forecast(None);
-            for (j, &finish) in base.iter().enumerate() {
+            for (j, &(start, finish)) in base.iter().enumerate() {
                 let r = &snap.items[at(j)];
                 prop_assert_eq!(
                     (r.planned_start, r.planned_finish),
@@ -1152,25 +1345,31 @@ mod tests {
                     "planned {}",
                     j
                 );
-                prop_assert_eq!(r.forecast_finish, finish, "forecast {}", j);
+                prop_assert_eq!(
+                    (r.forecast_start, r.forecast_finish),
+                    (start, finish),
+                    "forecast {}",
+                    j
+                );
             }
-            let naive_end = *base.iter().max().unwrap();
+            let naive_end = base.iter().map(|d| d.1).max().unwrap();
             prop_assert_eq!(snap.forecast_end, naive_end);
 
             let end = p.meta.end;
             let wide_end = end.max(naive_end);
             let extra = naive.between(end, wide_end);
-            for (j, &finish) in base.iter().enumerate().filter(|_| open_only) {
+            for (j, &(start, finish)) in base.iter().enumerate().filter(|_| open_only) {
                 let r = &snap.items[at(j)];
                 let k = i64::from(r.total_float) + extra;
                 prop_assert!(k >= 0, "item {} float {} extra {}", j, r.total_float, extra);
                 let end_with = |s: i64| {
-                    let pushed = naive.forecast(Some((j, naive.add(finish, s))));
-                    pushed.into_iter().max().unwrap()
+                    let delayed = (naive.add(start, s), naive.add(finish, s));
+                    let pushed = naive.forecast(Some((j, delayed)));
+                    pushed.into_iter().map(|d| d.1).max().unwrap()
                 };
                 prop_assert!(
                     end_with(k) <= wide_end,
-                    "item {}: a push by its float {} fits",
+                    "item {}: a delay by its float {} fits",
                     j,
                     k
                 );
@@ -1182,37 +1381,35 @@ mod tests {
             }
 
             // The critical path is a driven chain of critical items from an
-            // undriven start to the forecast end.
+            // undriven start to the forecast end: each next item's forecast
+            // start (a milestone's date) is what its link to the previous
+            // one asks of it.
             let path = &snap.critical_path;
+            let dates = |i: usize| (snap.items[i].forecast_start, snap.items[i].forecast_finish);
+            let drives = |q: usize, i: usize| {
+                let need = naive.need(pos[q], dates(q), p.items[i].link_to(q), pos[i]);
+                let r = &snap.items[i];
+                if r.duration == 0 {
+                    Naive::date_for(need) == r.forecast_finish
+                } else {
+                    naive.start_for(need, r.duration.into()) == r.forecast_start
+                }
+            };
             if let (Some(&first), Some(&last)) = (path.first(), path.last()) {
                 prop_assert_eq!(snap.items[last].forecast_finish, snap.forecast_end);
-                let internal_start = |i: usize| {
-                    let r = &snap.items[i];
-                    if r.duration == 0 {
-                        naive.next_working(r.forecast_finish)
-                    } else {
-                        r.forecast_start
-                    }
-                };
                 for w in path.windows(2) {
                     prop_assert!(p.items[w[1]].depends_on.contains(&w[0]));
-                    prop_assert_eq!(
-                        internal_start(w[1]),
-                        naive.next_working(snap.items[w[0]].forecast_finish)
-                    );
+                    prop_assert!(drives(w[0], w[1]), "{} drives {}", w[0], w[1]);
                 }
                 for &q in &p.items[first].depends_on {
-                    prop_assert!(
-                        !(snap.items[q].critical
-                            && internal_start(first)
-                                == naive.next_working(snap.items[q].forecast_finish))
-                    );
+                    prop_assert!(!(snap.items[q].critical && drives(q, first)));
                 }
                 prop_assert!(path.iter().all(|&i| snap.items[i].critical));
             } else if open_only {
                 // With every item open, an item's float is at least that of
-                // its consumers and the sinks finishing on the forecast end
-                // have the minimum float, so a path exists.
+                // the consumers its links bind it to, and the sinks
+                // finishing on the forecast end have the minimum float, so a
+                // path exists.
                 prop_assert!(false, "no critical path");
             }
             Ok(())
@@ -1222,12 +1419,22 @@ mod tests {
             #![proptest_config(ProptestConfig::with_cases(256))]
 
             #[test]
-            fn open_items_match_a_naive_model(c in case(false)) {
+            fn open_items_match_a_naive_model(c in case(false, false)) {
                 check(&c, true)?;
             }
 
             #[test]
-            fn done_items_match_a_naive_forward_pass(c in case(true)) {
+            fn done_items_match_a_naive_forward_pass(c in case(true, false)) {
+                check(&c, false)?;
+            }
+
+            #[test]
+            fn link_types_and_lags_match_a_naive_model(c in case(false, true)) {
+                check(&c, true)?;
+            }
+
+            #[test]
+            fn link_types_with_done_items_match_a_naive_forward_pass(c in case(true, true)) {
                 check(&c, false)?;
             }
         }

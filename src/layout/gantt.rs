@@ -24,9 +24,11 @@
 //!   selected, the chart rolls up: one summary row per team plus that team's
 //!   critical items (at most [`ROLLUP_CRITICAL_PER_TEAM`]) and the most
 //!   urgent milestones (at most [`ROLLUP_MILESTONES`]).
-//! - **Arrows.** Finish-to-start elbows from the provider's right edge to the
-//!   consumer's left edge, between rows shown. The vertical leg is placed in
-//!   a free column of the gap between the two bars when there is one; else
+//! - **Arrows.** Elbows between rows shown, from the provider's finish (right
+//!   edge) or, for start-to-start and start-to-finish links, its start (left
+//!   edge), to the consumer's start (left edge) or, for finish-to-finish and
+//!   start-to-finish, its finish (right edge). A finish-to-start arrow's
+//!   vertical leg is placed in a free column of the gap between the two bars when there is one; else
 //!   the arrow drops to the row boundary next to the consumer and runs back
 //!   along it. At most [`MAX_ARROWS`] ([`MAX_ARROWS_ROLLUP`] rolled up) are
 //!   drawn, critical first; collision checks look at no more than
@@ -42,7 +44,7 @@ use crate::analysis::{ItemSchedule, Snapshot};
 use crate::layout::geom::{Anchor, BOLD_FACTOR, Label};
 use crate::layout::text::{text_width, truncate_to_width};
 use crate::model::calendar::{date_of_day, day_number};
-use crate::model::{ItemIx, ItemKind, Program, Status, TeamIx};
+use crate::model::{ItemIx, ItemKind, Link, LinkType, Program, Status, TeamIx};
 
 /// Canvas width (the `viewBox` width).
 pub const WIDTH: f64 = 1120.0;
@@ -298,15 +300,19 @@ impl Row {
     }
 }
 
-/// A finish-to-start dependency arrow.
+/// A dependency arrow.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Arrow {
     pub from: ItemIx,
     pub to: ItemIx,
+    /// The dependency's type and lag: which ends the arrow joins.
+    pub link: Link,
     /// Row indices of the provider and the consumer.
     pub from_row: usize,
     pub to_row: usize,
-    /// Polyline from the provider's right edge to the consumer's left edge.
+    /// Polyline from the provider's finish (right edge; its start, the left
+    /// edge, for SS and SF) to the consumer's start (left edge; its finish,
+    /// the right edge, for FF and SF).
     pub points: Vec<(f64, f64)>,
     /// Both ends are critical.
     pub critical: bool,
@@ -1583,7 +1589,8 @@ fn best_x(rows: &[Row], range: std::ops::RangeInclusive<usize>, lo: f64, hi: f64
     (best, best_count.max(0) as usize)
 }
 
-/// An elbow from row `p`'s right edge to row `c`'s left edge.
+/// An elbow from row `p`'s right edge to row `c`'s left edge (a
+/// finish-to-start link); [`route_link`] for the other types.
 fn route(rows: &[Row], p: usize, c: usize) -> Vec<(f64, f64)> {
     let (rp, rc) = (&rows[p], &rows[c]);
     let (x1, yp) = (rp.forecast.x1, rp.cy);
@@ -1617,6 +1624,53 @@ fn route(rows: &[Row], p: usize, c: usize) -> Vec<(f64, f64)> {
         (xb, yc),
         (x0, yc),
     ]
+}
+
+/// An elbow for any link type: out of the provider's start (left edge,
+/// leaving leftwards) for SS and SF or its finish (right edge, rightwards)
+/// for FS and FF, into the consumer's start (left edge, from the left) for
+/// FS and SS or its finish (right edge, from the right) for FF and SF.
+fn route_link(rows: &[Row], p: usize, c: usize, kind: LinkType) -> Vec<(f64, f64)> {
+    let (rp, rc) = (&rows[p], &rows[c]);
+    let (yp, yc) = (rp.cy, rc.cy);
+    let clamp = |x: f64| x.clamp(PLOT_X0 + 1.0, PLOT_X1 + PAD);
+    match kind {
+        LinkType::FinishToStart => route(rows, p, c),
+        LinkType::StartToStart => {
+            // Both left edges: one vertical leg left of both.
+            let (xp, xc) = (rp.forecast.x0, rc.forecast.x0);
+            let xv = clamp(xp.min(xc) - STUB).min(xp).min(xc);
+            vec![(xp, yp), (xv, yp), (xv, yc), (xc, yc)]
+        }
+        LinkType::FinishToFinish => {
+            // Both right edges: one vertical leg right of both.
+            let (xp, xc) = (rp.forecast.x1, rc.forecast.x1);
+            let xv = clamp(xp.max(xc) + STUB).max(xp).max(xc);
+            vec![(xp, yp), (xv, yp), (xv, yc), (xc, yc)]
+        }
+        LinkType::StartToFinish => {
+            let (xp, xc) = (rp.forecast.x0, rc.forecast.x1);
+            if xp - xc >= 2.0 * MIN_STUB {
+                // The consumer ends left of the provider's start: a leg in the gap.
+                let xv = (xc + xp) / 2.0;
+                vec![(xp, yp), (xv, yp), (xv, yc), (xc, yc)]
+            } else {
+                // Out to the left, along the row boundary next to the
+                // consumer, and into its right edge from the right.
+                let gap_y = if c > p { rc.y } else { rc.y + rc.height };
+                let xa = clamp(xp - STUB).min(xp);
+                let xb = clamp(xc + STUB).max(xc);
+                vec![
+                    (xp, yp),
+                    (xa, yp),
+                    (xa, gap_y),
+                    (xb, gap_y),
+                    (xb, yc),
+                    (xc, yc),
+                ]
+            }
+        }
+    }
 }
 
 fn arrows(
@@ -1656,13 +1710,17 @@ fn arrows(
     edges.sort_by_key(|&(crit, c_row, p_row, ..)| (crit, c_row, p_row));
     let arrows = edges
         .into_iter()
-        .map(|(crit, c_row, p_row, p, c)| Arrow {
-            from: p,
-            to: c,
-            from_row: p_row,
-            to_row: c_row,
-            points: route(rows, p_row, c_row),
-            critical: crit,
+        .map(|(crit, c_row, p_row, p, c)| {
+            let link = program.items[c].link_to(p);
+            Arrow {
+                from: p,
+                to: c,
+                link,
+                from_row: p_row,
+                to_row: c_row,
+                points: route_link(rows, p_row, c_row, link.kind),
+                critical: crit,
+            }
         })
         .collect();
     (arrows, omitted)
@@ -2035,17 +2093,27 @@ pub(crate) mod tests {
             assert_eq!(c.kind, RowKind::Item(a.to));
             let first = a.points[0];
             let last = *a.points.last().expect("points");
+            let from_x = if a.link.kind.from_provider_start() {
+                p.forecast.x0
+            } else {
+                p.forecast.x1
+            };
+            let to_x = if a.link.kind.to_consumer_finish() {
+                c.forecast.x1
+            } else {
+                c.forecast.x0
+            };
             assert_eq!(
                 first,
-                (p.forecast.x1, p.cy),
-                "arrow {}→{} starts off the provider's right edge",
+                (from_x, p.cy),
+                "arrow {}→{} starts off the provider's edge",
                 a.from,
                 a.to
             );
             assert_eq!(
                 last,
-                (c.forecast.x0, c.cy),
-                "arrow {}→{} ends off the consumer's left edge",
+                (to_x, c.cy),
+                "arrow {}→{} ends off the consumer's edge",
                 a.from,
                 a.to
             );
@@ -2293,6 +2361,65 @@ pub(crate) mod tests {
             let l = layout_gantt(&a.program, &a.current, &o);
             assert_sane(&l);
             assert!(l.rows.iter().all(|r| r.href.starts_with("../../")));
+        }
+    }
+
+    #[test]
+    fn arrows_join_the_ends_each_link_type_names() {
+        // a (days 0-4) and c (days 2-6, overlapping it) with every link type.
+        let s0 = date(2027, 3, 1);
+        for (kind, from_start, to_finish) in [
+            (LinkType::FinishToStart, false, false),
+            (LinkType::StartToStart, true, false),
+            (LinkType::FinishToFinish, false, true),
+            (LinkType::StartToFinish, true, true),
+        ] {
+            let mut c = spec("c", 0, (day(s0, 2), day(s0, 6)), (day(s0, 2), day(s0, 6)));
+            c.deps = vec![0];
+            let specs = vec![spec("a", 0, (s0, day(s0, 4)), (s0, day(s0, 4))), c];
+            let (mut p, s) = hand_built(s0, day(s0, 30), 1, specs);
+            let cx = p.item_index("c").unwrap();
+            p.items[cx].links = vec![Link { kind, lag: 2 }];
+            let l = layout_gantt(&p, &s, &GanttOptions::new(s0));
+            assert_sane(&l);
+            assert_eq!(l.arrows.len(), 1);
+            let arrow = &l.arrows[0];
+            assert_eq!(arrow.link, Link { kind, lag: 2 });
+            let (a_row, c_row) = (row_of(&l, &p, "a"), row_of(&l, &p, "c"));
+            let first = arrow.points[0];
+            let n = arrow.points.len();
+            let (before_last, last) = (arrow.points[n - 2], arrow.points[n - 1]);
+            let a_edge = if from_start {
+                a_row.forecast.x0
+            } else {
+                a_row.forecast.x1
+            };
+            let c_edge = if to_finish {
+                c_row.forecast.x1
+            } else {
+                c_row.forecast.x0
+            };
+            assert_eq!(first.0, a_edge, "{kind:?} leaves the provider's edge");
+            assert_eq!(last.0, c_edge, "{kind:?} enters the consumer's edge");
+            // It leaves outwards (left from a start, right from a finish)
+            // and enters from outside (from the left into a start, from the
+            // right into a finish), so the arrowhead points into the bar.
+            let out = arrow.points[1].0 - first.0;
+            assert!(
+                if from_start { out < 0.0 } else { out > 0.0 },
+                "{kind:?}: {:?}",
+                arrow.points
+            );
+            let inward = last.0 - before_last.0;
+            assert!(
+                if to_finish {
+                    inward < 0.0
+                } else {
+                    inward > 0.0
+                },
+                "{kind:?}: {:?}",
+                arrow.points
+            );
         }
     }
 

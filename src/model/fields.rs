@@ -405,7 +405,8 @@ pub fn duration(ctx: &mut Ctx, node: &Node, field: &str, week_len: i64) -> Optio
 
 /// `10d` -> 10, `3w` -> 3 * week_len. At most 100,000 working days.
 pub fn parse_duration(s: &str, week_len: i64) -> Option<i64> {
-    let (num, unit) = s.split_at(s.len().checked_sub(1)?);
+    let last = s.chars().last()?;
+    let (num, unit) = s.split_at(s.len() - last.len_utf8());
     if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) || num.len() > 6 {
         return None;
     }
@@ -601,6 +602,8 @@ mod tests {
         assert_eq!(parse_lag("--2d", 5), None);
         assert_eq!(parse_lag("-", 5), None);
         assert_eq!(parse_lag("2", 5), None);
+        assert_eq!(parse_lag("3é", 5), None);
+        assert_eq!(parse_lag("-é", 5), None);
     }
 
     #[test]
@@ -640,5 +643,7 @@ mod tests {
         assert_eq!(Link::parse_token("api"), Some(("api", Link::default())));
         assert_eq!(Link::parse_token("api:XX"), None);
         assert_eq!(Link::parse_label("SS3"), None);
+        assert_eq!(Link::parse_label("Sé+1d"), None);
+        assert_eq!(Link::parse_label("é"), None);
     }
 }

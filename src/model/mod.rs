@@ -280,7 +280,7 @@ impl Link {
         LinkType::ALL.iter().find_map(|&(name, abbrev, kind)| {
             let rest = if let Some(rest) = s.strip_prefix(name) {
                 rest
-            } else if s.len() >= 2 && s[..2].eq_ignore_ascii_case(abbrev) {
+            } else if s.get(..2).is_some_and(|a| a.eq_ignore_ascii_case(abbrev)) {
                 &s[2..]
             } else {
                 return None;

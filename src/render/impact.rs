@@ -153,11 +153,26 @@ pub fn render(i: &Impact, flavour: Flavour) -> String {
         })
         .collect();
     list(&mut o, "Dependencies between teams", edges);
+    let links: Vec<String> = i
+        .links_changed
+        .iter()
+        .map(|l| {
+            format!(
+                "{} -> {}: {} -> {}",
+                code(&l.provider),
+                code(&l.consumer),
+                l.before,
+                l.after
+            )
+        })
+        .collect();
+    list(&mut o, "Dependency links changed (type or lag)", links);
     if i.joined_critical_path.is_empty()
         && i.left_critical_path.is_empty()
         && i.newly_negative_float.is_empty()
         && i.newly_missed_deadlines.is_empty()
         && i.team_edges.is_empty()
+        && i.links_changed.is_empty()
         && i.items_added.is_empty()
         && i.items_removed.is_empty()
     {

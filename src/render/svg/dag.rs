@@ -468,12 +468,30 @@ fn draw_dependencies(
                 m.push_str(marker);
                 m.push(')');
             });
+        // A link other than plain finish-to-start is named on the edge
+        // (SS+3d) and in its title.
+        let link = program.items[c].link_to(p);
+        let label = (!link.is_plain()).then(|| link.label());
         x.open("title")
             .text(program.items[p].name.trim())
             .text(" → ")
-            .text(program.items[c].name.trim())
-            .close();
+            .text(program.items[c].name.trim());
+        if let Some(l) = &label {
+            x.text(" (").text(l).text(")");
+        }
         x.close();
+        x.close();
+        if let Some(l) = &label {
+            let (mx, my) = e.points[e.points.len() / 2];
+            x.open("text")
+                .attr("class", "dag-edge-label")
+                .attr_with("x", |v| v.push_str(&format!("{mx:.1}")))
+                .attr_with("y", |v| v.push_str(&format!("{:.1}", my - 3.0)))
+                .attr("text-anchor", "middle")
+                .attr("font-size", "10")
+                .text(l)
+                .close();
+        }
     }
     x.close();
 

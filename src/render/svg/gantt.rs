@@ -136,12 +136,18 @@ pub fn render_gantt(layout: &GanttLayout, words: &GanttText) -> String {
         } else {
             ("gantt-arrow", "url(#gantt-arrowhead)")
         };
-        x.open("polyline")
+        let el = x
+            .open("polyline")
             .attr("class", class)
             .attr("fill", "none")
-            .attr("marker-end", head)
-            .attr_with("points", |p| points(p, &a.points))
-            .close();
+            .attr("marker-end", head);
+        // A link other than plain finish-to-start says which (SS+3d).
+        let el = if a.link.is_plain() {
+            el
+        } else {
+            el.attr("data-link", &a.link.label())
+        };
+        el.attr_with("points", |p| points(p, &a.points)).close();
     }
     x.close();
 
