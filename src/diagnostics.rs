@@ -21,7 +21,7 @@ pub struct Pos {
 }
 
 /// Where something is written: a file (relative to the content folder) and a position.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Loc {
     pub file: Arc<str>,
     pub pos: Pos,

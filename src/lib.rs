@@ -4,6 +4,7 @@
 //! Data flows one way, and the modules follow it:
 //! [`content`] (read files, YAML and front matter, with positions) →
 //! [`model`] (resolved, typed, ids checked; no IO) →
+//! [`import`] (other tools' plans as content files; no IO) →
 //! [`analysis`] (pure schedule facts; the only user of petgraph) →
 //! [`render`] (HTML, JSON; no IO) → [`site`] (orchestration, and the one
 //! place that writes files). [`commands`] are thin entry points on top;
@@ -13,6 +14,7 @@ pub mod analysis;
 pub mod commands;
 pub mod content;
 pub mod diagnostics;
+pub mod import;
 pub mod layout;
 pub mod model;
 pub mod render;

@@ -1,15 +1,16 @@
 //! The pipeline's stages show in the tree: no module's non-test code imports
 //! from a later stage. The order is diagnostics (shared by all) → content →
-//! model → analysis → layout → render → site → commands; `lib.rs` and
+//! model → import → analysis → layout → render → site → commands; `lib.rs` and
 //! `main.rs` sit on top. Test code (`#[cfg(test)] mod …`) may use any stage.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const STAGES: [&str; 8] = [
+const STAGES: [&str; 9] = [
     "diagnostics",
     "content",
     "model",
+    "import",
     "analysis",
     "layout",
     "render",
@@ -113,7 +114,7 @@ fn the_checker_sees_imports_and_skips_test_code() {
         kept.contains("fn g()") && !kept.contains("commands"),
         "{kept}"
     );
-    assert_eq!(stages_used(&kept), [2, 5]);
+    assert_eq!(stages_used(&kept), [2, 6]);
     assert_eq!(stages_used("crate::sites::x"), Vec::<usize>::new());
     assert_eq!(
         non_test_code("#[cfg(test)]\nmod testkit;\nuse crate::site;\n").trim(),

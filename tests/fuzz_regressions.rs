@@ -147,6 +147,17 @@ fn short_random_run_of_every_target() {
             "frontmatter" => (vec![report.clone(), page.clone()], 400),
             "markdown" => (vec![report.clone(), page.clone()], 200),
             "yaml_loaders" => (yaml_seeds.clone(), 100),
+            "importers" => {
+                let mut paths: Vec<PathBuf> = std::fs::read_dir(dir("importers"))
+                    .unwrap()
+                    .map(|e| e.unwrap().path())
+                    .collect();
+                paths.sort();
+                (
+                    paths.iter().map(|p| std::fs::read(p).unwrap()).collect(),
+                    150,
+                )
+            }
             _ => (
                 (0..4)
                     .map(|n| (0..256 * (n + 1)).map(|_| rng.next() as u8).collect())

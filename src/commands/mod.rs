@@ -7,6 +7,7 @@ pub mod build;
 pub mod check;
 pub mod diff;
 pub mod email;
+pub mod import;
 pub mod new;
 pub mod serve;
 
@@ -58,6 +59,8 @@ pub enum Command {
     New(new::NewArgs),
     /// E-mail a report's link, summary and Gantt chart to every stakeholder, exactly once.
     Email(email::EmailArgs),
+    /// Write a content folder from a plan in CSV, XLSX, MS Project XML, a Jira CSV export or a Mermaid gantt.
+    Import(import::ImportArgs),
 }
 
 /// `--content DIR`, shared by every command.
@@ -82,6 +85,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Serve(args) => serve::run(&args),
         Command::New(args) => new::run(&args),
         Command::Email(args) => email::run(&args),
+        Command::Import(args) => import::run(&args),
     }
 }
 

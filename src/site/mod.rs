@@ -7,6 +7,7 @@
 
 pub mod email;
 pub mod guards;
+pub mod import;
 pub mod output;
 pub mod serve;
 

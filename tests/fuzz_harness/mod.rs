@@ -22,7 +22,42 @@ pub const TARGETS: &[Target] = &[
     ("yaml_loaders", yaml_loaders),
     ("markdown", markdown),
     ("whole_build", whole_build),
+    ("importers", importers),
 ];
+
+/// `tpm-site import` on any bytes: the first byte picks the format (CSV, Jira
+/// CSV, MS Project XML, Mermaid, XLSX), the rest is the source. Never a
+/// panic; every diagnostic points into the source.
+pub fn importers(data: &[u8]) {
+    use tpm_site::import::Format;
+    use tpm_site::site::import::{ImportRequest, import_bytes};
+    let Some((&pick, source)) = data.split_first() else {
+        return;
+    };
+    let (name, format) = match pick % 5 {
+        0 => ("plan.csv", Format::Csv),
+        1 => ("jira.csv", Format::Jira),
+        2 => ("plan.xml", Format::Mspdi),
+        3 => ("plan.md", Format::Mermaid),
+        _ => ("plan.xlsx", Format::Xlsx),
+    };
+    let req = ImportRequest {
+        source: name.into(),
+        format: Some(format),
+        content: "content".into(),
+        start: None,
+        end: None,
+        as_of: Some(jiff::civil::date(2027, 1, 13)),
+        dry_run: true,
+        force: false,
+        options: Default::default(),
+    };
+    let mut diags = tpm_site::diagnostics::Diagnostics::new();
+    let _ = import_bytes(name, source, format, &req, &mut diags);
+    for d in diags.iter() {
+        assert_eq!(&*d.file, name, "{d:?}");
+    }
+}
 
 /// `content::frontmatter::split`, then the front matter through the YAML parser.
 pub fn frontmatter(data: &[u8]) {
