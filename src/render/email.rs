@@ -8,11 +8,16 @@
 //! chart is a PNG attached inline and referenced by `cid:`. The subject reads
 //! `[Program] Biweekly report 2027-01-29 — AMBER`.
 //!
-//! The PNG is rasterised by [`super::svg::raster`] from the very SVG the
-//! report page shows, styled by the Gantt block of the default theme's
-//! `charts.css` and drawn with the one font embedded in the binary: the same
-//! report gives the same pixels on every machine. This module uses no SVG
-//! library itself.
+//! The HTML part is the theme's `email.html` template, autoescaped like
+//! every page and overridable like the other theme templates; the plain-text
+//! part is written here.
+//!
+//! The PNG is rasterised by [`super::svg::raster`] from the report's Gantt
+//! chart drawn with [`gantt::Paint::Inline`] (the chart writes its colours,
+//! the light palette of `charts.css`, on its own elements, so no stylesheet
+//! is involved) and the one font embedded in the binary: the same report
+//! gives the same pixels on every machine. This module uses no SVG library
+//! itself.
 //!
 //! Header safety: the recipient's name and the subject are refused when they
 //! contain a line break or any other control character ([`EmailError::Header`]),
@@ -27,9 +32,13 @@ use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 
+use serde::Serialize;
+
 use super::SiteData;
+use super::svg::gantt;
 pub use super::svg::raster::Png;
 use super::svg::raster::rasterize;
+use super::theme::{EMAIL_TEMPLATE, Theme};
 use super::views::{end_verdict, report_changes, report_dir, working_days};
 use crate::analysis::Snapshot;
 use crate::analysis::changes::Changes;
@@ -37,8 +46,6 @@ use crate::analysis::register::DecisionState;
 use crate::layout::gantt::GanttOptions;
 use crate::model::{Program, Rag, Status};
 
-/// The default theme's chart styles; the Gantt block styles the PNG.
-pub const CHARTS_CSS: &str = include_str!("../../themes/default/charts.css");
 /// At most this many changes are spelled out; the rest are counted.
 pub const TOP_CHANGES: usize = 8;
 
@@ -57,6 +64,10 @@ pub enum EmailError {
     NoBaseUrl,
     #[error("the base URL `{0}` is not an http(s) URL")]
     BaseUrl(String),
+    /// The theme's `email.html` failed to render (e.g. an override uses a
+    /// field that does not exist); tera's message names the template.
+    #[error("{0}")]
+    Template(String),
     #[error("rasterising the Gantt chart: {0}")]
     Raster(String),
     #[error("building the message: {0}")]
@@ -180,7 +191,7 @@ pub fn prepare(data: &SiteData, i: usize, base_url: &str) -> Result<ReportMail, 
     let changes: Vec<String> = all.into_iter().take(TOP_CHANGES).collect();
     let decisions = open_decisions(program, snap);
     let base = url_base(base_url);
-    let chart = crate::render::svg::gantt::gantt_chart(
+    let chart = gantt::gantt_chart_painted(
         program,
         snap,
         &GanttOptions {
@@ -189,9 +200,10 @@ pub fn prepare(data: &SiteData, i: usize, base_url: &str) -> Result<ReportMail, 
             max_rows: 60,
             link_prefix: base,
         },
+        gantt::Paint::Inline,
     );
-    let png = rasterize(&chart.svg, chart.width, chart.height, CHARTS_CSS)
-        .map_err(|e| EmailError::Raster(e.0))?;
+    let png =
+        rasterize(&chart.svg, chart.width, chart.height).map_err(|e| EmailError::Raster(e.0))?;
     Ok(ReportMail {
         program_name: program.meta.name.trim().to_string(),
         date: report.date,
@@ -390,13 +402,19 @@ fn change_lines(data: &SiteData, i: usize, c: &Changes) -> Vec<String> {
 /// The plain-text and HTML bodies of `mail` for one recipient: greeting,
 /// summary, link, top changes, the decisions needed from them (decider matches
 /// their role or name) and the other open decisions, the chart.
-pub fn bodies(mail: &ReportMail, name: &str, role: &str) -> Bodies {
+/// The HTML is the theme's `email.html` (see [`EMAIL_TEMPLATE`]).
+pub fn bodies(
+    mail: &ReportMail,
+    theme: &Theme,
+    name: &str,
+    role: &str,
+) -> Result<Bodies, EmailError> {
     let (mine, others): (Vec<&DecisionLine>, Vec<&DecisionLine>) =
         mail.decisions.iter().partition(|d| d.is_for(name, role));
-    Bodies {
+    Ok(Bodies {
         text: text_body(mail, name, role, &mine, &others),
-        html: html_body(mail, name, role, &mine, &others),
-    }
+        html: html_body(theme, mail, name, role, &mine, &others)?,
+    })
 }
 
 fn first_name(name: &str) -> &str {
@@ -482,178 +500,95 @@ fn text_body(
     t
 }
 
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+/// One decision as the e-mail template shows it.
+#[derive(Serialize)]
+struct DecisionView<'a> {
+    title: &'a str,
+    /// "OVERDUE, needed by 2027-02-01", "needed by …", "no date set".
+    needed: String,
+    overdue: bool,
+    recommendation: &'a str,
+    decider: &'a str,
 }
 
-fn rag_colors(rag: Rag) -> (&'static str, &'static str) {
-    match rag {
-        Rag::Green => ("#15803d", "#ffffff"),
-        Rag::Amber => ("#b45309", "#ffffff"),
-        Rag::Red => ("#b91c1c", "#ffffff"),
-    }
+/// What `email.html` is given for one recipient.
+#[derive(Serialize)]
+struct HtmlView<'a> {
+    subject: &'a str,
+    first_name: &'a str,
+    /// The recipient's name and role, trimmed (the role may be empty).
+    name: &'a str,
+    role: &'a str,
+    program_name: &'a str,
+    date: String,
+    /// `green`, `amber` or `red`.
+    rag: &'static str,
+    /// `GREEN`, `AMBER` or `RED`.
+    rag_label: String,
+    summary: &'a str,
+    url: &'a str,
+    against: &'a str,
+    changes: &'a [String],
+    more_changes: usize,
+    mine: Vec<DecisionView<'a>>,
+    others: Vec<DecisionView<'a>>,
+    cid: &'a str,
+    chart_summary: &'a str,
+    /// The PNG's width in pixels.
+    png_width: u32,
 }
 
-const FONT_STACK: &str = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
+fn decision_views<'a>(ds: &[&'a DecisionLine]) -> Vec<DecisionView<'a>> {
+    ds.iter()
+        .map(|d| DecisionView {
+            title: &d.title,
+            needed: needed(d),
+            overdue: d.overdue,
+            recommendation: &d.recommendation,
+            decider: &d.decider,
+        })
+        .collect()
+}
 
+/// The HTML part: the theme's `email.html`, autoescaped like every page.
 fn html_body(
+    theme: &Theme,
     m: &ReportMail,
     name: &str,
     role: &str,
     mine: &[&DecisionLine],
     others: &[&DecisionLine],
-) -> String {
-    let (bg, fg) = rag_colors(m.rag);
-    let h2 = "font-size:17px;line-height:1.3;margin:24px 0 8px 0;color:#1b1f24;";
-    let p = "margin:0 0 12px 0;";
-    let li = "margin:0 0 6px 0;";
-    let muted = "color:#57606a;";
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n</head>\n",
-        esc(&m.subject)
-    );
-    let _ = writeln!(
-        h,
-        "<body style=\"margin:0;padding:0;background:#f6f8fa;\">\n\
-         <div style=\"max-width:720px;margin:0 auto;padding:24px 16px;background:#ffffff;\
-         font-family:{FONT_STACK};font-size:15px;line-height:1.5;color:#1b1f24;\">"
-    );
-    let _ = writeln!(h, "<p style=\"{p}\">Hello {},</p>", esc(first_name(name)));
-    let _ = writeln!(
-        h,
-        "<h1 style=\"font-size:21px;line-height:1.3;margin:0 0 4px 0;\">{}</h1>",
-        esc(&m.program_name)
-    );
-    let _ = writeln!(
-        h,
-        "<p style=\"{p}{muted}\">Biweekly report {} &nbsp;<span style=\"display:inline-block;\
-         padding:1px 8px;border-radius:4px;background:{bg};color:{fg};font-weight:700;\
-         font-size:13px;letter-spacing:0.04em;\">{}</span></p>",
-        m.date,
-        m.rag.as_str().to_uppercase()
-    );
-    if !m.summary.is_empty() {
-        let _ = writeln!(h, "<p style=\"{p}font-size:16px;\">{}</p>", esc(&m.summary));
-    }
-    let _ = writeln!(
-        h,
-        "<p style=\"margin:16px 0 8px 0;\"><a href=\"{url}\" style=\"display:inline-block;\
-         padding:8px 16px;border-radius:6px;background:#0b57d0;color:#ffffff;\
-         text-decoration:none;font-weight:700;\">Read the full report</a></p>\n\
-         <p style=\"{p}font-size:13px;{muted}\">{url}</p>",
-        url = esc(&m.url)
-    );
-    let _ = writeln!(
-        h,
-        "<h2 style=\"{h2}\">Top changes since {}</h2>\n<ul style=\"margin:0;padding-left:20px;\">",
-        esc(&m.against)
-    );
-    for c in &m.changes {
-        let _ = writeln!(h, "<li style=\"{li}\">{}</li>", esc(c));
-    }
-    if m.more_changes > 0 {
-        let _ = writeln!(
-            h,
-            "<li style=\"{li}{muted}\">and {} more on <a href=\"{}\" style=\"color:#0b57d0;\">the report page</a>.</li>",
-            m.more_changes,
-            esc(&m.url)
-        );
-    }
-    let _ = writeln!(h, "</ul>");
-    let _ = writeln!(h, "<h2 style=\"{h2}\">Decisions needed from you</h2>");
-    if mine.is_empty() {
-        let _ = writeln!(h, "<p style=\"{p}{muted}\">None this time.</p>");
-    } else {
-        let _ = writeln!(h, "<ul style=\"margin:0;padding-left:20px;\">");
-        for d in mine {
-            let flag = if d.overdue {
-                "color:#b91c1c;font-weight:700;"
-            } else {
-                "color:#57606a;"
-            };
-            let _ = write!(
-                h,
-                "<li style=\"{li}\"><strong>{}</strong> <span style=\"{flag}\">({})</span>",
-                esc(&d.title),
-                esc(&needed(d))
-            );
-            if !d.recommendation.is_empty() {
-                let _ = write!(
-                    h,
-                    "<br><span style=\"{muted}\">Recommendation:</span> {}",
-                    esc(&d.recommendation)
-                );
-            }
-            let _ = writeln!(h, "</li>");
-        }
-        let _ = writeln!(h, "</ul>");
-    }
-    if !others.is_empty() {
-        let _ = writeln!(
-            h,
-            "<h2 style=\"{h2}\">Other open decisions</h2>\n<ul style=\"margin:0;padding-left:20px;\">"
-        );
-        for d in others {
-            let _ = writeln!(
-                h,
-                "<li style=\"{li}\">{} <span style=\"{muted}\">({}; decider: {})</span></li>",
-                esc(&d.title),
-                esc(&needed(d)),
-                esc(&d.decider)
-            );
-        }
-        let _ = writeln!(h, "</ul>");
-    }
-    let _ = writeln!(
-        h,
-        "<h2 style=\"{h2}\">Schedule as of {}</h2>\n\
-         <p style=\"margin:0 0 8px 0;\"><a href=\"{}\"><img src=\"cid:{}\" width=\"{}\" alt=\"{}\" \
-         style=\"display:block;width:100%;max-width:{}px;height:auto;border:1px solid #d8dee4;\"></a></p>\n\
-         <p style=\"{p}font-size:13px;{muted}\">{}</p>",
-        m.date,
-        esc(&m.url),
-        esc(&m.cid),
-        // Clients that ignore CSS (Outlook) size the image by this attribute:
-        // the content width of the 720 px column.
-        m.png.width.min(688),
-        esc(&m.chart_summary),
-        m.png.width,
-        esc(&m.chart_summary)
-    );
-    let who = if role.trim().is_empty() {
-        esc(name.trim())
-    } else {
-        format!("{}, {}", esc(name.trim()), esc(role.trim()))
+) -> Result<String, EmailError> {
+    let view = HtmlView {
+        subject: &m.subject,
+        first_name: first_name(name),
+        name: name.trim(),
+        role: role.trim(),
+        program_name: &m.program_name,
+        date: m.date.to_string(),
+        rag: m.rag.as_str(),
+        rag_label: m.rag.as_str().to_uppercase(),
+        summary: &m.summary,
+        url: &m.url,
+        against: &m.against,
+        changes: &m.changes,
+        more_changes: m.more_changes,
+        mine: decision_views(mine),
+        others: decision_views(others),
+        cid: &m.cid,
+        chart_summary: &m.chart_summary,
+        png_width: m.png.width,
     };
-    let _ = writeln!(
-        h,
-        "<p style=\"margin:24px 0 0 0;padding-top:12px;border-top:1px solid #d8dee4;font-size:12px;{muted}\">\
-         You receive this report as a stakeholder of {} ({who}).</p>\n</div>\n</body>\n</html>",
-        esc(&m.program_name)
-    );
-    h
+    theme
+        .render_view(EMAIL_TEMPLATE, &view)
+        .map_err(EmailError::Template)
 }
 
 /// The whole message for one recipient: `From`, `To`, subject, date, a
 /// stable `Message-ID`, and the text, HTML and inline PNG parts.
 pub fn message(
     mail: &ReportMail,
+    theme: &Theme,
     to: Recipient,
     from: &Mailbox,
     date: SystemTime,
@@ -671,7 +606,7 @@ pub fn message(
         .parse()
         .map_err(|_| EmailError::Address("recipient's address"))?;
     let to_box = Mailbox::new(Some(to.name.trim().to_string()), address);
-    let b = bodies(mail, to.name, to.role);
+    let b = bodies(mail, theme, to.name, to.role)?;
     let png = ContentType::parse("image/png").map_err(|e| EmailError::Raster(e.to_string()))?;
     let related = MultiPart::related()
         .singlepart(SinglePart::html(b.html))

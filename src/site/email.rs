@@ -46,6 +46,7 @@ use super::Analyzed;
 use crate::diagnostics::Diagnostics;
 use crate::render::SiteData;
 use crate::render::email::{self as mail, EmailError, Recipient, ReportMail};
+use crate::render::theme::Theme;
 
 /// A secret from the environment: never printed, not even by `Debug`.
 #[derive(Clone)]
@@ -117,6 +118,8 @@ pub enum EmailRunError {
     Usage(String),
     #[error(transparent)]
     Mail(#[from] EmailError),
+    #[error("theme: {0}")]
+    Theme(#[from] crate::render::theme::ThemeError),
     #[error("ledger {}: {msg}", path.display())]
     Ledger { path: PathBuf, msg: String },
     #[error("{0}")]
@@ -456,6 +459,11 @@ pub fn run(
         ));
     }
     let from = sender(&opts.smtp, &program.meta.name, opts.dry_run.is_some())?;
+    let theme =
+        super::load_theme(a, Some(&super::theme_root(&opts.content))).map_err(|e| match e {
+            super::BuildError::Theme(t) => EmailRunError::Theme(t),
+            other => EmailRunError::Io(other.to_string()),
+        })?;
     let data = site_data(a);
     let prepared = mail::prepare(&data, index, &base_url)?;
     let total = targets.len();
@@ -483,7 +491,7 @@ pub fn run(
         fs::create_dir_all(dir)
             .map_err(|e| EmailRunError::Io(format!("cannot create {}: {e}", dir.display())))?;
         for (k, t) in targets.iter().enumerate() {
-            let bytes = build(&prepared, t, &from)?;
+            let bytes = build(&prepared, &theme, t, &from)?;
             let path = dir.join(format!("{date}-{}.eml", &t.key[..16]));
             fs::write(&path, bytes)
                 .map_err(|e| EmailRunError::Io(format!("cannot write {}: {e}", path.display())))?;
@@ -543,7 +551,7 @@ pub fn run(
             let _ = writeln!(out, "{n} FAILED    {}: not attempted: {why}", t.label());
             continue;
         }
-        let bytes = build(&prepared, t, &from)?;
+        let bytes = build(&prepared, &theme, t, &from)?;
         let to: Address = t
             .address
             .trim()
@@ -695,11 +703,17 @@ fn sender(s: &SmtpSettings, program_name: &str, dry_run: bool) -> Result<Mailbox
 }
 
 /// The message for `t`, formatted.
-fn build(prepared: &ReportMail, t: &Target, from: &Mailbox) -> Result<Vec<u8>, EmailRunError> {
+fn build(
+    prepared: &ReportMail,
+    theme: &Theme,
+    t: &Target,
+    from: &Mailbox,
+) -> Result<Vec<u8>, EmailRunError> {
     let domain = from.email.domain();
     let message_id = format!("<tpm-site.{}.{}@{domain}>", prepared.date, &t.key[..24]);
     let message = mail::message(
         prepared,
+        theme,
         Recipient {
             name: &t.name,
             role: &t.role,
