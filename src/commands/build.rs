@@ -15,8 +15,11 @@ pub struct BuildArgs {
     pub timings: bool,
     #[command(flatten)]
     pub content: ContentArg,
-    /// Where to write the site. It is replaced as a whole, atomically; a folder
-    /// that tpm-site did not create is refused unless it is empty. The site it
+    /// Where to write the site. It is replaced as a whole: on Linux and macOS in
+    /// one atomic exchange (the folder always holds the old or the new site);
+    /// elsewhere, or on a file system without the exchange, by two renames
+    /// with an instant between them when the folder is missing. A folder that
+    /// tpm-site did not create is refused unless it is empty. The site it
     /// replaces is kept beside it as a hidden spare (`.<name>.tpm-site-spare`)
     /// that the next build writes over.
     #[arg(long, value_name = "DIR", default_value = "public")]
