@@ -231,3 +231,36 @@ fn one_escaper_and_one_markup_writer() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// README's dependency list names every direct dependency (normal, target
+/// and dev) of `Cargo.toml`, so each one has its reason written down.
+#[test]
+fn every_dependency_is_named_in_the_readme() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    let list = readme
+        .split("Dependencies and why")
+        .nth(1)
+        .expect("README has its dependency list")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let mut missing = Vec::new();
+    let mut in_deps = false;
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_deps = line.ends_with("dependencies]");
+            continue;
+        }
+        let Some((name, _)) = line.split_once('=') else {
+            continue;
+        };
+        let name = name.trim();
+        if in_deps && !name.is_empty() && !name.starts_with('#') && !list.contains(name) {
+            missing.push(name.to_string());
+        }
+    }
+    assert!(missing.is_empty(), "README does not name: {missing:?}");
+}
