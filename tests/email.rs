@@ -26,6 +26,7 @@ use std::time::{Duration, Instant, SystemTime};
 use mail_parser::{MessageParser, MimeHeaders};
 use tempfile::TempDir;
 use tpm_site::layout::gantt::GanttOptions;
+use tpm_site::model::BaseUrl;
 use tpm_site::render::email::{self as mail, EmailError, Recipient};
 use tpm_site::render::svg::gantt::gantt_chart;
 use tpm_site::render::theme::Theme;
@@ -798,7 +799,7 @@ fn header_injection_in_a_stakeholder_name_is_neutralised() {
     let prepared = mail::prepare(
         &data,
         a.program.reports.len() - 1,
-        "https://example.github.io/identity-migration/",
+        &BaseUrl::parse("https://example.github.io/identity-migration/").unwrap(),
     )
     .unwrap();
     let from: lettre::message::Mailbox = "reports@example.org".parse().unwrap();
@@ -1039,8 +1040,8 @@ fn the_png_is_the_same_on_every_run() {
         cache: Default::default(),
     };
     let i = a.program.reports.len() - 1;
-    let one = mail::prepare(&data, i, "https://example.org/").unwrap();
-    let two = mail::prepare(&data, i, "https://example.org/").unwrap();
+    let one = mail::prepare(&data, i, &BaseUrl::parse("https://example.org/").unwrap()).unwrap();
+    let two = mail::prepare(&data, i, &BaseUrl::parse("https://example.org/").unwrap()).unwrap();
     assert_eq!(one.png, two.png);
     assert_eq!((one.png.width, one.png.height), chart_size());
 }

@@ -26,7 +26,7 @@ pub struct BuildArgs {
     pub output: PathBuf,
     /// The published address, e.g. https://org.github.io/repo/ (overrides site.base_url).
     #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
+    pub base_url: Option<crate::model::BaseUrl>,
     /// Build the site as of this date (YYYY-MM-DD) instead of the newest report's date.
     #[arg(long, value_name = "DATE", value_parser = super::parse_date_arg)]
     pub as_of: Option<jiff::civil::Date>,

@@ -94,8 +94,8 @@ pub struct SmtpSettings {
 pub struct EmailOptions {
     pub content: PathBuf,
     pub report: ReportChoice,
-    /// Overrides `site.base_url`.
-    pub base_url: Option<String>,
+    /// Overrides `site.base_url` (parsed where it entered, on the command line).
+    pub base_url: Option<crate::model::BaseUrl>,
     /// Write one `.eml` per recipient into this folder and send nothing.
     pub dry_run: Option<PathBuf>,
     /// Only these stakeholders (by address, any case); empty: everyone.
@@ -403,7 +403,7 @@ pub fn run(
         return Err(EmailRunError::Content);
     }
     if let Some(url) = &opts.base_url {
-        analyzed.program.meta.site.base_url = Some(url.trim().to_string());
+        analyzed.program.meta.site.base_url = Some(url.clone());
     }
     let a = &analyzed;
     let program = &a.program;
