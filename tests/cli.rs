@@ -297,9 +297,48 @@ fn new_scaffolds_a_repo_that_builds_as_is_with_a_valid_pages_workflow() {
         pr.contains("pull_request") && pr.contains("tpm-site diff --base-ref"),
         "{pr}"
     );
+    // Both install through the action pinned to this version: no toolchain.
+    let pinned = format!("uses: tpm-site/tpm-site@v{}\n", env!("CARGO_PKG_VERSION"));
+    for text in [&wf, &pr] {
+        assert!(text.contains(&pinned), "{pinned} in {text}");
+        assert!(!text.contains("cargo install") && !text.contains("rust-toolchain"));
+        assert!(!text.contains("0.0.0-scaffold"));
+    }
+    assert!(!dir.join(".gitlab-ci.yml").exists());
+    let readme = fs::read_to_string(dir.join("README.md")).unwrap();
+    assert!(readme.contains("GitHub Pages") && !readme.contains("PUBLISHING"));
     // Never overwrites.
     let assert = tpm().arg("new").arg(&dir).assert().code(2);
     assert!(String::from_utf8_lossy(&assert.get_output().stderr).contains("not empty"));
+}
+
+#[test]
+fn new_with_gitlab_ci_writes_a_pipeline_that_builds_as_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("my-program");
+    tpm()
+        .args(["new", "--ci", "gitlab"])
+        .arg(&dir)
+        .assert()
+        .success();
+    tpm().current_dir(&dir).arg("build").assert().success();
+    assert!(dir.join("public/index.html").is_file());
+    assert!(!dir.join(".github").exists(), "no GitHub workflows");
+    let ci = fs::read_to_string(dir.join(".gitlab-ci.yml")).unwrap();
+    let root = tpm_site::content::yaml::parse(&ci, 0).expect(".gitlab-ci.yml parses as YAML");
+    let text = format!("{root:?}");
+    for key in ["pages", "codequality", "expose_as", "merge_request_event"] {
+        assert!(text.contains(key), "{key} in .gitlab-ci.yml");
+    }
+    assert!(ci.contains("tpm-site check --format gitlab > gl-code-quality-report.json"));
+    assert!(ci.contains(&format!(
+        "TPM_SITE_VERSION: \"{}\"\n",
+        env!("CARGO_PKG_VERSION")
+    )));
+    assert!(ci.contains("/merge_requests/$CI_MERGE_REQUEST_IID/notes"));
+    assert!(!ci.contains("0.0.0-scaffold") && !ci.contains("cargo install"));
+    let readme = fs::read_to_string(dir.join("README.md")).unwrap();
+    assert!(readme.contains("GitLab Pages") && !readme.contains("GitHub Pages"));
 }
 
 #[test]
@@ -334,6 +373,26 @@ fn check_formats_for_tools_and_github() {
         ),
         "{stdout}"
     );
+    // GitLab code quality: the Code Climate fields GitLab reads.
+    let out = tpm()
+        .current_dir(tmp.path())
+        .args(["check", "--format", "gitlab"])
+        .assert()
+        .code(1);
+    let j: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let issue = &j.as_array().expect("an array of issues")[0];
+    assert!(
+        issue["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("`probability` is 9"),
+        "{issue}"
+    );
+    assert_eq!(issue["check_name"], "tpm-site/error");
+    assert_eq!(issue["severity"], "major");
+    assert_eq!(issue["fingerprint"].as_str().unwrap().len(), 64);
+    assert_eq!(issue["location"]["path"], "content/risks.yaml");
+    assert_eq!(issue["location"]["lines"]["begin"], 3);
     // Warnings pass unless denied.
     fs::write(content.join("risks.yaml"), "").unwrap();
     fs::write(content.join("notes.txt"), "stray").unwrap();
@@ -774,4 +833,23 @@ fn base_urls_are_checked_alike_at_every_entry_point() {
             "--base-url {url}"
         );
     }
+}
+
+#[test]
+fn readme_workflow_snippets_install_like_the_scaffold() {
+    let readme = fs::read_to_string(common::root().join("README.md")).unwrap();
+    let pinned = format!("uses: tpm-site/tpm-site@v{}", env!("CARGO_PKG_VERSION"));
+    let mut with_steps = 0;
+    for block in readme.split("```yaml\n").skip(1) {
+        let block = block.split("```").next().unwrap();
+        assert!(
+            !block.contains("cargo install") && !block.contains("rust-toolchain"),
+            "a README workflow builds tpm-site from source:\n{block}"
+        );
+        if block.contains("steps:") || block.contains("- uses:") {
+            with_steps += 1;
+            assert!(block.contains(&pinned), "{pinned} in:\n{block}");
+        }
+    }
+    assert!(with_steps >= 2, "the action example and the e-mail job");
 }

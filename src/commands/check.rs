@@ -19,7 +19,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub deny_warnings: bool,
     /// How to print problems: `text` for people, `json` for tools, `github`
-    /// for GitHub Actions annotations on the pull request's diff.
+    /// for GitHub Actions annotations on the pull request's diff, `gitlab`
+    /// for GitLab code quality (Code Climate JSON, shown on the merge request).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -29,6 +30,7 @@ pub enum Format {
     Text,
     Json,
     Github,
+    Gitlab,
 }
 
 pub fn run(args: &CheckArgs) -> i32 {
@@ -75,6 +77,7 @@ pub fn run(args: &CheckArgs) -> i32 {
             let _ = err.flush();
         }
         Format::Json => println!("{}", to_json(&list, dir, errors, warnings)),
+        Format::Gitlab => println!("{}", gitlab_code_quality(&list, dir)),
         Format::Github => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             for d in &list {
@@ -150,6 +153,47 @@ fn to_json(list: &[Diagnostic], dir: &Path, errors: usize, warnings: usize) -> S
     serde_json::json!({ "errors": errors, "warnings": warnings, "diagnostics": items }).to_string()
 }
 
+/// GitLab code quality: a Code Climate JSON array with the fields GitLab
+/// reads (`description`, `check_name`, `fingerprint`, `severity`,
+/// `location.path`, `location.lines.begin`). The fingerprint hashes the
+/// path, the message and how many times that pair came before, not the line,
+/// so a problem that only moves is the same problem on the merge request.
+pub fn gitlab_code_quality(list: &[Diagnostic], dir: &Path) -> String {
+    let mut seen: std::collections::HashMap<(String, &str), usize> =
+        std::collections::HashMap::new();
+    let issues: Vec<serde_json::Value> = list
+        .iter()
+        .map(|d| {
+            let path = shown_path(d, dir);
+            let n = seen.entry((path.clone(), &d.message)).or_insert(0);
+            let key = format!("{path}\n{}\n{n}", d.message);
+            *n += 1;
+            let digest = ring::digest::digest(&ring::digest::SHA256, key.as_bytes());
+            let fingerprint: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+            let (check_name, severity) = match d.severity {
+                Severity::Error => ("tpm-site/error", "major"),
+                Severity::Warning => ("tpm-site/warning", "minor"),
+            };
+            let mut description = d.message.clone();
+            if let Some(h) = &d.hint {
+                description.push_str(" (help: ");
+                description.push_str(h);
+                description.push(')');
+            }
+            serde_json::json!({
+                "type": "issue",
+                "description": description,
+                "check_name": check_name,
+                "categories": ["Bug Risk"],
+                "fingerprint": fingerprint,
+                "severity": severity,
+                "location": { "path": path, "lines": { "begin": d.line.max(1) } },
+            })
+        })
+        .collect();
+    serde_json::Value::Array(issues).to_string()
+}
+
 /// `::error file=…,line=…,col=…::message` with GitHub's escaping.
 pub fn github_annotation(d: &Diagnostic, dir: &Path) -> String {
     fn data(s: &str) -> String {
@@ -179,6 +223,76 @@ pub fn github_annotation(d: &Diagnostic, dir: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn diag(severity: Severity, file: &str, line: u32, message: &str) -> Diagnostic {
+        Diagnostic {
+            severity,
+            file: Arc::from(file),
+            line,
+            col: 1,
+            message: message.into(),
+            hint: Some("do this".into()),
+        }
+    }
+
+    #[test]
+    fn gitlab_code_quality_has_the_fields_gitlab_requires() {
+        let list = [
+            diag(Severity::Error, "risks.yaml", 3, "`probability` is 9"),
+            diag(Severity::Warning, "notes.txt", 0, "stray file"),
+            // The same message twice in one file: two issues, two fingerprints.
+            diag(Severity::Error, "risks.yaml", 7, "`probability` is 9"),
+        ];
+        let out: serde_json::Value =
+            serde_json::from_str(&gitlab_code_quality(&list, Path::new("content"))).unwrap();
+        let issues = out.as_array().expect("a JSON array of issues");
+        assert_eq!(issues.len(), 3);
+        let mut fingerprints = std::collections::HashSet::new();
+        for i in issues {
+            for field in ["description", "check_name", "fingerprint", "severity"] {
+                assert!(
+                    i[field].as_str().is_some_and(|s| !s.is_empty()),
+                    "{field} in {i}"
+                );
+            }
+            assert!(
+                ["info", "minor", "major", "critical", "blocker"]
+                    .contains(&i["severity"].as_str().unwrap())
+            );
+            assert!(
+                i["location"]["path"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("content/")
+            );
+            assert!(i["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+            fingerprints.insert(i["fingerprint"].as_str().unwrap().to_string());
+        }
+        assert_eq!(fingerprints.len(), 3, "fingerprints are unique");
+        assert_eq!(issues[0]["severity"], "major");
+        assert_eq!(issues[1]["severity"], "minor");
+        assert_eq!(issues[0]["location"]["path"], "content/risks.yaml");
+        assert_eq!(issues[0]["location"]["lines"]["begin"], 3);
+        assert_eq!(
+            issues[1]["location"]["lines"]["begin"], 1,
+            "no line: line 1"
+        );
+        assert_eq!(
+            issues[0]["description"],
+            "`probability` is 9 (help: do this)"
+        );
+        // A problem that only moves keeps its fingerprint.
+        let moved = [diag(
+            Severity::Error,
+            "risks.yaml",
+            30,
+            "`probability` is 9",
+        )];
+        let moved: serde_json::Value =
+            serde_json::from_str(&gitlab_code_quality(&moved, Path::new("content"))).unwrap();
+        assert_eq!(moved[0]["fingerprint"], issues[0]["fingerprint"]);
+        assert_eq!(gitlab_code_quality(&[], Path::new("content")), "[]");
+    }
 
     #[test]
     fn github_annotations_escape_newlines_and_property_separators() {

@@ -17,6 +17,16 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::diagnostics::{Diagnostics, Severity};
 
+/// `tpm-site --version`: the crate's version and the commit it was built
+/// from (`build.rs`: git, or the published crate's `.cargo_vcs_info.json`,
+/// or `unknown`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("TPM_SITE_COMMIT"),
+    ")"
+);
+
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_CONTENT: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
@@ -24,7 +34,7 @@ pub const EXIT_USAGE: i32 = 2;
 #[derive(Debug, Parser)]
 #[command(
     name = "tpm-site",
-    version,
+    version = VERSION,
     about = "Turn a program's plain-text plan (YAML + Markdown in content/) into a static website of biweekly stakeholder reports.",
     long_about = "Turn a program's plain-text plan (YAML + Markdown in content/) into a static website of biweekly stakeholder reports.\n\nThe content folder holds program.yaml, teams.yaml, deliverables/*.yaml, and optionally milestones.yaml, risks.yaml, decisions.yaml, reports/*.md and pages/*.md. tpm-site computes the schedule (forecasts, float, critical path) as of every report and writes an HTML site plus program.json.",
     after_help = "Exit codes: 0 success, 1 content errors, 2 usage or I/O errors.\n\nExamples:\n  tpm-site build                    build content/ into public/\n  tpm-site check                    validate content/ and write nothing\n  tpm-site build --as-of 2027-03-12 the site as of an earlier date"
@@ -44,7 +54,7 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Preview the site on http://127.0.0.1:1111/, rebuilt and reloaded on every change (drafts shown).
     Serve(serve::ServeArgs),
-    /// Create a new program repository (example content, README, GitHub Pages workflow).
+    /// Create a new program repository (example content, README, GitHub or GitLab CI and Pages).
     New(new::NewArgs),
     /// E-mail a report's link, summary and Gantt chart to every stakeholder, exactly once.
     Email(email::EmailArgs),

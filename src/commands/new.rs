@@ -2,25 +2,36 @@
 //! `tpm-site new report`: the next report, scaffolded from the current state.
 //!
 //! It writes the example program (the same content as this repository's
-//! `content/`, embedded in the binary), a README, a `.gitignore` and a GitHub
-//! Actions workflow that builds the site on push and deploys it to GitHub
-//! Pages. It never overwrites anything: the folder must be new or empty.
+//! `content/`, embedded in the binary), a README, a `.gitignore` and the CI
+//! files of the chosen host (`--ci`): GitHub Actions workflows that build the
+//! site on push, deploy it to GitHub Pages and post the plan impact on pull
+//! requests, or a `.gitlab-ci.yml` doing the same on GitLab. The CI files
+//! install tpm-site from its release archives pinned to this binary's version
+//! (the scaffold's `0.0.0-scaffold` placeholder). It never overwrites
+//! anything: the folder must be new or empty.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use std::io::Write;
 
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 
 use super::{ContentArg, EXIT_CONTENT, EXIT_OK, EXIT_USAGE, print_diagnostics};
 use crate::diagnostics::Diagnostics;
 use crate::render::next_report::{next_report, next_report_date};
 
-/// The files of a new program repository: (relative path, text).
-pub const SCAFFOLD: &[(&str, &str)] = &[
-    ("README.md", include_str!("../../scaffold/README.md")),
-    (".gitignore", include_str!("../../scaffold/gitignore")),
+/// The placeholder in the scaffold's CI files and README that becomes this
+/// binary's version, so a new repository installs the tpm-site that wrote it.
+pub const VERSION_PLACEHOLDER: &str = "0.0.0-scaffold";
+
+/// The scaffold's README, before its `PUBLISHING` line is replaced with the
+/// chosen host's paragraph.
+const README: &str = include_str!("../../scaffold/README.md");
+
+/// The CI files for each host (`--ci`): (relative path, text, with the
+/// version placeholder).
+pub const GITHUB_CI: &[(&str, &str)] = &[
     (
         ".github/workflows/pages.yml",
         include_str!("../../scaffold/.github/workflows/pages.yml"),
@@ -29,6 +40,46 @@ pub const SCAFFOLD: &[(&str, &str)] = &[
         ".github/workflows/plan-impact.yml",
         include_str!("../../scaffold/.github/workflows/plan-impact.yml"),
     ),
+];
+pub const GITLAB_CI: &[(&str, &str)] = &[(
+    ".gitlab-ci.yml",
+    include_str!("../../scaffold/gitlab/gitlab-ci.yml"),
+)];
+
+/// Where a new program's CI runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Ci {
+    /// GitHub Actions: GitHub Pages and the plan impact on pull requests.
+    #[default]
+    Github,
+    /// GitLab CI/CD: GitLab Pages, code quality and the plan impact on merge requests.
+    Gitlab,
+}
+
+impl Ci {
+    fn files(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Ci::Github => GITHUB_CI,
+            Ci::Gitlab => GITLAB_CI,
+        }
+    }
+    fn publishing(self) -> &'static str {
+        match self {
+            Ci::Github => include_str!("../../scaffold/github/publish.md"),
+            Ci::Gitlab => include_str!("../../scaffold/gitlab/publish.md"),
+        }
+    }
+}
+
+/// A scaffold text with the version placeholder replaced by this version.
+pub fn pin_version(text: &str) -> String {
+    text.replace(VERSION_PLACEHOLDER, env!("CARGO_PKG_VERSION"))
+}
+
+/// The files of a new program repository besides the README and the CI
+/// files: (relative path, text).
+pub const SCAFFOLD: &[(&str, &str)] = &[
+    (".gitignore", include_str!("../../scaffold/gitignore")),
     (
         "content/decisions.yaml",
         include_str!("../../content/decisions.yaml"),
@@ -119,6 +170,10 @@ pub struct NewArgs {
     /// The folder to create for a new program (it must not exist, or be empty).
     #[arg(value_name = "DIR", required = true)]
     pub dir: Option<PathBuf>,
+    /// Where the new program's CI runs: `github` writes GitHub Actions
+    /// workflows (GitHub Pages), `gitlab` a `.gitlab-ci.yml` (GitLab Pages).
+    #[arg(long, value_enum, default_value_t = Ci::Github)]
+    pub ci: Ci,
 }
 
 #[derive(Debug, Subcommand)]
@@ -139,7 +194,7 @@ pub struct ReportArgs {
 pub fn run(args: &NewArgs) -> i32 {
     match (&args.what, &args.dir) {
         (Some(NewWhat::Report(r)), _) => new_report(r),
-        (None, Some(dir)) => new_program(dir),
+        (None, Some(dir)) => new_program(dir, args.ci),
         (None, None) => {
             eprintln!("error: give a folder (`tpm-site new DIR`) or `tpm-site new report`");
             EXIT_USAGE
@@ -207,8 +262,8 @@ fn new_report(args: &ReportArgs) -> i32 {
 }
 
 /// `tpm-site new DIR`.
-fn new_program(dir: &Path) -> i32 {
-    match scaffold(dir) {
+fn new_program(dir: &Path, ci: Ci) -> i32 {
+    match scaffold(dir, ci) {
         Ok(n) => {
             println!(
                 "Created a new program in {dir}/ ({n} files). Next: cd {dir} && tpm-site build",
@@ -223,8 +278,9 @@ fn new_program(dir: &Path) -> i32 {
     }
 }
 
-/// Writes the scaffold into `dir`, which must not exist or be empty.
-pub fn scaffold(dir: &Path) -> Result<usize, String> {
+/// Writes the scaffold into `dir`, which must not exist or be empty, with
+/// the CI files for `ci`; returns how many files it wrote.
+pub fn scaffold(dir: &Path, ci: Ci) -> Result<usize, String> {
     if let Ok(mut entries) = fs::read_dir(dir) {
         if entries.next().is_some() {
             return Err(format!(
@@ -235,13 +291,43 @@ pub fn scaffold(dir: &Path) -> Result<usize, String> {
     } else if dir.exists() {
         return Err(format!("`{}` exists and is not a folder", dir.display()));
     }
-    for (rel, text) in SCAFFOLD {
+    let readme = pin_version(&README.replace("PUBLISHING\n", ci.publishing()));
+    let files = std::iter::once(("README.md", readme))
+        .chain(SCAFFOLD.iter().map(|(rel, text)| (*rel, text.to_string())))
+        .chain(
+            ci.files()
+                .iter()
+                .map(|(rel, text)| (*rel, pin_version(text))),
+        );
+    let mut n = 0;
+    for (rel, text) in files {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)
                 .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
         }
         fs::write(&path, text).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        n += 1;
     }
-    Ok(SCAFFOLD.len())
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ci_files_install_through_the_action_of_this_repository() {
+        // The action's `owner/name` is the crate's repository, in one place.
+        let repo = env!("CARGO_PKG_REPOSITORY")
+            .strip_prefix("https://github.com/")
+            .expect("a GitHub repository");
+        let uses = format!("uses: {repo}@v{VERSION_PLACEHOLDER}");
+        for (rel, text) in GITHUB_CI {
+            assert!(text.contains(&uses), "{rel} installs through {uses}");
+        }
+        let releases = format!("\"https://github.com/{repo}/releases/download\"");
+        assert!(GITLAB_CI[0].1.contains(&releases), "{releases}");
+        assert!(README.contains("PUBLISHING\n"));
+    }
 }

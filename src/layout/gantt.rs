@@ -48,14 +48,15 @@ use crate::model::{ItemIx, ItemKind, Program, Status, TeamIx};
 pub const WIDTH: f64 = 1120.0;
 /// Left edge of the name column.
 pub const NAME_X: f64 = 12.0;
-/// Width of the name column.
-pub const NAME_W: f64 = 232.0;
+/// Width of the name column: wide enough for most names in full (about 45
+/// characters); a longer one is cut, and the row's tooltip gives it whole.
+pub const NAME_W: f64 = 312.0;
 /// Left edge of the status column.
-pub const STATUS_X: f64 = 252.0;
+pub const STATUS_X: f64 = 332.0;
 /// Width of the status column.
 pub const STATUS_W: f64 = 96.0;
 /// Left edge of the plot.
-pub const PLOT_X0: f64 = 356.0;
+pub const PLOT_X0: f64 = 436.0;
 /// Right edge of the plot.
 pub const PLOT_X1: f64 = WIDTH - 12.0;
 /// Gutter inside the plot on both sides, so bars never touch its edges.
@@ -2194,7 +2195,7 @@ pub(crate) mod tests {
         let scale = |span: i64| choose_scale(base, base + span - 1, w).0;
         assert_eq!(scale(1), Scale::Days);
         assert_eq!(scale(14), Scale::Days);
-        assert_eq!(scale(35), Scale::Days);
+        assert_eq!(scale(30), Scale::Days);
         assert_eq!(scale(45), Scale::Weeks);
         assert_eq!(scale(180), Scale::Weeks);
         assert_eq!(scale(300), Scale::Months);
@@ -2252,6 +2253,22 @@ pub(crate) mod tests {
                     || l.axis.major.iter().any(|t| t.label.is_some())
             );
         }
+    }
+
+    /// The name column holds every name of the example in full (the longest,
+    /// 41 characters, in bold when critical); none is cut with an ellipsis.
+    #[test]
+    fn example_names_are_shown_in_full() {
+        let a = example();
+        let l = layout_gantt(&a.program, &a.current, &GanttOptions::new(a.current.as_of));
+        let mut rows = 0;
+        for r in &l.rows {
+            if let RowKind::Item(i) = r.kind {
+                rows += 1;
+                assert_eq!(r.label.text, a.program.items[i].name.trim(), "cut");
+            }
+        }
+        assert_eq!(rows, a.program.items.len());
     }
 
     #[test]

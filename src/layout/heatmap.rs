@@ -25,6 +25,8 @@ pub const MEDIUM_MIN: u32 = Band::MEDIUM_MIN;
 
 const ID_FONT: f64 = 12.0;
 const SCORE_FONT: f64 = 10.0;
+/// The smallest text on the map (for the page's readable width).
+pub const MIN_FONT: f64 = SCORE_FONT;
 const AXIS_FONT: f64 = 12.0;
 const PAD_X: f64 = 6.0;
 /// Height of a cell's score row.

@@ -3,7 +3,9 @@
 //! "forecast = report date" (a point on or below it means the milestone is
 //! reached). Plain numbers only; `render::svg::trend` draws them.
 //!
-//! The y range always contains the x range, so the diagonal is visible; both
+//! The y range fits the forecasts drawn (it starts at the earliest one, not
+//! at the first report date) and reaches up to the last report date, so the
+//! diagonal shows where it crosses the data; it is clipped to the plot. Both
 //! ranges widen when they are degenerate (no report, one report, one date).
 //! At most [`MAX_LINES`] milestones are drawn, chosen by their latest slip; the
 //! others are listed in a note under the legend.
@@ -12,7 +14,7 @@ use jiff::civil::Date;
 
 use crate::analysis::Snapshot;
 use crate::layout::geom::{Anchor, Label, Point, Rect};
-use crate::layout::text::{text_width, truncate_to_width};
+use crate::layout::text::{text_width, truncate_to_width, unique_truncations};
 use crate::model::calendar::{date_of_day, day_number};
 use crate::model::{ItemIx, ItemKind, Program};
 
@@ -462,6 +464,18 @@ fn x_ticks(scale: &Scale, dates: &[Date], baseline: f64, width: f64) -> Vec<Tick
     Vec::new()
 }
 
+/// The y range for report dates `x` and the `forecasts` drawn: from the
+/// earliest forecast (the first report date when there is none) up to the
+/// latest forecast or the last report date, whichever is later.
+fn y_range(x: (Date, Date), forecasts: impl Iterator<Item = Date>) -> (Date, Date) {
+    let (mut lo, mut hi): (Option<Date>, Date) = (None, x.1);
+    for f in forecasts {
+        lo = Some(lo.map_or(f, |l| l.min(f)));
+        hi = hi.max(f);
+    }
+    (lo.unwrap_or(x.0).min(hi), hi)
+}
+
 /// `[lo, hi]`, widened by [`DEGENERATE_PAD_DAYS`] on each side when empty.
 fn widen(lo: Date, hi: Date) -> (Date, Date) {
     if lo >= hi {
@@ -520,16 +534,14 @@ pub fn layout_trend(program: &Program, snaps: &[Snapshot], width: f64) -> TrendL
         (Some(&a), Some(&b)) => widen(a, b),
         _ => widen(program.meta.start, program.meta.start),
     };
-    let mut y0 = x0;
-    let mut y1 = x1;
-    let forecasts = shown
-        .iter()
-        .flat_map(|t| snaps.iter().filter_map(move |s| s.items.get(t.item)))
-        .map(|it| it.forecast_finish);
-    for f in forecasts {
-        y0 = y0.min(f);
-        y1 = y1.max(f);
-    }
+    let (y0, y1) = y_range(
+        (x0, x1),
+        shown
+            .iter()
+            .flat_map(|t| snaps.iter().filter_map(move |s| s.items.get(t.item)))
+            .map(|it| it.forecast_finish),
+    );
+    let (mut y0, mut y1) = (y0, y1);
     if snaps.is_empty() {
         y0 = y0.min(program.meta.start.min(program.meta.end));
         y1 = y1.max(program.meta.start.max(program.meta.end));
@@ -555,10 +567,15 @@ pub fn layout_trend(program: &Program, snaps: &[Snapshot], width: f64) -> TrendL
     for t in &mut y_ticks {
         t.label.x = left - 6.0;
     }
-    let end_texts: Vec<String> = shown
-        .iter()
-        .map(|t| truncate_to_width(&program.items[t.item].id, TICK_FONT, END_LABEL_MAX))
-        .collect();
+    // Cut to fit, but never into two equal labels.
+    let end_texts: Vec<String> = unique_truncations(
+        &shown
+            .iter()
+            .map(|t| program.items[t.item].id.as_str())
+            .collect::<Vec<_>>(),
+        TICK_FONT,
+        END_LABEL_MAX,
+    );
     let end_w = end_texts
         .iter()
         .map(|s| text_width(s, TICK_FONT))
@@ -595,14 +612,17 @@ pub fn layout_trend(program: &Program, snaps: &[Snapshot], width: f64) -> TrendL
         Anchor::Start,
     );
 
+    // The diagonal over the dates both axes show (a point when they share none).
+    let (d0, d1) = (x0.max(y0), x1.min(y1));
+    let d0 = d0.min(d1);
     let diagonal = (
         Point {
-            x: x_scale.at(x0),
-            y: y_scale.at(x0),
+            x: x_scale.at(d0),
+            y: y_scale.at(d0.max(y0)),
         },
         Point {
-            x: x_scale.at(x1),
-            y: y_scale.at(x1),
+            x: x_scale.at(d1),
+            y: y_scale.at(d1.max(y0)),
         },
     );
 
@@ -915,6 +935,32 @@ mod tests {
         assert_eq!(feb12.forecast, date(2027, 5, 19));
     }
 
+    /// The y axis starts at the earliest forecast drawn, not months before it
+    /// at the first report date, and still reaches the last report date.
+    #[test]
+    fn the_y_axis_fits_the_forecasts() {
+        let (r0, r1) = (date(2027, 1, 15), date(2027, 4, 9));
+        let fs = [date(2027, 6, 1), date(2027, 7, 6), date(2027, 5, 20)];
+        assert_eq!(
+            y_range((r0, r1), fs.into_iter()),
+            (date(2027, 5, 20), date(2027, 7, 6))
+        );
+        // A forecast before the first report extends the axis down to it.
+        let early = [date(2027, 1, 2), date(2027, 2, 1)];
+        assert_eq!(y_range((r0, r1), early.into_iter()), (date(2027, 1, 2), r1));
+        // No forecasts: the report dates.
+        assert_eq!(y_range((r0, r1), std::iter::empty()), (r0, r1));
+        let a = example();
+        let l = layout_trend(&a.program, &a.reports, 720.0);
+        let earliest = l
+            .lines
+            .iter()
+            .flat_map(|x| x.points.iter().map(|p| p.forecast))
+            .min()
+            .unwrap();
+        assert_eq!(l.y_domain.0, earliest.min(l.y_domain.1));
+    }
+
     #[test]
     fn mobile_launch_rises_and_the_diagonal_runs_corner_to_corner() {
         let a = example();
@@ -928,12 +974,13 @@ mod tests {
         assert!(!last.reached);
 
         let (p, q) = l.diagonal;
-        assert!((p.x - l.x_of(l.x_domain.0)).abs() < 1e-9);
-        assert!((p.y - l.y_of(l.x_domain.0)).abs() < 1e-9);
+        let d0 = l.x_domain.0.max(l.y_domain.0).min(l.x_domain.1);
+        assert!((p.x - l.x_of(d0)).abs() < 1e-9);
+        assert!((p.y - l.y_of(d0.max(l.y_domain.0))).abs() < 1e-9);
         assert!((q.x - l.x_of(l.x_domain.1)).abs() < 1e-9);
-        assert!((q.y - l.y_of(l.x_domain.1)).abs() < 1e-9);
-        // The y domain contains the x domain, so the diagonal is inside the plot.
-        assert!(l.y_domain.0 <= l.x_domain.0 && l.y_domain.1 >= l.x_domain.1);
+        assert!((q.y - l.y_of(l.x_domain.1.max(l.y_domain.0))).abs() < 1e-9);
+        // The y domain reaches the last report, so the diagonal ends inside the plot.
+        assert!(l.y_domain.1 >= l.x_domain.1);
         for pt in [p, q] {
             assert!(pt.y >= l.plot.top && pt.y <= l.plot.bottom);
         }

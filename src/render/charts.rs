@@ -43,7 +43,7 @@ pub struct ChartView {
 impl From<Chart> for ChartView {
     fn from(c: Chart) -> ChartView {
         ChartView {
-            svg_html: c.svg,
+            svg_html: c.page_svg(),
             summary: c.summary,
         }
     }
@@ -115,7 +115,9 @@ impl ChartKind {
         };
         let diagram =
             |focus: Focus| dag::dependency_chart(p, &data.plan.consumers, cur, focus, prefix);
-        // The dependencies page draws the team roll-up past this many items.
+        // The dependencies page leads with the team roll-up past a readable
+        // number of items, and draws only that past the full diagram's limit.
+        let lead_with_teams = p.items.len() > READABLE_DIAGRAM_MAX_ITEMS;
         let roll_up = p.items.len() > FULL_DIAGRAM_MAX_ITEMS;
         // The reports up to the current one.
         let upto = cur.report.map_or(0, |r| r + 1).min(reports.len());
@@ -124,7 +126,7 @@ impl ChartKind {
             (K::Gantt, S::Team(t)) => gantt(cur, Some(t)),
             (K::Gantt, S::Report(i)) => gantt(reports.get(i)?, None),
             (K::TeamMap, S::Dashboard) => dag::team_map_chart(p, cur, prefix),
-            (K::TeamMap, S::Dependencies) if roll_up => dag::team_map_chart(p, cur, prefix),
+            (K::TeamMap, S::Dependencies) if lead_with_teams => dag::team_map_chart(p, cur, prefix),
             (K::Heatmap, S::Dashboard | S::Risks) => {
                 heatmap::heatmap_chart(&register_risks(p, &cur.register), prefix)
             }
@@ -232,6 +234,12 @@ impl PageCharts {
         self.charts[kind as usize] = Some(chart);
     }
 }
+
+/// Above this many items one diagram of every item is unreadable even at full
+/// size (boxes thousands of pixels apart, edges crossing the screen many
+/// times), so the dependencies page leads with the team map (who waits on
+/// whom) and draws the item diagram after it, for those who zoom in.
+pub const READABLE_DIAGRAM_MAX_ITEMS: usize = 150;
 
 /// Above this many items the dependencies page draws the team roll-up (who
 /// waits on whom) instead of every item: past a few thousand boxes one

@@ -603,17 +603,29 @@ mod tests {
         let small = dependencies_page(&a);
         assert!(small.contains("id=\"chart-dependencies\""), "{small}");
         assert!(!small.contains("id=\"chart-team-map\""));
-        let limit = super::super::charts::FULL_DIAGRAM_MAX_ITEMS;
         let template = a.program.items.len() - 1;
-        while a.program.items.len() <= limit {
-            let mut item = a.program.items[template].clone();
-            item.id = format!("zz-generated-{}", a.program.items.len());
-            item.depends_on = vec![template];
-            a.program.items.push(item);
-            a.plan.items.push(a.plan.items[template]);
-            a.plan.consumers.push(Vec::new());
-            a.current.items.push(a.current.items[template].clone());
-        }
+        let grow = |a: &mut Analyzed, to: usize| {
+            while a.program.items.len() <= to {
+                let mut item = a.program.items[template].clone();
+                item.id = format!("zz-generated-{}", a.program.items.len());
+                item.depends_on = vec![template];
+                a.program.items.push(item);
+                a.plan.items.push(a.plan.items[template]);
+                a.plan.consumers.push(Vec::new());
+                a.current.items.push(a.current.items[template].clone());
+            }
+        };
+        // Past a readable size: the team map first, then every item.
+        grow(&mut a, super::super::charts::READABLE_DIAGRAM_MAX_ITEMS);
+        let mid = dependencies_page(&a);
+        let (teams_at, items_at) = (
+            mid.find("id=\"chart-team-map\"").expect("a team map"),
+            mid.find("id=\"chart-dependencies\"")
+                .expect("the item diagram"),
+        );
+        assert!(teams_at < items_at, "the team map leads");
+        let limit = super::super::charts::FULL_DIAGRAM_MAX_ITEMS;
+        grow(&mut a, limit);
         let huge = dependencies_page(&a);
         assert!(huge.contains("id=\"chart-team-map\""), "no team roll-up");
         assert!(

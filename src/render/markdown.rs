@@ -148,9 +148,11 @@ pub fn render(md: &str) -> String {
             Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
             Event::Start(Tag::Table(a)) => {
                 aligns = a;
-                Event::Html("<table>".into())
+                // In a box of its own that scrolls sideways on a narrow
+                // screen, never the page.
+                Event::Html("<div class=\"table-wrap\"><table>".into())
             }
-            Event::End(TagEnd::Table) => Event::Html("</tbody></table>\n".into()),
+            Event::End(TagEnd::Table) => Event::Html("</tbody></table></div>\n".into()),
             Event::Start(Tag::TableHead) => {
                 in_head = true;
                 col = 0;
@@ -329,7 +331,7 @@ mod tests {
         assert!(out.contains("<h2 id=\"next-two-weeks\">"), "{out}");
         assert!(out.contains("<h2 id=\"highlights-1\">"), "{out}");
         assert!(
-            out.contains("<table><thead><tr><th scope=\"col\">a</th>"),
+            out.contains("<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">a</th>"),
             "{out}"
         );
         assert!(out.contains("<td>1</td>"), "{out}");

@@ -13,7 +13,7 @@ use super::{DagLayout, DagOptions, NodeSpec};
 use crate::analysis::Snapshot;
 use crate::layout::geom::BOLD_FACTOR;
 use crate::layout::text::{text_width, truncate_to_width};
-use crate::model::{ItemIx, ItemKind, Program, TeamIx};
+use crate::model::{ItemIx, ItemKind, Program, Status, TeamIx};
 
 /// Font size of item labels in the dependency diagram.
 pub const ITEM_FONT: f64 = 11.0;
@@ -37,14 +37,31 @@ pub enum Focus {
     Item(ItemIx),
 }
 
-/// The label drawn for an item (its name, cut to fit its shape).
-pub fn item_label(program: &Program, item: ItemIx) -> String {
+/// The mark that opens an item's label and tells its status without colour
+/// (the diagram's legend names each one).
+pub fn status_mark(status: Status) -> &'static str {
+    match status {
+        Status::NotStarted => "○",
+        Status::OnTrack => "▶",
+        Status::AtRisk => "⚠",
+        Status::Blocked => "✕",
+        Status::Done => "✓",
+    }
+}
+
+/// The label drawn for an item: its status mark and its name, the name cut
+/// to fit its shape.
+pub fn item_label(program: &Program, status: Status, item: ItemIx) -> String {
     let it = &program.items[item];
     let max = match it.kind {
         ItemKind::Deliverable => ITEM_LABEL_MAX,
         ItemKind::Milestone => MILESTONE_LABEL_MAX,
     };
-    truncate_to_width(it.name.trim(), ITEM_FONT, max)
+    format!(
+        "{} {}",
+        status_mark(status),
+        truncate_to_width(it.name.trim(), ITEM_FONT, max)
+    )
 }
 
 /// The size of an item's shape: a box around the label, or for a milestone a
@@ -206,7 +223,7 @@ pub fn layout_dependencies(
     let nodes: Vec<NodeSpec> = items
         .iter()
         .map(|&i| {
-            let label = item_label(program, i);
+            let label = item_label(program, snap.items[i].status, i);
             let bold = on_path.contains(&i);
             let (width, height) = item_size(program.items[i].kind, &label, bold);
             NodeSpec {

@@ -22,6 +22,7 @@ mod teams;
 pub use items::{
     Focus, ITEM_BOX_HEIGHT, ITEM_FOCUS_PER_SIDE, ITEM_FONT, ITEM_LABEL_MAX, MILESTONE_HEIGHT,
     MILESTONE_LABEL_MAX, chain_sizes, focus_items, item_label, item_size, layout_dependencies,
+    status_mark,
 };
 pub use layered::{count_chain_crossings, count_crossings, layout_layered};
 pub use teams::{

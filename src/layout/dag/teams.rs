@@ -140,6 +140,15 @@ pub fn team_dependencies(program: &Program) -> BTreeMap<(TeamIx, TeamIx), usize>
     out
 }
 
+/// A team node's second line: the item dependencies that cross its border,
+/// outgoing (other teams' items waiting on its items) then incoming.
+pub fn team_sublabel(out: usize, inn: usize) -> String {
+    match (out, inn) {
+        (0, 0) => "no cross-team dependencies".to_string(),
+        _ => format!("{out} wait on it · waits on {inn}"),
+    }
+}
+
 /// A vertex sequence with few backward arcs (Eades–Lin–Smyth greedy
 /// feedback arc set, weighted). Returns each vertex's place in the sequence.
 fn feedback_order(n: usize, arcs: &[(usize, usize, usize)]) -> Vec<usize> {
@@ -240,6 +249,16 @@ pub fn layout_team_map(program: &Program, snap: &Snapshot) -> TeamMapLayout {
             (3 * b).div_ceil(max_bp).clamp(1, 3) as u8
         }
     };
+    let deps = team_dependencies(program);
+    // Item dependencies across teams, per team: how many of other teams'
+    // items wait on this team's items (out) and how many of its items wait on
+    // other teams' (in). Unlike the number of teams blocked, which in a large
+    // program is nearly every team for every team, these tell teams apart.
+    let (mut out_deps, mut in_deps) = (vec![0usize; t], vec![0usize; t]);
+    for (&(a, b), &count) in &deps {
+        out_deps[a] += count;
+        in_deps[b] += count;
+    }
     let mut teams: Vec<TeamMapNode> = shown
         .iter()
         .enumerate()
@@ -251,11 +270,7 @@ pub fn layout_team_map(program: &Program, snap: &Snapshot) -> TeamMapLayout {
                 blocking_power: b,
                 emphasis: emphasis(b),
                 label: truncate_to_width(program.teams[team].name.trim(), TEAM_FONT, 200.0),
-                sublabel: match b {
-                    0 => "blocks no other team".to_string(),
-                    1 => "blocks 1 team".to_string(),
-                    _ => format!("blocks {b} teams"),
-                },
+                sublabel: team_sublabel(out_deps[team], in_deps[team]),
                 node: k,
             }
         })
@@ -275,7 +290,7 @@ pub fn layout_team_map(program: &Program, snap: &Snapshot) -> TeamMapLayout {
 
     // Links between nodes, both directions merged.
     let mut pair: BTreeMap<(usize, usize), (usize, usize)> = BTreeMap::new();
-    for (&(a, b), &count) in &team_dependencies(program) {
+    for (&(a, b), &count) in &deps {
         let (na, nb) = (node_of[a], node_of[b]);
         if na == nb {
             continue;
@@ -422,6 +437,35 @@ mod tests {
                 ..DagOptions::default()
             },
         );
+    }
+
+    /// Each team's second line counts the item dependencies crossing its
+    /// border each way, so teams that block the same number of teams still
+    /// read differently.
+    #[test]
+    fn team_labels_count_cross_team_dependencies_each_way() {
+        let a = example();
+        let m = layout_team_map(&a.program, &a.current);
+        let deps = team_dependencies(&a.program);
+        for tn in &m.teams {
+            let t = tn.team.unwrap();
+            let out: usize = deps
+                .iter()
+                .filter(|((x, _), _)| *x == t)
+                .map(|(_, c)| c)
+                .sum();
+            let inn: usize = deps
+                .iter()
+                .filter(|((_, y), _)| *y == t)
+                .map(|(_, c)| c)
+                .sum();
+            assert_eq!(tn.sublabel, team_sublabel(out, inn), "{}", tn.label);
+        }
+        let labels: std::collections::BTreeSet<&str> =
+            m.teams.iter().map(|t| t.sublabel.as_str()).collect();
+        assert!(labels.len() > 1, "{labels:?}");
+        assert_eq!(team_sublabel(48, 8), "48 wait on it · waits on 8");
+        assert_eq!(team_sublabel(0, 0), "no cross-team dependencies");
     }
 
     #[test]

@@ -22,7 +22,7 @@ use super::{Chart, num};
 use crate::analysis::Snapshot;
 use crate::layout::dag::{
     DagLayout, Focus, ITEM_FONT, TEAM_FONT, TEAM_SMALL_FONT, TeamMapLayout, chain_sizes,
-    item_label, layout_dependencies, layout_team_map, team_dependencies,
+    item_label, layout_dependencies, layout_team_map, status_mark, team_dependencies,
 };
 use crate::layout::text::{text_width, truncate_to_width};
 use crate::model::{ItemIx, ItemKind, Program, Status};
@@ -104,6 +104,8 @@ enum Swatch {
     Team(String),
     Milestone,
     Critical,
+    /// A status mark (text), as drawn before item labels.
+    Mark(&'static str),
 }
 
 /// One legend entry: a swatch and a label.
@@ -144,6 +146,16 @@ fn write_legend(x: &mut Xml, entries: &[LegendEntry], max_width: f64, class: &'s
                     .attr("points", &diamond(8.0, 7.0, 14.0, 12.0))
                     .attr("stroke", MILESTONE_STROKE)
                     .attr("stroke-width", "1.5")
+                    .close();
+            }
+            Swatch::Mark(mark) => {
+                x.open("text")
+                    .attr("class", "dag-legend-mark")
+                    .attr("fill", TEXT_COLOR)
+                    .num("font-size", LEGEND_FONT)
+                    .attr("x", "2")
+                    .attr("y", "11")
+                    .text(mark)
                     .close();
             }
             Swatch::Critical => {
@@ -339,6 +351,7 @@ pub fn dependency_chart(
             summary,
             width: 480.0,
             height: 40.0,
+            min_font: ITEM_FONT,
         };
     }
     let layout = layout_dependencies(program, consumers, snap, focus);
@@ -410,6 +423,25 @@ fn draw_dependencies(
             swatch: Swatch::Critical,
             label: "Critical path".to_string(),
         });
+    }
+    // Status marks, in the order of `Status`, for the statuses shown.
+    let mut shown = [false; 5];
+    for n in &layout.nodes {
+        shown[snap.items[n.key].status as usize] = true;
+    }
+    for status in [
+        Status::NotStarted,
+        Status::OnTrack,
+        Status::AtRisk,
+        Status::Blocked,
+        Status::Done,
+    ] {
+        if shown[status as usize] {
+            entries.push(LegendEntry {
+                swatch: Swatch::Mark(status_mark(status)),
+                label: status.label().to_string(),
+            });
+        }
     }
     let legend_width = layout.width.max(480.0);
     let legend_h = legend_layout(&entries, legend_width).1;
@@ -552,7 +584,7 @@ fn draw_dependencies(
             .attr("class", "dag-label")
             .num("x", n.x)
             .num("y", n.y + ITEM_FONT * 0.35)
-            .text(&item_label(program, i))
+            .text(&item_label(program, snap.items[i].status, i))
             .close();
         x.close();
     }
@@ -562,6 +594,7 @@ fn draw_dependencies(
         summary,
         width,
         height,
+        min_font: ITEM_FONT.min(LEGEND_FONT),
     }
 }
 
@@ -908,6 +941,7 @@ fn draw_team_map(program: &Program, snap: &Snapshot, map: &TeamMapLayout, prefix
         summary,
         width,
         height: layout.height,
+        min_font: TEAM_SMALL_FONT,
     }
 }
 

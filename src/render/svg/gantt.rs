@@ -53,6 +53,7 @@ pub fn gantt_chart_painted(
         summary: text.summary,
         width: layout.width,
         height: layout.height,
+        min_font: crate::layout::gantt::FONT_AXIS,
     }
 }
 

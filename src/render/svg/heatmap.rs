@@ -186,6 +186,7 @@ pub fn heatmap_chart(risks: &[Risk], link_prefix: &str) -> Chart {
         summary,
         width: l.width,
         height: l.height,
+        min_font: crate::layout::heatmap::MIN_FONT,
     }
 }
 

@@ -29,6 +29,56 @@ pub struct Chart {
     pub summary: String,
     pub width: f64,
     pub height: f64,
+    /// The smallest font size in the chart, in user units: with the width,
+    /// it sets the narrowest the chart may be drawn and stay legible.
+    pub min_font: f64,
+}
+
+/// The smallest chart text a reader should get, in CSS pixels.
+pub const MIN_TEXT_PX: f64 = 10.0;
+
+/// The narrowest a chart `width` user units wide whose smallest text is
+/// `min_font` units can be drawn with no text below [`MIN_TEXT_PX`], in
+/// CSS pixels (rounded up).
+pub fn readable_width(width: f64, min_font: f64) -> f64 {
+    if min_font <= 0.0 || !width.is_finite() {
+        return width.max(0.0).ceil();
+    }
+    (width * (MIN_TEXT_PX / min_font).max(0.0)).ceil()
+}
+
+impl Chart {
+    /// The `<svg>` for a web page. Every chart is drawn with `width="100%"`
+    /// and `role="img"` (what the e-mail's rasteriser expects); on a page:
+    ///
+    /// - `width` becomes [`readable_width`] in pixels. The stylesheet lets a
+    ///   chart grow to its box but never shrink below that, so on a narrow
+    ///   screen it scrolls sideways inside its own box at a legible size
+    ///   (the dependency diagrams may shrink to fit on wide screens, with a
+    ///   full-size switch: see `charts.css`).
+    /// - A chart that holds links is `role="group"`, not `role="img"`: an
+    ///   image's children are presentational, so links inside it would be
+    ///   unnamed tab stops for keyboard and screen-reader users. As a group,
+    ///   named by its `<title>` and described by its `<desc>` (and the
+    ///   figure's caption), its links keep their names (their `<title>`,
+    ///   which also states the status) and stay where sighted readers click
+    ///   them. A chart without links stays `role="img"`.
+    pub fn page_svg(&self) -> String {
+        let root_end = self.svg.find('>').unwrap_or(self.svg.len());
+        let (root, rest) = self.svg.split_at(root_end);
+        let mut root = root.replacen(
+            " width=\"100%\"",
+            &format!(
+                " width=\"{}\"",
+                num(readable_width(self.width, self.min_font))
+            ),
+            1,
+        );
+        if rest.contains("<a ") {
+            root = root.replacen(" role=\"img\"", " role=\"group\"", 1);
+        }
+        root + rest
+    }
 }
 
 /// Drops the characters XML 1.0 does not allow (C0 controls other than tab,
@@ -58,6 +108,39 @@ pub fn num(v: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::{Chart, readable_width};
+
+    #[test]
+    fn readable_width_keeps_the_smallest_text_at_ten_pixels() {
+        assert_eq!(readable_width(1120.0, 10.0), 1120.0);
+        assert_eq!(readable_width(2458.13, 11.0), 2235.0);
+        assert_eq!(readable_width(720.0, 12.0), 600.0);
+        assert_eq!(readable_width(100.0, 0.0), 100.0);
+    }
+
+    #[test]
+    fn page_svg_sizes_the_root_and_groups_charts_with_links() {
+        let chart = |svg: &str| Chart {
+            svg: svg.to_string(),
+            summary: String::new(),
+            width: 1100.0,
+            height: 50.0,
+            min_font: 11.0,
+        };
+        let linked = chart(
+            r#"<svg role="img" viewBox="0 0 1100 50" width="100%"><title>t</title><a href="x"><text width="100%">a</text></a></svg>"#,
+        );
+        assert_eq!(
+            linked.page_svg(),
+            r#"<svg role="group" viewBox="0 0 1100 50" width="1000"><title>t</title><a href="x"><text width="100%">a</text></a></svg>"#
+        );
+        let plain = chart(r#"<svg role="img" width="100%"><title>t</title></svg>"#);
+        assert_eq!(
+            plain.page_svg(),
+            r#"<svg role="img" width="1000"><title>t</title></svg>"#
+        );
+    }
+
     #[test]
     fn numbers_are_short_and_stable() {
         assert_eq!(super::num(1.0), "1");

@@ -36,6 +36,7 @@ pub fn trend_chart(program: &Program, snaps: &[Snapshot], link_prefix: &str) -> 
         summary,
         width: layout.width,
         height: layout.height,
+        min_font: crate::layout::trend::TICK_FONT,
     }
 }
 

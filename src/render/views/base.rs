@@ -61,6 +61,9 @@ pub struct Layout {
     pub as_of_report: Option<Link>,
     /// `page-<kind>` on `<body>`.
     pub body_class: String,
+    /// `<meta name="description">`: what the page is, for search results
+    /// and link previews ([`describe`]).
+    pub description: String,
 }
 
 /// The top-level sections: (navigation text, folder).
@@ -137,7 +140,47 @@ pub fn layout(program: &Program, links: &Links, spec: &LayoutSpec) -> Layout {
                 href: links.dir(&report_dir(r.date)),
             }),
         body_class: format!("page-{}", spec.kind),
+        description: describe(spec.kind, spec.title, &program.meta.site.title, spec.as_of),
     }
+}
+
+/// The meta description of a page of `kind` titled `title`: one sentence
+/// saying what the page holds, with the program and the as-of date, so every
+/// page has its own.
+pub fn describe(kind: &str, title: &str, site_title: &str, as_of: Date) -> String {
+    let what = match kind {
+        "dashboard" => {
+            "Status dashboard: overall health, milestones, schedule, risks and decisions"
+                .to_string()
+        }
+        "charter" => {
+            "Charter: goals, scope, milestones, teams and how the program reports".to_string()
+        }
+        "dependencies" => {
+            "Dependency map: which work waits on which, float and the critical path".to_string()
+        }
+        "teams" => "Teams: who owns which deliverables and how each team is doing".to_string(),
+        "risks" => {
+            "Risk register: open and closed risks by score, owner and mitigation".to_string()
+        }
+        "decisions" => {
+            "Decisions: what is needed from whom by when, and what was decided".to_string()
+        }
+        "reports" => "Report archive: every biweekly status report".to_string(),
+        "team" => format!("{title}: the team's deliverables, schedule and dependencies"),
+        "report" => {
+            format!("{title}: the biweekly status report, with changes, risks and decisions")
+        }
+        "deliverable" => {
+            format!("{title}: status, forecast, dependencies and history of this deliverable")
+        }
+        "milestone" => {
+            format!("{title}: status, forecast, dependencies and history of this milestone")
+        }
+        "not-found" => "Page not found".to_string(),
+        _ => title.to_string(),
+    };
+    format!("{what} of {site_title}, status as of {as_of}.")
 }
 
 /// `base_url` + the page's folder, for `<link rel="canonical">`.
@@ -153,4 +196,42 @@ fn canonical(program: &Program, path: &str) -> Option<String> {
         format!("{base}/")
     };
     Some(format!("{base}{dir}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+    use jiff::civil::date;
+
+    /// Every kind of page gets its own sentence, naming the page where it is
+    /// one of many (a report, a team, an item), the program and the date.
+    #[test]
+    fn every_page_kind_is_described_in_its_own_words() {
+        let d = date(2027, 4, 9);
+        let kinds = [
+            "dashboard",
+            "charter",
+            "dependencies",
+            "teams",
+            "risks",
+            "decisions",
+            "reports",
+            "team",
+            "report",
+            "deliverable",
+            "milestone",
+            "page",
+        ];
+        let all: std::collections::BTreeSet<String> = kinds
+            .iter()
+            .map(|k| describe(k, "Thing", "Prog", d))
+            .collect();
+        assert_eq!(all.len(), kinds.len());
+        assert_eq!(
+            describe("report", "Report of 2027-04-09", "Identity", d),
+            "Report of 2027-04-09: the biweekly status report, with changes, risks and decisions \
+             of Identity, status as of 2027-04-09."
+        );
+        assert!(describe("team", "Identity Team", "P", d).starts_with("Identity Team: "));
+    }
 }
