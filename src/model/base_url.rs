@@ -44,6 +44,11 @@ impl BaseUrl {
         if !scheme_ok {
             return Err(fail("must start with https:// or http://"));
         }
+        // The WHATWG parser reads `https:///x/` as host `x`: refuse it here.
+        let after_scheme = &u[u.find("://").map_or(0, |i| i + 3)..];
+        if after_scheme.is_empty() || after_scheme.starts_with(['/', '\\']) {
+            return Err(fail("has no valid host"));
+        }
         let mut url = url::Url::parse(u).map_err(|_| fail("has no valid host"))?;
         if url.host_str().is_none_or(str::is_empty) {
             return Err(fail("has no valid host"));
