@@ -182,3 +182,86 @@ fn the_crate_check_tells_crates_from_modules() {
     assert!(!names_crate("super::svg::xml::escape(x)", "svg"));
     assert!(!names_crate("let my_svg::x;", "svg"));
 }
+
+/// One escaper per kind of markup: HTML through tera's (autoescaping in the
+/// templates, `render::theme::escape_html` for the little HTML written
+/// outside one), SVG and XML through the streaming writer
+/// `render/svg/xml.rs`, the one markup writer of the charts. No other
+/// non-test code spells an escape of its own, and no SVG-building crate is
+/// a dependency beside the writer.
+#[test]
+fn one_escaper_and_one_markup_writer() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src = root.join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut problems = Vec::new();
+    for f in &files {
+        let rel = f
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel == "render/svg/xml.rs" {
+            continue;
+        }
+        let code = non_test_code(&fs::read_to_string(f).unwrap());
+        for entity in [
+            "\"&amp;\"",
+            "\"&lt;\"",
+            "\"&quot;\"",
+            "\"&#39;\"",
+            "\"&apos;\"",
+        ] {
+            if code.contains(entity) {
+                problems.push(format!("{rel} escapes by hand ({entity})"));
+            }
+        }
+    }
+    let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let deps = manifest
+        .split("[dependencies]")
+        .nth(1)
+        .and_then(|d| d.split("\n[").next())
+        .unwrap_or("");
+    for line in deps.lines() {
+        let name = line.split('=').next().unwrap_or("").trim();
+        if name == "svg" {
+            problems.push("Cargo.toml depends on the svg crate".to_string());
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// README's dependency list names every direct dependency (normal, target
+/// and dev) of `Cargo.toml`, so each one has its reason written down.
+#[test]
+fn every_dependency_is_named_in_the_readme() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    let list = readme
+        .split("Dependencies and why")
+        .nth(1)
+        .expect("README has its dependency list")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let mut missing = Vec::new();
+    let mut in_deps = false;
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_deps = line.ends_with("dependencies]");
+            continue;
+        }
+        let Some((name, _)) = line.split_once('=') else {
+            continue;
+        };
+        let name = name.trim();
+        if in_deps && !name.is_empty() && !name.starts_with('#') && !list.contains(name) {
+            missing.push(name.to_string());
+        }
+    }
+    assert!(missing.is_empty(), "README does not name: {missing:?}");
+}

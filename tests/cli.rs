@@ -935,6 +935,115 @@ fn a_folder_holding_content_but_no_program_yaml_suggests_its_content_folder() {
     assert!(!root.join("reports").exists());
 }
 
+/// One rule set for base URLs at every entry point: program.yaml
+/// `site.base_url` (check, exit 1, located), `build --base-url` and `email
+/// --base-url` (exit 2, nothing written), with the same words; accepted
+/// forms come out normalised in the canonical link and the sitemap.
+#[test]
+fn base_urls_are_checked_alike_at_every_entry_point() {
+    const REJECTED: &[(&str, &str)] = &[
+        ("https://", "has no valid host"),
+        ("https://x.example/a?b=1#c/", "must not contain a query"),
+        ("https://x.example/a b/", "contains spaces"),
+        ("javascript:alert(1)", "must start with https://"),
+        ("https://user:pw@x.example/", "must not contain a user name"),
+    ];
+    const ACCEPTED: &[(&str, &str)] = &[
+        ("https://org.github.io/repo", "https://org.github.io/repo/"),
+        (
+            "HTTPS://Org.GitHub.io:443/repo/",
+            "https://org.github.io/repo/",
+        ),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    common::copy_dir(&common::root().join("content"), &content);
+    let program = fs::read_to_string(content.join("program.yaml")).unwrap();
+    let line = program
+        .lines()
+        .find(|l| l.trim_start().starts_with("base_url:"))
+        .expect("the example sets base_url")
+        .to_string();
+    let set = |url: &str| {
+        let indent = &line[..line.len() - line.trim_start().len()];
+        // Public, so that the accepted forms are also checked in the sitemap
+        // (a private site, the default, writes none).
+        let yaml = program
+            .replace(&line, &format!("{indent}base_url: '{url}'"))
+            .replace("public: false", "public: true");
+        fs::write(content.join("program.yaml"), yaml).unwrap();
+    };
+    let out = tmp.path().join("public");
+    for (url, why) in REJECTED {
+        let words = format!("the base URL `{url}` {why}");
+        // --base-url on build and email.
+        for cmd in ["build", "email"] {
+            let a = tpm()
+                .arg(cmd)
+                .arg("--content")
+                .arg(&content)
+                .args(if cmd == "build" {
+                    vec!["--output".to_string(), out.display().to_string()]
+                } else {
+                    vec![
+                        "--dry-run".to_string(),
+                        tmp.path().join("outbox").display().to_string(),
+                    ]
+                })
+                .arg("--base-url")
+                .arg(url)
+                .env("TPM_SITE_MAIL_FROM", "reports@example.org")
+                .assert()
+                .code(2);
+            let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+            assert!(err.contains(&words), "{cmd} --base-url {url}: {err}");
+            assert!(!out.exists() && !tmp.path().join("outbox").exists());
+        }
+        // site.base_url in program.yaml.
+        set(url);
+        let a = tpm()
+            .arg("check")
+            .arg("--content")
+            .arg(&content)
+            .assert()
+            .code(1);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+        assert!(err.contains("program.yaml:"), "{url}: {err}");
+        assert!(err.contains(&words), "program.yaml {url}: {err}");
+    }
+    for (url, want) in ACCEPTED {
+        set(url);
+        build(&content, &out).success();
+        let index = fs::read_to_string(out.join("index.html")).unwrap();
+        assert!(
+            index.contains(&format!("<link rel=\"canonical\" href=\"{want}\">")),
+            "{url}"
+        );
+        let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
+        assert!(
+            sitemap.contains(&format!("<loc>{want}charter/</loc>")),
+            "{url}: {sitemap}"
+        );
+        // The flag overrides program.yaml, normalised alike.
+        set("https://x.example/");
+        tpm()
+            .arg("build")
+            .arg("--content")
+            .arg(&content)
+            .arg("--output")
+            .arg(&out)
+            .arg("--base-url")
+            .arg(url)
+            .assert()
+            .success();
+        let index = fs::read_to_string(out.join("index.html")).unwrap();
+        assert!(
+            index.contains(&format!("href=\"{want}\"")),
+            "--base-url {url}"
+        );
+    }
+}
+
 #[test]
 fn readme_workflow_snippets_install_like_the_scaffold() {
     let readme = fs::read_to_string(common::root().join("README.md")).unwrap();

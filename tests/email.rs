@@ -26,8 +26,10 @@ use std::time::{Duration, Instant, SystemTime};
 use mail_parser::{MessageParser, MimeHeaders};
 use tempfile::TempDir;
 use tpm_site::layout::gantt::GanttOptions;
+use tpm_site::model::BaseUrl;
 use tpm_site::render::email::{self as mail, EmailError, Recipient};
 use tpm_site::render::svg::gantt::gantt_chart;
+use tpm_site::render::theme::Theme;
 
 const SUBJECT: &str = "[Identity Platform Migration] Biweekly report 2027-04-09 — RED";
 const LINK: &str = "https://example.github.io/identity-migration/reports/2027-04-09/";
@@ -797,10 +799,11 @@ fn header_injection_in_a_stakeholder_name_is_neutralised() {
     let prepared = mail::prepare(
         &data,
         a.program.reports.len() - 1,
-        "https://example.github.io/identity-migration/",
+        &BaseUrl::parse("https://example.github.io/identity-migration/").unwrap(),
     )
     .unwrap();
     let from: lettre::message::Mailbox = "reports@example.org".parse().unwrap();
+    let theme = Theme::builtin().unwrap();
     for evil in [
         "Eve\r\nBcc: x@evil.example",
         "Eve\nBcc: x@evil.example",
@@ -809,6 +812,7 @@ fn header_injection_in_a_stakeholder_name_is_neutralised() {
     ] {
         let r = mail::message(
             &prepared,
+            &theme,
             Recipient {
                 name: evil,
                 role: "",
@@ -827,6 +831,7 @@ fn header_injection_in_a_stakeholder_name_is_neutralised() {
     evil.subject = "Report\r\nBcc: x@evil.example".into();
     let r = mail::message(
         &evil,
+        &theme,
         Recipient {
             name: "Eve",
             role: "",
@@ -966,6 +971,62 @@ fn dry_run_writes_one_parsable_eml_per_recipient_and_sends_nothing() {
     assert!(err.contains("no published report of 2027-01-30"), "{err}");
 }
 
+/// The HTML part is the theme's `email.html`: a site's override of it
+/// (`themes/default/email.html` next to the content folder) is what
+/// stakeholders get, autoescaped like the pages, and a broken override stops
+/// the run before anything is written.
+#[test]
+fn the_html_part_is_the_overridable_email_template() {
+    let repo = repo();
+    let themes = repo.path().join("themes/default");
+    fs::create_dir_all(&themes).unwrap();
+    fs::write(
+        themes.join("email.html"),
+        "<p class=\"custom\">Custom {{ program_name }} for {{ first_name }}: {{ rag_label }}</p>\n\
+         <ul>{% for c in changes %}<li>{{ c }}</li>{% endfor %}</ul>\n\
+         <img src=\"cid:{{ cid }}\">",
+    )
+    .unwrap();
+    // Markup in the content reaches the HTML escaped.
+    let program = repo.path().join("content/program.yaml");
+    let yaml = fs::read_to_string(&program).unwrap();
+    fs::write(
+        &program,
+        yaml.replacen(
+            "Identity Platform Migration",
+            "Identity <b>Platform</b> & Migration",
+            1,
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = run(email_cmd(&repo, &["--dry-run", "outbox"]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    let file = fs::read_dir(repo.path().join("outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .min()
+        .unwrap();
+    let raw = fs::read(file).unwrap();
+    let msg = MessageParser::default().parse(&raw).unwrap();
+    let html = msg.body_html(0).unwrap().into_owned();
+    assert!(
+        html.starts_with(
+            "<p class=\"custom\">Custom Identity &lt;b&gt;Platform&lt;/b&gt; &amp; Migration for "
+        ),
+        "{html}"
+    );
+    assert!(html.contains(": RED</p>"), "{html}");
+    assert!(!html.contains("<b>"), "content is escaped: {html}");
+    // The plain-text part is not the template's.
+    assert!(msg.body_text(0).unwrap().contains("Read the full report: "));
+
+    fs::write(themes.join("email.html"), "{% if %}").unwrap();
+    let (code, out, err) = run(email_cmd(&repo, &["--dry-run", "broken"]));
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(err.contains("email.html"), "{err}");
+    assert!(!repo.path().join("broken").exists());
+}
+
 #[test]
 fn the_png_is_the_same_on_every_run() {
     let a = common::analyze(&common::root().join("content"));
@@ -979,8 +1040,8 @@ fn the_png_is_the_same_on_every_run() {
         cache: Default::default(),
     };
     let i = a.program.reports.len() - 1;
-    let one = mail::prepare(&data, i, "https://example.org/").unwrap();
-    let two = mail::prepare(&data, i, "https://example.org/").unwrap();
+    let one = mail::prepare(&data, i, &BaseUrl::parse("https://example.org/").unwrap()).unwrap();
+    let two = mail::prepare(&data, i, &BaseUrl::parse("https://example.org/").unwrap()).unwrap();
     assert_eq!(one.png, two.png);
     assert_eq!((one.png.width, one.png.height), chart_size());
 }
@@ -1041,7 +1102,7 @@ fn the_message_leads_with_the_pages_top_strip_and_its_ranked_changes() {
         cache: Default::default(),
     };
     let i = a.program.reports.len() - 1;
-    let m = mail::prepare(&data, i, "https://example.org/p/").unwrap();
+    let m = mail::prepare(&data, i, &BaseUrl::parse("https://example.org/p/").unwrap()).unwrap();
     let labels: Vec<&str> = m.strip.iter().map(|l| l.label).collect();
     assert_eq!(labels, ["State", "Why", "Path", "Slip", "You owe"]);
     let line = |label: &str| m.strip.iter().find(|l| l.label == label).unwrap();
@@ -1076,7 +1137,8 @@ fn the_message_leads_with_the_pages_top_strip_and_its_ranked_changes() {
     // status changes counted on one last line.
     assert!(m.changes[0].starts_with("Forecast end"), "{:?}", m.changes);
 
-    let b = mail::bodies(&m, "Dana Reyes", "VP Engineering");
+    let theme = Theme::builtin().unwrap();
+    let b = mail::bodies(&m, &theme, "Dana Reyes", "VP Engineering").unwrap();
     let why = b.text.find("Why: ").expect("the strip in the text part");
     let summary = b.text.find("Auth API v2 done Mar 29").unwrap();
     let changes = b.text.find("Top changes since").unwrap();
@@ -1096,7 +1158,12 @@ fn the_message_leads_with_the_pages_top_strip_and_its_ranked_changes() {
         .iter()
         .position(|r| r.date.to_string() == "2027-02-12")
         .unwrap();
-    let m = mail::prepare(&data, early, "https://example.org/p/").unwrap();
+    let m = mail::prepare(
+        &data,
+        early,
+        &BaseUrl::parse("https://example.org/p/").unwrap(),
+    )
+    .unwrap();
     let last = m.changes.last().unwrap();
     assert!(
         last.contains("routine status change") && last.ends_with("finished without a slip)."),

@@ -69,7 +69,13 @@ fn naive(d: jiff::civil::Date) -> NaiveDate {
 }
 
 fn base(a: &Analyzed) -> String {
-    a.program.meta.site.base_url.clone().expect("base_url")
+    a.program
+        .meta
+        .site
+        .base_url
+        .clone()
+        .expect("base_url")
+        .to_string()
 }
 
 // ---------------------------------------------------------------------------
@@ -358,7 +364,7 @@ fn sitemap_lists_every_page_under_base_url() {
         .filter(|f| f.path.ends_with(".html"))
         .map(|f| f.path.clone())
         .collect();
-    let map = sitemap(&base, &pages);
+    let map = sitemap(&tpm_site::model::BaseUrl::parse(&base).unwrap(), &pages);
     assert_eq!(map.path, "sitemap.xml");
     let xml = text(&map);
     let doc = roxmltree::Document::parse(xml).expect("sitemap parses");
@@ -400,7 +406,10 @@ fn sitemap_lists_every_page_under_base_url() {
     // Deterministic: the order of the input does not matter.
     let mut reversed = pages.clone();
     reversed.reverse();
-    assert_eq!(sitemap(&base, &reversed), map);
+    assert_eq!(
+        sitemap(&tpm_site::model::BaseUrl::parse(&base).unwrap(), &reversed),
+        map
+    );
 }
 
 // ---------------------------------------------------------------------------

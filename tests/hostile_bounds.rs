@@ -41,6 +41,16 @@ fn alias_bomb() -> Vec<u8> {
     s.into_bytes()
 }
 
+/// `a0: &a0 [x]`, then `aN: &aN [*aN-1]` in block style: `n` levels deep
+/// once the aliases are replayed.
+fn alias_chain(n: usize) -> Vec<u8> {
+    let mut s = String::from("a0: &a0\n  - x\n");
+    for i in 1..n {
+        let _ = writeln!(s, "a{i}: &a{i}\n  - *a{}", i - 1);
+    }
+    s.into_bytes()
+}
+
 fn repeat(unit: &str, n: usize, tail: &str) -> Vec<u8> {
     let mut s = unit.repeat(n);
     s.push_str(tail);
@@ -103,6 +113,16 @@ fn cases() -> Vec<Case> {
             files: vec![("risks.yaml", repeat("- ", 100_000, "x\n"))],
             exit: 1,
             expect: "the YAML is nested too deeply",
+        },
+        Case {
+            // A shallow text that expands to 40 levels: it overflowed the
+            // stack of the debug build before every level got stack as it
+            // needs it (content/yaml.rs `with_stack`).
+            name: "40-anchor block-style alias chain",
+            command: "check",
+            files: vec![("risks.yaml", alias_chain(40))],
+            exit: 1,
+            expect: "risks.yaml must be a YAML list",
         },
         Case {
             name: "100k-deep mapping nesting in front matter",

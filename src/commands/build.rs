@@ -15,15 +15,18 @@ pub struct BuildArgs {
     pub timings: bool,
     #[command(flatten)]
     pub content: ContentArg,
-    /// Where to write the site. It is replaced as a whole, atomically; a folder
-    /// that tpm-site did not create is refused unless it is empty. The site it
+    /// Where to write the site. It is replaced as a whole: on Linux and macOS in
+    /// one atomic exchange (the folder always holds the old or the new site);
+    /// elsewhere, or on a file system without the exchange, by two renames
+    /// with an instant between them when the folder is missing. A folder that
+    /// tpm-site did not create is refused unless it is empty. The site it
     /// replaces is kept beside it as a hidden spare (`.<name>.tpm-site-spare`)
     /// that the next build writes over.
     #[arg(long, value_name = "DIR", default_value = "public")]
     pub output: PathBuf,
     /// The published address, e.g. https://org.github.io/repo/ (overrides site.base_url).
     #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
+    pub base_url: Option<crate::model::BaseUrl>,
     /// Build the site as of this date (YYYY-MM-DD) instead of the newest report's date.
     #[arg(long, value_name = "DATE", value_parser = super::parse_date_arg)]
     pub as_of: Option<jiff::civil::Date>,

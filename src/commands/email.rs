@@ -34,7 +34,7 @@ pub struct EmailArgs {
     pub insecure: bool,
     /// The published site's address (overrides site.base_url), for the report link.
     #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
+    pub base_url: Option<crate::model::BaseUrl>,
     /// SMTP server [env: TPM_SITE_SMTP_URL].
     #[arg(long, value_name = "URL")]
     pub smtp_url: Option<String>,

@@ -76,61 +76,27 @@ fn options() -> Options {
     options
 }
 
-/// Texts that may nest deeper than this are parsed on a thread of their own.
-const SHALLOW: usize = 16;
-/// That thread's stack: enough for the 64 levels the budget allows, even in an
-/// unoptimised build.
-const DEEP_PARSE_STACK: usize = 64 << 20;
+/// Stack left before a nesting level runs on a new stack segment: more than
+/// the deepest single level takes (tens of KiB in an unoptimised build).
+const RED_ZONE: usize = 256 << 10;
+/// The size of each new segment: room for many levels at a time.
+const STACK_SEGMENT: usize = 4 << 20;
 
-/// Whether `text` could nest deeper than [`SHALLOW`] levels: more than
-/// `SHALLOW` flow brackets in the whole text (never decremented, so quoted
-/// brackets cannot hide any), or a line whose indentation plus block
-/// indicators (`- `, `? `, `: `, a trailing `:`) could reach that depth. An
-/// over-estimate, linear in the text; typical content files are far below it.
-fn may_nest_deeply(text: &str) -> bool {
-    let mut brackets = 0usize;
-    for line in text.lines() {
-        let indent = line.bytes().take_while(|&b| b == b' ').count();
-        let indicators = line.matches("- ").count()
-            + line.matches("? ").count()
-            + line.matches(": ").count()
-            + usize::from(line.ends_with(':'));
-        if indent + 2 * indicators + 2 > SHALLOW {
-            return true;
-        }
-        brackets += line.bytes().filter(|&b| b == b'[' || b == b'{').count();
-        if brackets > SHALLOW {
-            return true;
-        }
-    }
-    false
+/// Runs one level of a recursion over the YAML tree, on a fresh stack
+/// segment (allocated on the heap by `stacker`) when the current stack is
+/// nearly used up. The parser and [`Value`]'s deserializer recurse once per
+/// nesting level, replayed aliases included, and an unoptimised build needs
+/// tens of KiB per level: without this, 40 levels overflow the 2 MiB stack
+/// of a test, rayon or tokio thread. With it, depth is bounded by the
+/// budget (64 levels) alone, in every build profile and on every thread.
+fn with_stack<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, f)
 }
 
 /// Parses one YAML document. `line_offset` is added to every line so that
 /// front matter reports positions in whole-file coordinates.
-///
-/// The parser recurses once per nesting level, and an unoptimised build needs
-/// tens of KiB of stack per level: 64 levels overflow the 2 MiB stack of a
-/// test, rayon or tokio thread. A text that may nest deeply is therefore parsed
-/// on a scoped thread with a 64 MiB stack (a few microseconds); a shallow one
-/// is parsed right here.
 pub fn parse(text: &str, line_offset: u32) -> Result<Node, ParseError> {
-    if !may_nest_deeply(text) {
-        return parse_here(text, line_offset);
-    }
-    std::thread::scope(|scope| {
-        match std::thread::Builder::new()
-            .name("yaml-parse".into())
-            .stack_size(DEEP_PARSE_STACK)
-            .spawn_scoped(scope, || parse_here(text, line_offset))
-        {
-            Ok(handle) => handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            // No thread to be had: parse here (the main thread's stack is large).
-            Err(_) => parse_here(text, line_offset),
-        }
-    })
+    with_stack(|| parse_here(text, line_offset))
 }
 
 fn parse_here(text: &str, line_offset: u32) -> Result<Node, ParseError> {
@@ -208,14 +174,14 @@ fn parse_here(text: &str, line_offset: u32) -> Result<Node, ParseError> {
 
 fn shift(node: &mut Node, by: u32) {
     node.pos.line += by;
-    match &mut node.value {
+    with_stack(|| match &mut node.value {
         Value::Seq(items) => items.iter_mut().for_each(|n| shift(n, by)),
         Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
             shift(k, by);
             shift(v, by);
         }),
         _ => {}
-    }
+    })
 }
 
 /// Drops the crate's own "at line X column Y" suffix: our diagnostics carry the position.
@@ -229,7 +195,8 @@ struct SpannedNode(Node);
 
 impl<'de> Deserialize<'de> for SpannedNode {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let spanned = Spanned::<Value>::deserialize(d)?;
+        // One nesting level: the next one may start on a new stack segment.
+        let spanned = with_stack(|| Spanned::<Value>::deserialize(d))?;
         let loc = spanned.referenced;
         Ok(SpannedNode(Node {
             pos: Pos {
@@ -568,21 +535,59 @@ mod tests {
                         "{e:?}"
                     );
                 }
-                // Forty levels parse (on the parse thread), and come back whole.
+                // Forty levels parse on this small stack, and come back whole.
                 let n = p(&format!("{}x{}", "[".repeat(40), "]".repeat(40))).unwrap();
-                let mut depth = 0;
-                let mut node = &n;
-                while let Value::Seq(items) = &node.value {
-                    depth += 1;
-                    node = &items[0];
-                }
-                assert_eq!(depth, 40);
+                assert_eq!(seq_depth(&n), 40);
             })
             .unwrap();
         handle.join().unwrap();
-        assert!(!may_nest_deeply(
-            "- id: a\n  depends_on: [b, c]\n  description: |\n    text\n"
-        ));
+    }
+
+    /// How many lists are nested at the first element of each.
+    fn seq_depth(n: &Node) -> usize {
+        let mut depth = 0;
+        let mut node = n;
+        while let Value::Seq(items) = &node.value {
+            depth += 1;
+            node = &items[0];
+        }
+        depth
+    }
+
+    /// A chain of 40 anchors in block style, each a list holding an alias of
+    /// the one before: a shallow text that expands to 40 levels. It used to
+    /// overflow the stack of a debug build (the guard that moved deep texts
+    /// to a big-stack thread looked at the text's own nesting only); every
+    /// level now gets stack as it needs it, here on a 256 KiB thread.
+    #[test]
+    fn a_block_style_alias_chain_parses_on_a_small_stack() {
+        let mut text = String::from("a0: &a0\n  - x\n");
+        for i in 1..40 {
+            text.push_str(&format!("a{i}: &a{i}\n  - *a{}\n", i - 1));
+        }
+        let handle = std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(move || {
+                let n = p(&text).unwrap();
+                let Value::Map(entries) = &n.value else {
+                    panic!("{n:?}")
+                };
+                assert_eq!(entries.len(), 40);
+                assert_eq!(seq_depth(&entries[39].1), 40);
+                // Past the budget, the same chain is refused, not a crash.
+                let mut deeper = text.clone();
+                for i in 40..80 {
+                    deeper.push_str(&format!("a{i}: &a{i}\n  - *a{}\n", i - 1));
+                }
+                let e = p(&deeper).unwrap_err();
+                assert_eq!(
+                    explain(&e.message).0,
+                    "the YAML is nested too deeply",
+                    "{e:?}"
+                );
+            })
+            .unwrap();
+        handle.join().unwrap();
     }
 
     #[test]

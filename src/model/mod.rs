@@ -7,9 +7,12 @@
 //! ids, values out of range, ...). Dates are snapped to the working-day calendar
 //! here. Graph questions (cycles, derived dates) belong to `analysis`.
 
+pub mod base_url;
 pub mod calendar;
 pub mod fields;
 mod resolve;
+
+pub use base_url::{BaseUrl, BaseUrlError};
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -103,8 +106,8 @@ pub struct Communication {
 #[derive(Clone, Debug)]
 pub struct SiteSettings {
     pub title: String,
-    /// Always ends with `/` when present.
-    pub base_url: Option<String>,
+    /// The published address, checked where it entered (see [`BaseUrl`]).
+    pub base_url: Option<BaseUrl>,
     pub theme: String,
     /// Custom domain for GitHub Pages (`CNAME`), when configured.
     pub cname: Option<String>,

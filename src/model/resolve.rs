@@ -473,12 +473,12 @@ fn resolve_meta(f: &YamlFile, diags: &mut Diagnostics) -> Option<Meta> {
         if let Some(n) = sf.get("base_url")
             && let Some(u) = fields::text(&mut ctx, n, "base_url")
         {
-            match normalize_base_url(&u) {
+            match BaseUrl::parse(&u) {
                 Ok(u) => base_url = Some(u),
-                Err(why) => ctx.error(
+                Err(e) => ctx.error(
                     n,
-                    format!("`base_url` is `{u}`: {why}"),
-                    "write e.g. `https://org.github.io/repo/`",
+                    format!("`site.base_url`: {e}"),
+                    "or leave `base_url` out: the site works without it, with relative links",
                 ),
             }
         }
@@ -589,30 +589,6 @@ fn fields_display(n: &Node) -> String {
         Value::Int(i) => i.to_string(),
         other => other.kind().to_string(),
     }
-}
-
-fn normalize_base_url(u: &str) -> Result<String, &'static str> {
-    let u = u.trim();
-    let rest = u
-        .strip_prefix("https://")
-        .or_else(|| u.strip_prefix("http://"))
-        .ok_or("it must start with https:// or http://")?;
-    if rest.is_empty() || rest.starts_with('/') {
-        return Err("it has no host");
-    }
-    if u.chars().any(|c| {
-        c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\')
-    }) {
-        return Err("it contains spaces, quotes or angle brackets");
-    }
-    if u.contains(['?', '#']) {
-        return Err("it must not contain a query or fragment");
-    }
-    Ok(if u.ends_with('/') {
-        u.to_string()
-    } else {
-        format!("{u}/")
-    })
 }
 
 fn is_hostname(s: &str) -> bool {

@@ -23,7 +23,7 @@ use icalendar::{Calendar, Component, EventLike, Property};
 use jiff::civil::Date;
 
 use super::{OutputFile, SiteData, markdown, views};
-use crate::model::{ItemKind, Program};
+use crate::model::{BaseUrl, ItemKind, Program};
 
 /// The files of [`feed`], [`milestones_ics`] and [`deliverables_csv`], in
 /// that order. `feed.xml` is left out when the program has no `base_url`.
@@ -154,10 +154,12 @@ pub fn feed(data: &SiteData) -> Option<OutputFile> {
 pub fn milestones_ics(data: &SiteData) -> OutputFile {
     let program = data.program;
     let base = base_url(program);
-    let host = base
-        .as_deref()
-        .and_then(url_host)
-        .unwrap_or_else(|| "tpm-site".to_string());
+    let host = program
+        .meta
+        .site
+        .base_url
+        .as_ref()
+        .map_or_else(|| "tpm-site".to_string(), |b| b.host().to_string());
     let stamp = utc_midnight(data.current.as_of);
 
     let mut cal = Calendar::empty();
@@ -231,24 +233,6 @@ fn ical_text(s: &str) -> String {
     s.chars()
         .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
         .collect()
-}
-
-/// The host of an `http(s)://` URL, lower-cased, without user info or port.
-fn url_host(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if authority.starts_with('[') {
-        // An IPv6 literal: keep the brackets, drop the port.
-        authority.split_inclusive(']').next()?
-    } else {
-        authority.split(':').next()?
-    };
-    let ok = !host.is_empty()
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '[' | ']' | ':'));
-    ok.then(|| host.to_ascii_lowercase())
 }
 
 // ---------------------------------------------------------------------------
@@ -366,14 +350,9 @@ fn csv_text(s: &str) -> Cow<'_, str> {
 /// date, since a report page never changes after it; other pages get none.
 ///
 /// Call it only when the program has a `base_url`: a sitemap needs absolute
-/// URLs. A `base_url` without a trailing `/` gets one.
-pub fn sitemap(base_url: &str, pages: &[String]) -> OutputFile {
-    let base = base_url.trim();
-    let base = if base.ends_with('/') {
-        base.to_string()
-    } else {
-        format!("{base}/")
-    };
+/// URLs.
+pub fn sitemap(base_url: &BaseUrl, pages: &[String]) -> OutputFile {
+    let base = base_url.as_str();
     let mut urls: Vec<(String, Option<Date>)> = pages
         .iter()
         .map(|p| p.trim_start_matches('/'))
@@ -451,15 +430,12 @@ fn encode_path(path: &str) -> String {
 /// The program's `base_url`, only when it is an absolute http(s) URL, always
 /// ending with `/`.
 fn base_url(program: &Program) -> Option<String> {
-    let base = program.meta.site.base_url.as_deref()?.trim();
-    if !(base.starts_with("https://") || base.starts_with("http://")) {
-        return None;
-    }
-    Some(if base.ends_with('/') {
-        base.to_string()
-    } else {
-        format!("{base}/")
-    })
+    program
+        .meta
+        .site
+        .base_url
+        .as_ref()
+        .map(|b| b.as_str().to_string())
 }
 
 /// Drops the characters XML 1.0 does not allow (most C0 controls, U+FFFE,
@@ -498,17 +474,10 @@ mod tests {
 
     #[test]
     fn host_of_urls() {
-        assert_eq!(
-            url_host("https://example.github.io/repo/").as_deref(),
-            Some("example.github.io")
-        );
-        assert_eq!(
-            url_host("http://User@Example.ORG:8080/x/").as_deref(),
-            Some("example.org")
-        );
-        assert_eq!(url_host("http://[::1]:8080/").as_deref(), Some("[::1]"));
-        assert_eq!(url_host("no-scheme"), None);
-        assert_eq!(url_host("https:///path"), None);
+        let host = |u: &str| BaseUrl::parse(u).unwrap().host().to_string();
+        assert_eq!(host("https://example.github.io/repo/"), "example.github.io");
+        assert_eq!(host("http://Example.ORG:8080/x/"), "example.org");
+        assert_eq!(host("http://[::1]:8080/"), "[::1]");
     }
 
     #[test]
@@ -554,7 +523,9 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let xml = String::from_utf8(sitemap("https://x.org/r", &pages).bytes).unwrap();
+        let xml =
+            String::from_utf8(sitemap(&BaseUrl::parse("https://x.org/r").unwrap(), &pages).bytes)
+                .unwrap();
         assert!(xml.contains("<loc>https://x.org/r/</loc>"), "{xml}");
         assert!(
             xml.contains(

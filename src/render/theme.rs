@@ -57,7 +57,16 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("item.html", include_str!("../../themes/default/item.html")),
     ("page.html", include_str!("../../themes/default/page.html")),
     ("404.html", include_str!("../../themes/default/404.html")),
+    (
+        "email.html",
+        include_str!("../../themes/default/email.html"),
+    ),
 ];
+
+/// The template of a report e-mail's HTML part (not a page: it is rendered
+/// per recipient by `render::email`, and its styles are inline because mail
+/// clients drop `<style>`).
+pub const EMAIL_TEMPLATE: &str = "email.html";
 
 /// The default theme's static assets: (file name, contents), written under `assets/`.
 pub const DEFAULT_ASSETS: &[(&str, &str)] = &[
@@ -180,6 +189,24 @@ impl Theme {
         self.tera.render(template, context)
     }
 
+    /// Renders a template with `view`'s fields as its variables; the error
+    /// is tera's message (with the template's line and column).
+    pub fn render_view<T: serde::Serialize>(
+        &self,
+        template: &str,
+        view: &T,
+    ) -> Result<String, String> {
+        Context::from_serialize(view)
+            .and_then(|ctx| self.tera.render(template, &ctx))
+            .map_err(|e| {
+                format!(
+                    "theme template {}: {}",
+                    self.source_of(template),
+                    tera_message(&e)
+                )
+            })
+    }
+
     /// Static assets: (file name, bytes), to be written under `assets/`.
     pub fn assets(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.assets.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
@@ -286,6 +313,16 @@ fn compile(templates: &BTreeMap<String, (String, String)>) -> Result<Tera, Theme
         }
     })?;
     Ok(tera)
+}
+
+/// `s` escaped for HTML text and quoted attribute values (`& < > " '`):
+/// tera's own escaper, the one autoescaping uses, for the little HTML
+/// written outside a template (`serve`'s error overlay).
+pub fn escape_html(s: &str) -> String {
+    let mut out = Vec::with_capacity(s.len() + s.len() / 8);
+    // Writing into a Vec cannot fail.
+    let _ = tera::escape_html(s, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Tera's message (with its source excerpt), without the leading `error: `.
@@ -455,8 +492,10 @@ mod tests {
                 }
             }
             assert!(!src.contains("<script"), "{name} contains a script");
+            // The e-mail is no page: mail clients drop `<style>`, and no CSP
+            // applies, so its styles are inline.
             assert!(
-                !src.contains(" style="),
+                *name == EMAIL_TEMPLATE || !src.contains(" style="),
                 "{name} has an inline style (blocked by the CSP)"
             );
         }

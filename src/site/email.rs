@@ -46,6 +46,7 @@ use super::Analyzed;
 use crate::diagnostics::Diagnostics;
 use crate::render::SiteData;
 use crate::render::email::{self as mail, EmailError, Recipient, ReportMail};
+use crate::render::theme::Theme;
 
 /// A secret from the environment: never printed, not even by `Debug`.
 #[derive(Clone)]
@@ -93,8 +94,8 @@ pub struct SmtpSettings {
 pub struct EmailOptions {
     pub content: PathBuf,
     pub report: ReportChoice,
-    /// Overrides `site.base_url`.
-    pub base_url: Option<String>,
+    /// Overrides `site.base_url` (parsed where it entered, on the command line).
+    pub base_url: Option<crate::model::BaseUrl>,
     /// Write one `.eml` per recipient into this folder and send nothing.
     pub dry_run: Option<PathBuf>,
     /// Only these stakeholders (by address, any case); empty: everyone.
@@ -117,6 +118,8 @@ pub enum EmailRunError {
     Usage(String),
     #[error(transparent)]
     Mail(#[from] EmailError),
+    #[error("theme: {0}")]
+    Theme(#[from] crate::render::theme::ThemeError),
     #[error("ledger {}: {msg}", path.display())]
     Ledger { path: PathBuf, msg: String },
     #[error("{0}")]
@@ -430,7 +433,7 @@ pub fn run(
         return Err(EmailRunError::Content);
     }
     if let Some(url) = &opts.base_url {
-        analyzed.program.meta.site.base_url = Some(url.trim().to_string());
+        analyzed.program.meta.site.base_url = Some(url.clone());
     }
     let a = &analyzed;
     let program = &a.program;
@@ -486,6 +489,11 @@ pub fn run(
         ));
     }
     let (from, placeholder) = sender(&opts.smtp, &program.meta.name, opts.dry_run.is_some())?;
+    let theme =
+        super::load_theme(a, Some(&super::theme_root(&opts.content))).map_err(|e| match e {
+            super::BuildError::Theme(t) => EmailRunError::Theme(t),
+            other => EmailRunError::Io(other.to_string()),
+        })?;
     let data = site_data(a);
     let prepared = mail::prepare(&data, index, &base_url)?;
     let total = targets.len();
@@ -523,7 +531,7 @@ pub fn run(
         fs::create_dir_all(dir)
             .map_err(|e| EmailRunError::Io(format!("cannot create {}: {e}", dir.display())))?;
         for (k, t) in targets.iter().enumerate() {
-            let bytes = build(&prepared, t, &from)?;
+            let bytes = build(&prepared, &theme, t, &from)?;
             let path = dir.join(format!("{date}-{}.eml", &t.key[..16]));
             fs::write(&path, bytes)
                 .map_err(|e| EmailRunError::Io(format!("cannot write {}: {e}", path.display())))?;
@@ -584,7 +592,7 @@ pub fn run(
             continue;
         }
         let sent = summary.sent;
-        let bytes = build(&prepared, t, &from).map_err(|e| stopped_after(sent, e))?;
+        let bytes = build(&prepared, &theme, t, &from).map_err(|e| stopped_after(sent, e))?;
         let to: Address =
             t.address.trim().parse().map_err(|_| {
                 stopped_after(sent, EmailError::Address("recipient's address").into())
@@ -740,11 +748,17 @@ fn sender(
 }
 
 /// The message for `t`, formatted.
-fn build(prepared: &ReportMail, t: &Target, from: &Mailbox) -> Result<Vec<u8>, EmailRunError> {
+fn build(
+    prepared: &ReportMail,
+    theme: &Theme,
+    t: &Target,
+    from: &Mailbox,
+) -> Result<Vec<u8>, EmailRunError> {
     let domain = from.email.domain();
     let message_id = format!("<tpm-site.{}.{}@{domain}>", prepared.date, &t.key[..24]);
     let message = mail::message(
         prepared,
+        theme,
         Recipient {
             name: &t.name,
             role: &t.role,

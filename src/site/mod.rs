@@ -30,8 +30,8 @@ use crate::render::{self, OutputFile, SiteData};
 pub struct BuildOptions {
     pub content: PathBuf,
     pub output: PathBuf,
-    /// Overrides `site.base_url` (normalised to end with `/`).
-    pub base_url: Option<String>,
+    /// Overrides `site.base_url` (parsed where it entered, on the command line).
+    pub base_url: Option<crate::model::BaseUrl>,
     /// "Today": defaults to the newest report's date.
     pub as_of: Option<Date>,
     /// Keep draft reports (serve only).
@@ -69,8 +69,6 @@ pub enum BuildError {
     Theme(#[from] render::theme::ThemeError),
     #[error("render: {0}")]
     Render(#[from] render::html::RenderError),
-    #[error("`--base-url {0}` is not an http(s) URL")]
-    BaseUrl(String),
     /// The publishing guards found a leak or a broken link: nothing was written.
     #[error(transparent)]
     Guard(#[from] guards::GuardError),
@@ -361,18 +359,7 @@ pub fn run(
     };
     step("analyze", &mut phases);
     if let Some(url) = &opts.base_url {
-        let u = url.trim();
-        if !(u.starts_with("https://") || u.starts_with("http://"))
-            || u.chars()
-                .any(|c| c.is_whitespace() || matches!(c, '"' | '<' | '>'))
-        {
-            return Err(BuildError::BaseUrl(url.clone()));
-        }
-        analyzed.program.meta.site.base_url = Some(if u.ends_with('/') {
-            u.to_string()
-        } else {
-            format!("{u}/")
-        });
+        analyzed.program.meta.site.base_url = Some(url.clone());
     }
     analyzed.source_commit = opts.source_commit.as_deref().and_then(clean_commit);
     fill_report_commits(&mut analyzed.program, &opts.content);

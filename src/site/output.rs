@@ -1,8 +1,9 @@
 //! The one place that writes the site to disk.
 //!
 //! A build is written into a temporary sibling of the output folder and
-//! then swapped in with renames, so a failed build never touches the previous
-//! output. The site it replaces is kept as a hidden spare
+//! then swapped in, atomically where the platform can exchange two paths
+//! (see [`swap`]), so a failed build never touches the previous output and
+//! the output's name always holds a whole site. The site it replaces is kept as a hidden spare
 //! (`.<name>.tpm-site-spare`, up to [`SPARE_MAX_BYTES`]) and the next build
 //! is written over it: files are overwritten in place and stale ones
 //! removed, instead of creating a whole new tree of files and deleting the
@@ -372,6 +373,7 @@ impl Staged {
                     &self.parent,
                     &self.name,
                     keep_spare,
+                    &mut |_| {},
                 )
             });
         if result.is_err() {
@@ -470,31 +472,91 @@ fn safe_relative(p: &str) -> Option<PathBuf> {
         .then(|| path.to_path_buf())
 }
 
+/// The moments of a swap, for the tests that stop a build at each of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// The new site is staged, the old one still under the output's name.
+    Staged,
+    /// Fallback only: the old site moved aside, nothing under the name.
+    OldMovedAside,
+    /// The new site is under the output's name.
+    Swapped,
+}
+
+/// Puts the staged site under the output's name.
+///
+/// Where the platform can exchange two paths in one step, it does:
+/// `renameat2(RENAME_EXCHANGE)` on Linux, `renameatx_np(RENAME_SWAP)` on
+/// macOS (both through rustix). The output's name then holds the old site
+/// until the instant it holds the new one, so a web server serving it never
+/// answers 404 and a build killed at any point leaves one site or the other
+/// there. Elsewhere, or on a file system that refuses the exchange, the old
+/// site is renamed aside and the new one into place: two renames, between
+/// which the name is briefly missing (a build killed there leaves the site
+/// under `.<name>.tpm-site-old-…`, which the next build cleans up).
 fn swap(
     staging: &Path,
     out: &Path,
     parent: &Path,
     name: &str,
     keep_spare: bool,
+    step: &mut dyn FnMut(Step),
 ) -> Result<(), OutputError> {
-    if out.exists() {
-        let old = unique_sibling(parent, name, "old")?;
-        fs::remove_dir(&old).map_err(io(&old))?;
-        fs::rename(out, &old).map_err(io(out))?;
-        if let Err(e) = fs::rename(staging, out) {
-            let _ = fs::rename(&old, out);
-            return Err(io(out)(e));
-        }
-        // The replaced site becomes the spare the next build writes over.
-        let spare = parent.join(spare_name(name));
-        if !keep_spare || fs::symlink_metadata(&spare).is_ok() || fs::rename(&old, &spare).is_err()
-        {
-            remove_tree(&old);
-        }
-    } else {
+    step(Step::Staged);
+    if !out.exists() {
         fs::rename(staging, out).map_err(io(out))?;
+        step(Step::Swapped);
+        return Ok(());
+    }
+    // After an exchange the staging path holds the old site.
+    let old = match exchange(staging, out) {
+        Ok(()) => staging.to_path_buf(),
+        Err(e) if exchange_unsupported(&e) => {
+            let old = unique_sibling(parent, name, "old")?;
+            fs::remove_dir(&old).map_err(io(&old))?;
+            fs::rename(out, &old).map_err(io(out))?;
+            step(Step::OldMovedAside);
+            if let Err(e) = fs::rename(staging, out) {
+                let _ = fs::rename(&old, out);
+                return Err(io(out)(e));
+            }
+            old
+        }
+        Err(e) => return Err(io(out)(e)),
+    };
+    step(Step::Swapped);
+    // The replaced site becomes the spare the next build writes over.
+    let spare = parent.join(spare_name(name));
+    if !keep_spare || fs::symlink_metadata(&spare).is_ok() || fs::rename(&old, &spare).is_err() {
+        remove_tree(&old);
     }
     Ok(())
+}
+
+/// Exchanges two paths atomically.
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+/// No atomic exchange on this platform: the caller falls back to two renames.
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// Whether the exchange failed because the kernel or file system cannot do
+/// it (then two renames do the job), not because of the paths.
+fn exchange_unsupported(e: &std::io::Error) -> bool {
+    // EINVAL, ENOSYS and ENOTSUP/EOPNOTSUPP (Linux, then macOS numbers).
+    let codes: &[i32] = if cfg!(target_vendor = "apple") {
+        &[22, 78, 45, 102]
+    } else {
+        &[22, 38, 95]
+    };
+    e.kind() == std::io::ErrorKind::Unsupported
+        || e.raw_os_error().is_some_and(|c| codes.contains(&c))
 }
 
 #[cfg(test)]
@@ -528,6 +590,49 @@ mod tests {
             names(tmp.path()),
             [".public.tpm-site-spare", "content", "public"],
             "only the spare beside the output"
+        );
+    }
+
+    /// The output's name holds a whole site at every step of a swap: the
+    /// old one until the exchange, the new one from then on. A build killed
+    /// between any two system calls leaves the state of the step before or
+    /// after, so never no site (the two-rename fallback, for platforms
+    /// without an exchange, is the documented exception).
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+    #[test]
+    fn the_output_holds_a_whole_site_at_every_step_of_a_swap() {
+        let (tmp, content, out) = folders();
+        write_site(&out, &content, &[file("index.html", "old")]).unwrap();
+        let staged = stage_site(&out, &content, &[file("index.html", "new")]).unwrap();
+        fs::write(staged.staging.join(MARKER), MARKER_TEXT).unwrap();
+        let mut seen = Vec::new();
+        swap(
+            &staged.staging,
+            &staged.out,
+            &staged.parent,
+            &staged.name,
+            true,
+            &mut |step| {
+                let index = fs::read_to_string(out.join("index.html")).ok();
+                seen.push((step, index, out.join(MARKER).is_file()));
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            seen,
+            [
+                (Step::Staged, Some("old".to_string()), true),
+                (Step::Swapped, Some("new".to_string()), true)
+            ],
+            "no step without a site under the output's name"
+        );
+        assert_eq!(
+            names(tmp.path()),
+            [".public.tpm-site-spare", "content", "public"]
+        );
+        assert_eq!(
+            fs::read_to_string(tmp.path().join(".public.tpm-site-spare/index.html")).unwrap(),
+            "old"
         );
     }
 

@@ -193,26 +193,13 @@ fn overlay_html(diags: &[Diagnostic], content: &Path) -> String {
         "<div id=\"tpm-site-overlay\" role=\"alert\" class=\"tpm-overlay\"><p><strong>The content has errors; this is the last good build.</strong> Fix the files below and the page reloads.</p><pre>",
     );
     for d in diags.iter().filter(|d| d.severity == Severity::Error) {
-        out.push_str(&escape(&d.display(content).to_string()));
+        out.push_str(&crate::render::theme::escape_html(
+            &d.display(content).to_string(),
+        ));
         out.push('\n');
     }
     out.push_str("</pre></div>");
     out
-}
-
-fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
 }
 
 impl Shared {

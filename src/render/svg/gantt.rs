@@ -22,12 +22,34 @@ use crate::layout::gantt::{
 use crate::layout::geom::{Anchor, Label};
 use crate::model::{Program, Status};
 
-/// The Gantt chart of `snap` with its summary in words.
+/// How a chart is coloured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Paint {
+    /// By CSS classes only (`charts.css`): pages, where themes, dark mode
+    /// and print restyle the chart.
+    Classes,
+    /// Also by a `style` attribute on every element, written here from the
+    /// light palette of `charts.css`: the PNG for e-mail, which no stylesheet
+    /// reaches, so the chart looks the same whatever a theme's CSS says.
+    Inline,
+}
+
+/// The Gantt chart of `snap` with its summary in words, coloured by classes.
 pub fn gantt_chart(program: &Program, snap: &Snapshot, opts: &GanttOptions) -> Chart {
+    gantt_chart_painted(program, snap, opts, Paint::Classes)
+}
+
+/// The Gantt chart of `snap` with its summary in words, coloured by `paint`.
+pub fn gantt_chart_painted(
+    program: &Program,
+    snap: &Snapshot,
+    opts: &GanttOptions,
+    paint: Paint,
+) -> Chart {
     let layout = layout_gantt(program, snap, opts);
     let text = describe(program, snap, opts, &layout);
     Chart {
-        svg: render_gantt(&layout, &text),
+        svg: render_gantt_painted(&layout, &text, paint),
         summary: text.summary,
         width: layout.width,
         height: layout.height,
@@ -35,9 +57,22 @@ pub fn gantt_chart(program: &Program, snap: &Snapshot, opts: &GanttOptions) -> C
     }
 }
 
-/// The `<svg>` element for `layout`, titled and described by `words`.
+/// The `<svg>` element for `layout`, titled and described by `words`,
+/// coloured by classes.
 pub fn render_gantt(layout: &GanttLayout, words: &GanttText) -> String {
-    let mut x = Xml::with_capacity(4096 + 1200 * layout.rows.len() + 120 * layout.arrows.len());
+    render_gantt_painted(layout, words, Paint::Classes)
+}
+
+/// The `<svg>` element for `layout`, titled and described by `words`,
+/// coloured by `paint`.
+pub fn render_gantt_painted(layout: &GanttLayout, words: &GanttText, paint: Paint) -> String {
+    let mut x = Pen {
+        x: Xml::with_capacity(4096 + 1200 * layout.rows.len() + 120 * layout.arrows.len()),
+        paint,
+        critical: false,
+        done: false,
+        late: false,
+    };
     x.open("svg")
         .attr("class", "chart gantt")
         .attr("role", "img")
@@ -141,14 +176,14 @@ pub fn render_gantt(layout: &GanttLayout, words: &GanttText) -> String {
             .open("polyline")
             .attr("class", class)
             .attr("fill", "none")
-            .attr("marker-end", head);
+            .attr("marker-end", head)
+            .attr_with("points", |p| points(p, &a.points));
         // A link other than plain finish-to-start says which (SS+3d).
-        let el = if a.link.is_plain() {
-            el
-        } else {
-            el.attr("data-link", &a.link.label())
-        };
-        el.attr_with("points", |p| points(p, &a.points)).close();
+        if !a.link.is_plain() {
+            el.attr("data-link", &a.link.label());
+        }
+        x.paint(class, Shape::Other);
+        x.close();
     }
     x.close();
 
@@ -170,11 +205,14 @@ pub fn render_gantt(layout: &GanttLayout, words: &GanttText) -> String {
             class.push_str(" gantt-marker-late");
         }
         vline(&mut x, m.x, m.y0, m.y1, &class);
+        // A late marker's label is painted as late too.
+        x.late = m.late;
         text(
             &mut x,
             &m.label,
             &format!("gantt-marker-label gantt-marker-label-{}", m.kind.as_str()),
         );
+        x.late = false;
     }
     x.close();
 
@@ -183,11 +221,271 @@ pub fn render_gantt(layout: &GanttLayout, words: &GanttText) -> String {
         legend_entry(&mut x, e);
     }
     x.close();
-    x.finish()
+    x.x.finish()
 }
 
 // Every element's attributes are written in alphabetical order, as the `svg`
-// crate (which drew the charts before the streaming writer) printed them.
+// crate (which drew the charts before the streaming writer) printed them. In
+// `Paint::Inline`, a `style` attribute follows them.
+
+/// The writer of one chart: the XML, how it is painted, and what the
+/// element being written is inside of (what `charts.css` matches through
+/// ancestors and siblings).
+struct Pen {
+    x: Xml,
+    paint: Paint,
+    /// Inside a critical row (or the legend's critical sample).
+    critical: bool,
+    /// Inside a done row.
+    done: bool,
+    /// The label of a late marker.
+    late: bool,
+}
+
+impl std::ops::Deref for Pen {
+    type Target = Xml;
+    fn deref(&self) -> &Xml {
+        &self.x
+    }
+}
+
+impl std::ops::DerefMut for Pen {
+    fn deref_mut(&mut self) -> &mut Xml {
+        &mut self.x
+    }
+}
+
+/// What kind of element is painted: text takes the text colour first.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Text,
+    /// A shape with a `fill` attribute of its own (a team's strip colour).
+    Filled,
+    Other,
+}
+
+impl Pen {
+    /// In `Paint::Inline`, the `style` attribute of the element just opened
+    /// with `class`: the light palette of the `gantt` block of `charts.css`.
+    fn paint(&mut self, class: &str, shape: Shape) {
+        if self.paint == Paint::Inline {
+            let style = inline_style(class, shape, self.critical, self.done, self.late);
+            if !style.is_empty() {
+                self.x.attr("style", &style);
+            }
+        }
+    }
+}
+
+const TEXT: &str = "#1b1f24";
+const MUTED: &str = "#57606a";
+const BORDER: &str = "#d8dee4";
+const BORDER_STRONG: &str = "#afb8c1";
+const SURFACE_2: &str = "#f1f3f6";
+const LATE: &str = "#b91c1c";
+const AS_OF: &str = "#1d4ed8";
+
+/// The declarations `charts.css` gives an element of `class` in the light
+/// screen theme, as one `style` value. The rules are applied in the order
+/// of their CSS specificity, then of the stylesheet, so a later one wins as
+/// it does there; `tests::inline_palette_matches_charts_css` keeps the
+/// colours in step with the stylesheet.
+fn inline_style(class: &str, shape: Shape, critical: bool, done: bool, late: bool) -> String {
+    let has = |c: &str| class.split(' ').any(|t| t == c);
+    let mut decls: Vec<(&'static str, &'static str)> = Vec::new();
+    let mut set = |property: &'static str, value: &'static str| match decls
+        .iter_mut()
+        .find(|d| d.0 == property)
+    {
+        Some(d) => d.1 = value,
+        None => decls.push((property, value)),
+    };
+    // `.gantt text`
+    if shape == Shape::Text {
+        set("fill", TEXT);
+    }
+    // `.gantt .class`, in the stylesheet's order.
+    if has("gantt-heading")
+        || has("gantt-axis-label")
+        || has("gantt-legend-label")
+        || has("gantt-empty")
+    {
+        set("fill", MUTED);
+    }
+    if has("gantt-axis-major") {
+        set("fill", TEXT);
+    }
+    if has("gantt-empty") {
+        set("font-style", "italic");
+    }
+    if has("gantt-grid") {
+        set("stroke", BORDER);
+        set("stroke-width", "1");
+    }
+    if has("gantt-grid-major") {
+        set("stroke", BORDER_STRONG);
+    }
+    if has("gantt-axis-rule") {
+        set("stroke", BORDER_STRONG);
+        set("stroke-width", "1");
+    }
+    if has("gantt-shade") || has("gantt-band") {
+        set("fill", SURFACE_2);
+    }
+    if has("gantt-band-rule") {
+        set("stroke", BORDER);
+        set("stroke-width", "1");
+    }
+    if has("gantt-band-label") || has("gantt-status-label") {
+        set("fill", TEXT);
+    }
+    if has("gantt-hit") {
+        set("fill", "none");
+        set("stroke", "none");
+    }
+    if has("gantt-bar") {
+        set("stroke-width", "1");
+    }
+    if has("gantt-check") {
+        set("stroke", "#fff");
+        set("stroke-width", "1.8");
+        set("stroke-linecap", "round");
+        set("stroke-linejoin", "round");
+        set("fill", "none");
+    }
+    if has("gantt-progress") {
+        set("fill", "#0f172a");
+    }
+    if has("gantt-ghost") {
+        set("fill", "#7c8799");
+        set("stroke", "none");
+    }
+    if has("gantt-ghost-milestone") {
+        set("fill", "none");
+        set("stroke", "#7c8799");
+        set("stroke-width", "1.5");
+    }
+    if has("gantt-summary-bar") {
+        set("stroke-width", "1.5");
+    }
+    if has("gantt-clip") {
+        set("stroke", TEXT);
+        set("stroke-width", "1.5");
+        set("fill", "none");
+    }
+    if has("gantt-label-critical") {
+        set("font-weight", "700");
+    }
+    if has("gantt-deadline-line") {
+        set("stroke", LATE);
+        set("stroke-width", "2");
+    }
+    if has("gantt-deadline-flag") {
+        set("fill", LATE);
+    }
+    if has("gantt-arrow") {
+        set("stroke", MUTED);
+        set("stroke-width", "1.1");
+        set("fill", "none");
+        set("stroke-linejoin", "round");
+    }
+    if has("gantt-arrowhead") {
+        set("fill", MUTED);
+    }
+    if has("gantt-arrow-critical") {
+        set("stroke", LATE);
+        set("stroke-width", "2");
+    }
+    if has("gantt-arrowhead-critical") {
+        set("fill", LATE);
+    }
+    if has("gantt-marker") {
+        set("stroke", MUTED);
+        set("stroke-width", "1.25");
+        set("stroke-dasharray", "4 3");
+    }
+    if has("gantt-marker-forecast") {
+        set("stroke-dasharray", "1.5 2.5");
+        set("stroke-width", "1.5");
+    }
+    if has("gantt-marker-late") {
+        set("stroke", LATE);
+    }
+    if has("gantt-marker-asof") {
+        set("stroke", AS_OF);
+        set("stroke-width", "2");
+        set("stroke-dasharray", "none");
+    }
+    if has("gantt-marker-label") {
+        set("fill", MUTED);
+    }
+    if has("gantt-marker-label-asof") {
+        set("fill", AS_OF);
+    }
+    // Two classes, or a class and its context.
+    if has("gantt-shade") && has("gantt-holiday") {
+        set("fill", "#fdecc8");
+    }
+    if has("gantt-band-strip") && shape != Shape::Filled {
+        set("fill", BORDER_STRONG);
+    }
+    if has("gantt-bar") {
+        if has("gantt-on-track") {
+            set("fill", "#15803d");
+            set("stroke", "#14532d");
+        } else if has("gantt-at-risk") {
+            set("fill", "url(#gantt-pat-at-risk)");
+            set("stroke", "#b45309");
+        } else if has("gantt-blocked") {
+            set("fill", "url(#gantt-pat-blocked)");
+            set("stroke", LATE);
+        } else if has("gantt-not-started") {
+            set("fill", "#fff");
+            set("stroke", "#475569");
+            set("stroke-width", "1.25");
+        } else if has("gantt-done") {
+            set("fill", "#475569");
+            set("stroke", "#334155");
+        }
+    }
+    if has("gantt-pat-bg") {
+        if has("gantt-at-risk") {
+            set("fill", "#fef3c7");
+        } else if has("gantt-blocked") {
+            set("fill", "#fee2e2");
+        }
+    }
+    if has("gantt-pat-line") {
+        if has("gantt-at-risk") {
+            set("stroke", "#b45309");
+            set("stroke-width", "2");
+        } else if has("gantt-blocked") {
+            set("stroke", LATE);
+            set("stroke-width", "1.6");
+        }
+    }
+    if done && has("gantt-deadline") {
+        set("opacity", "0.5");
+    }
+    if late && has("gantt-marker-label") {
+        set("fill", LATE);
+    }
+    // `.gantt .gantt-critical .gantt-bar:not(.gantt-swatch)`
+    if critical && has("gantt-bar") && !has("gantt-swatch") {
+        set("stroke", TEXT);
+        set("stroke-width", "2.5");
+    }
+    let mut out = String::new();
+    for (k, (property, value)) in decls.iter().enumerate() {
+        if k > 0 {
+            out.push(';');
+        }
+        out.push_str(property);
+        out.push(':');
+        out.push_str(value);
+    }
+    out
+}
 
 fn status_class(s: Status) -> &'static str {
     match s {
@@ -209,7 +507,7 @@ fn status_pattern(s: Status) -> Option<&'static str> {
     }
 }
 
-fn defs(x: &mut Xml) {
+fn defs(x: &mut Pen) {
     x.open("defs");
     for (id, blocked) in [("gantt-pat-at-risk", false), ("gantt-pat-blocked", true)] {
         let status = if blocked {
@@ -257,8 +555,9 @@ fn defs(x: &mut Xml) {
             .attr("viewBox", "0 0 10 10");
         x.open("path")
             .attr("class", class)
-            .attr("d", "M0,0 L10,5 L0,10 z")
-            .close();
+            .attr("d", "M0,0 L10,5 L0,10 z");
+        x.paint(class, Shape::Other);
+        x.close();
         x.close();
     }
     x.close();
@@ -277,7 +576,7 @@ fn points(out: &mut String, pts: &[(f64, f64)]) {
 }
 
 /// A rectangle with an optional `fill`.
-fn rect(x: &mut Xml, rx: f64, ry: f64, w: f64, h: f64, class: &str, fill: Option<&str>) {
+fn rect(x: &mut Pen, rx: f64, ry: f64, w: f64, h: f64, class: &str, fill: Option<&str>) {
     rect_with(x, rx, ry, w, h, class, fill, None);
     x.close();
 }
@@ -285,7 +584,7 @@ fn rect(x: &mut Xml, rx: f64, ry: f64, w: f64, h: f64, class: &str, fill: Option
 /// A rectangle left open, with an optional `fill` and corner radius.
 #[allow(clippy::too_many_arguments)]
 fn rect_with(
-    x: &mut Xml,
+    x: &mut Pen,
     rx: f64,
     ry: f64,
     w: f64,
@@ -303,28 +602,37 @@ fn rect_with(
         x.attr("rx", c);
     }
     x.num("width", w.max(0.0)).num("x", rx).num("y", ry);
+    x.paint(
+        class,
+        if fill.is_some() {
+            Shape::Filled
+        } else {
+            Shape::Other
+        },
+    );
 }
 
-fn line(x: &mut Xml, x1: f64, y1: f64, x2: f64, y2: f64, class: &str) {
+fn line(x: &mut Pen, x1: f64, y1: f64, x2: f64, y2: f64, class: &str) {
     x.open("line")
         .attr("class", class)
         .num("x1", x1)
         .num("x2", x2)
         .num("y1", y1)
-        .num("y2", y2)
-        .close();
+        .num("y2", y2);
+    x.paint(class, Shape::Other);
+    x.close();
 }
 
-fn vline(x: &mut Xml, at: f64, y0: f64, y1: f64, class: &str) {
+fn vline(x: &mut Pen, at: f64, y0: f64, y1: f64, class: &str) {
     line(x, at, y0, at, y1, class);
 }
 
-fn hline(x: &mut Xml, x0: f64, x1: f64, y: f64, class: &str) {
+fn hline(x: &mut Pen, x0: f64, x1: f64, y: f64, class: &str) {
     line(x, x0, y, x1, y, class);
 }
 
 /// A `<text>` element with its content on the same line.
-fn text(x: &mut Xml, l: &Label, class: &str) {
+fn text(x: &mut Pen, l: &Label, class: &str) {
     x.open("text").attr("class", class).num("font-size", l.size);
     if l.bold {
         x.attr("font-weight", "bold");
@@ -332,31 +640,35 @@ fn text(x: &mut Xml, l: &Label, class: &str) {
     if l.anchor != Anchor::Start {
         x.attr("text-anchor", l.anchor.as_str());
     }
-    x.num("x", l.x).num("y", l.y).text(&l.text).close();
+    x.num("x", l.x).num("y", l.y);
+    x.paint(class, Shape::Text);
+    x.text(&l.text).close();
 }
 
-fn diamond(x: &mut Xml, cx: f64, cy: f64, r: f64, class: &str, fill: Option<&str>) {
+fn diamond(x: &mut Pen, cx: f64, cy: f64, r: f64, class: &str, fill: Option<&str>) {
     x.open("polygon").attr("class", class);
     if let Some(f) = fill {
         x.attr("fill", f);
     }
     x.attr_with("points", |p| {
         points(p, &[(cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy)])
-    })
-    .close();
+    });
+    x.paint(class, Shape::Other);
+    x.close();
 }
 
 /// A path with `fill="none"` (check marks, chevrons).
-fn open_path(x: &mut Xml, class: &str, d: impl FnOnce(&mut String)) {
+fn open_path(x: &mut Pen, class: &str, d: impl FnOnce(&mut String)) {
     x.open("path")
         .attr("class", class)
         .attr_with("d", d)
-        .attr("fill", "none")
-        .close();
+        .attr("fill", "none");
+    x.paint(class, Shape::Other);
+    x.close();
 }
 
 /// A check mark in a box whose top-left is (x, y) and height `h`.
-fn check(x: &mut Xml, cx: f64, cy: f64, h: f64) {
+fn check(x: &mut Pen, cx: f64, cy: f64, h: f64) {
     let s = h / 10.0;
     open_path(x, "gantt-check", |d| {
         d.push('M');
@@ -369,7 +681,7 @@ fn check(x: &mut Xml, cx: f64, cy: f64, h: f64) {
 }
 
 /// A status swatch: the bar's fill, pattern and (for done) the check glyph.
-fn swatch(x: &mut Xml, sx: f64, sy: f64, w: f64, h: f64, s: Status) {
+fn swatch(x: &mut Pen, sx: f64, sy: f64, w: f64, h: f64, s: Status) {
     x.open("g");
     rect(
         x,
@@ -386,7 +698,15 @@ fn swatch(x: &mut Xml, sx: f64, sy: f64, w: f64, h: f64, s: Status) {
     x.close();
 }
 
-fn row(x: &mut Xml, r: &Row, width: f64) {
+fn row(x: &mut Pen, r: &Row, width: f64) {
+    x.critical = r.critical;
+    x.done = r.status == Status::Done;
+    row_elements(x, r, width);
+    x.critical = false;
+    x.done = false;
+}
+
+fn row_elements(x: &mut Pen, r: &Row, width: f64) {
     x.open("a").attr_with("class", |class| {
         class.push_str("gantt-row ");
         class.push_str(status_class(r.status));
@@ -410,8 +730,9 @@ fn row(x: &mut Xml, r: &Row, width: f64) {
         .attr("pointer-events", "all")
         .num("width", width.max(0.0))
         .num("x", 0.0)
-        .num("y", r.y)
-        .close();
+        .num("y", r.y);
+    x.paint("gantt-hit", Shape::Other);
+    x.close();
     let label_class = if r.critical {
         "gantt-label gantt-label-critical"
     } else {
@@ -493,7 +814,7 @@ fn row(x: &mut Xml, r: &Row, width: f64) {
 }
 
 /// A "continues" chevron pointing left (`dir` -1) or right (+1).
-fn chevron(x: &mut Xml, cx: f64, cy: f64, dir: f64) {
+fn chevron(x: &mut Pen, cx: f64, cy: f64, dir: f64) {
     open_path(x, "gantt-clip", |d| {
         d.push('M');
         points(d, &[(cx, cy - 4.0)]);
@@ -506,8 +827,9 @@ fn chevron(x: &mut Xml, cx: f64, cy: f64, dir: f64) {
 }
 
 /// The missed due date: a flag over a line across the bar.
-fn deadline(x: &mut Xml, dx: f64, bar_y: f64, bar_h: f64) {
+fn deadline(x: &mut Pen, dx: f64, bar_y: f64, bar_h: f64) {
     x.open("g").attr("class", "gantt-deadline");
+    x.paint("gantt-deadline", Shape::Other);
     vline(
         x,
         dx,
@@ -521,12 +843,13 @@ fn deadline(x: &mut Xml, dx: f64, bar_y: f64, bar_h: f64) {
             d.push('M');
             points(d, &[(dx - 3.5, bar_y - 4.0)]);
             d.push_str(" h7 l-3.5,4 z");
-        })
-        .close();
+        });
+    x.paint("gantt-deadline-flag", Shape::Other);
+    x.close();
     x.close();
 }
 
-fn legend_entry(x: &mut Xml, e: &LegendEntry) {
+fn legend_entry(x: &mut Pen, e: &LegendEntry) {
     let (ex, ey) = (e.x, e.y);
     x.open("g").attr("class", "gantt-legend-entry");
     match e.kind {
@@ -546,6 +869,7 @@ fn legend_entry(x: &mut Xml, e: &LegendEntry) {
         ),
         LegendKind::Critical => {
             x.open("g").attr("class", "gantt-critical");
+            x.critical = true;
             rect(
                 x,
                 ex + 1.0,
@@ -555,6 +879,7 @@ fn legend_entry(x: &mut Xml, e: &LegendEntry) {
                 "gantt-bar gantt-not-started",
                 None,
             );
+            x.critical = false;
             x.close();
         }
         LegendKind::Deadline => deadline(x, ex + 7.0, ey + 2.0, 7.0),
@@ -573,8 +898,9 @@ fn legend_entry(x: &mut Xml, e: &LegendEntry) {
                         p,
                         &[(ex, ey + 1.0), (ex + 4.0, ey + 1.0), (ex + 4.0, ey + 8.0)],
                     )
-                })
-                .close();
+                });
+            x.paint(class, Shape::Other);
+            x.close();
             x.open("polyline")
                 .attr("class", class)
                 .attr("fill", "none")
@@ -588,8 +914,9 @@ fn legend_entry(x: &mut Xml, e: &LegendEntry) {
                 )
                 .attr_with("points", |p| {
                     points(p, &[(ex + 4.0, ey + 8.0), (ex + 14.0, ey + 8.0)])
-                })
-                .close();
+                });
+            x.paint(class, Shape::Other);
+            x.close();
         }
         LegendKind::AsOf => vline(
             x,
@@ -657,6 +984,119 @@ mod tests {
         let doc = parse_and_render(&svg);
         assert_css_only(&doc);
         svg
+    }
+
+    /// The pixel at (x, y) of a PNG.
+    fn pixel(png: &super::super::raster::Png, x: f64, y: f64) -> (u8, u8, u8) {
+        let map = resvg::tiny_skia::Pixmap::decode_png(&png.bytes).expect("decodes");
+        let p = map
+            .pixel(x.round() as u32, y.round() as u32)
+            .expect("inside")
+            .demultiply();
+        (p.red(), p.green(), p.blue())
+    }
+
+    /// Painted inline, the chart carries its colours itself: rasterised
+    /// with no stylesheet at all, a bar is its status's colour, the as-of
+    /// line is blue and a critical bar has the dark outline; painted by
+    /// classes, the same pixels are black (SVG's default fill), and the page
+    /// chart is unchanged by the option.
+    #[test]
+    fn inline_paint_colours_the_png_without_a_stylesheet() {
+        use super::super::raster::rasterize;
+        let a = crate::testing::example();
+        let snap = a.reports.last().expect("a report");
+        let o = GanttOptions::new(snap.as_of);
+        let l = layout_gantt(&a.program, snap, &o);
+        let text = describe(&a.program, snap, &o, &l);
+        let inline = render_gantt_painted(&l, &text, Paint::Inline);
+        let classes = render_gantt_painted(&l, &text, Paint::Classes);
+        assert_eq!(classes, render_gantt(&l, &text));
+        assert_eq!(classes, gantt_chart(&a.program, snap, &o).svg);
+        parse_and_render(&inline);
+        let png = rasterize(&inline, l.width, l.height).expect("rasterises");
+        let bare = rasterize(&classes, l.width, l.height).expect("rasterises");
+        let mut seen = 0;
+        for r in l.rows.iter().filter(|r| r.diamond_cx.is_none()) {
+            let (x0, x1) = (r.forecast.x0, r.forecast.x1);
+            if x1 - x0 < 30.0 || r.clipped_start || r.clipped_end {
+                continue;
+            }
+            // Inside the bar, between its outline and the progress bar.
+            let at = (x0 + (x1 - x0) * 0.75, r.bar_y + 2.5);
+            let want = match r.status {
+                Status::OnTrack => (0x15, 0x80, 0x3d),
+                Status::Done => (0x47, 0x55, 0x69),
+                Status::NotStarted => (0xff, 0xff, 0xff),
+                _ => continue,
+            };
+            // Not under a deadline flag or a marker line.
+            if r.deadline_x.is_some_and(|d| (d - at.0).abs() < 6.0)
+                || l.markers.iter().any(|m| (m.x - at.0).abs() < 4.0)
+            {
+                continue;
+            }
+            let got = pixel(&png, at.0, at.1);
+            let near = |a: u8, b: u8| a.abs_diff(b) <= 12;
+            assert!(
+                near(got.0, want.0) && near(got.1, want.1) && near(got.2, want.2),
+                "{} ({:?}) at {at:?}: {got:?}, want {want:?}",
+                r.label.text,
+                r.status
+            );
+            if r.status == Status::OnTrack {
+                assert_eq!(
+                    pixel(&bare, at.0, at.1),
+                    (0, 0, 0),
+                    "no stylesheet, no colour"
+                );
+            }
+            // The outline: dark for critical work, the status's edge otherwise.
+            let edge = pixel(&png, at.0, r.bar_y + 0.2);
+            if r.critical {
+                assert!(edge.0 < 0x40 && edge.1 < 0x40, "{}: {edge:?}", r.label.text);
+            }
+            seen += 1;
+        }
+        assert!(seen >= 5, "bars checked: {seen}");
+        let asof = l
+            .markers
+            .iter()
+            .find(|m| m.kind == MarkerKind::AsOf)
+            .expect("an as-of line");
+        let (r, g, b) = pixel(&png, asof.x, (asof.y0 + asof.y1) / 2.0);
+        assert!(b > 150 && r < 100 && g < 130, "as-of line {:?}", (r, g, b));
+    }
+
+    /// Every colour the inline palette writes is one the light screen part of
+    /// `charts.css`'s Gantt block uses, so the PNG and the page agree.
+    #[test]
+    fn inline_palette_matches_charts_css() {
+        let css = include_str!("../../../themes/default/charts.css");
+        let block = &css[css.find("/* gantt:begin */").expect("gantt block")
+            ..css.find("/* gantt:end */").expect("gantt block end")];
+        let light = &block[..block.find("@media").unwrap_or(block.len())];
+        let a = crate::testing::example();
+        let snap = a.reports.last().expect("a report");
+        let o = GanttOptions::new(snap.as_of);
+        let l = layout_gantt(&a.program, snap, &o);
+        let svg = render_gantt_painted(&l, &describe(&a.program, snap, &o, &l), Paint::Inline);
+        let doc = parse_and_render(&svg);
+        let mut colours = std::collections::BTreeSet::new();
+        for n in doc.descendants().filter(|n| n.is_element()) {
+            if let Some(style) = n.attribute("style") {
+                for decl in style.split(';') {
+                    let (_, v) = decl.split_once(':').expect("property:value");
+                    if v.starts_with('#') {
+                        colours.insert(v.to_string());
+                    }
+                }
+            }
+        }
+        assert!(colours.len() >= 12, "{colours:?}");
+        for c in &colours {
+            assert!(light.contains(c.as_str()), "{c} is not in charts.css");
+        }
     }
 
     #[test]
