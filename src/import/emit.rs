@@ -198,6 +198,9 @@ pub fn emit(r: &Resolved, dates: &ProgramDates, diags: &mut Diagnostics) -> Emit
             continue;
         }
         let _ = writeln!(e, "  owner: {}", team_ids[team_key(t)]);
+        if let Some(p) = &t.dri {
+            let _ = writeln!(e, "  dri: {}", scalar(p));
+        }
         write_dates(&mut e, &cal, t, diags);
         write_deps(&mut e, r, t);
         let g = group_key(t);

@@ -142,6 +142,9 @@ pub struct Task {
     pub group: Option<String>,
     /// The owner team, as the source names it.
     pub team: Option<String>,
+    /// The person directly responsible (a DRI or assignee column), written
+    /// as the deliverable's `dri:`.
+    pub dri: Option<String>,
     pub milestone: bool,
     pub start: Option<Date>,
     pub due: Option<Date>,

@@ -639,13 +639,11 @@ fn read_rows(
                 }
             }
         }
-        if let Some((k, person)) = header.first(row, Field::Person) {
-            diags
-                .warning(
-                    &at(k),
-                    format!("DRI `{person}` of `{}` is not carried over: deliverables have no person field yet", task.name),
-                )
-                .with_hint("name the person in the deliverable's description, or the team's lead");
+        if let Some((_, person)) = header.first(row, Field::Person) {
+            let person = strip_formula_guard(person).trim();
+            if !person.is_empty() {
+                task.dri = Some(person.to_string());
+            }
         }
         let mut deps = Vec::new();
         for (k, cell) in header.cells(row, Field::DependsOn) {
