@@ -35,7 +35,7 @@ fi
 # The README's workflow jobs (the e-mail job), added to the pages workflow
 # they are documented for, so they are linted as users will run them.
 cp "$out/github/.github/workflows/pages.yml" "$out/readme-jobs.yml"
-awk '/^```yaml$/ { on = 1; next } /^```$/ { on = 0 } on && /^  [a-z-]+:$/ { job = 1 } on && job' README.md >> "$out/readme-jobs.yml"
+awk '/^```yaml$/ { on = 1; job = 0; next } /^```$/ { on = 0 } on && /^  [a-z-]+:$/ { job = 1 } on && job' README.md >> "$out/readme-jobs.yml"
 grep -q '^  email:$' "$out/readme-jobs.yml" || { echo "README's e-mail job not found" >&2; exit 1; }
 
 workflows=(.github/workflows/*.yml scaffold/.github/workflows/*.yml "$out"/github/.github/workflows/*.yml "$out/readme-jobs.yml")
