@@ -350,17 +350,8 @@ fn csv_fixture_with_header_synonyms_names_as_dependencies_and_percent_complete()
         !warnings.iter().any(|w| w.contains("DRI `")),
         "{warnings:#?}"
     );
-    let dri = |id: &str| {
-        j["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["id"] == id)
-            .unwrap_or_else(|| panic!("{id}"))["dri"]
-            .clone()
-    };
-    assert_eq!(dri("payments-api"), "Ana Lima");
-    assert_eq!(dri("checkout-page"), "Bo Chen");
+    assert_eq!(item(&j, "payments-api")["dri"], "Ana Lima");
+    assert_eq!(item(&j, "checkout-page")["dri"], "Bo Chen");
 }
 
 #[test]
