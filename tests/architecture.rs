@@ -124,9 +124,11 @@ fn the_checker_sees_imports_and_skips_test_code() {
 
 /// Where each crate built for one job may be used: `(crate, allowed path
 /// prefixes under src/)`. resvg/usvg rasterise only in `render/svg`,
-/// petgraph lives only in `analysis`, tera only in the theme and page
+/// petgraph lives only in `analysis`, skrifa reads the fonts only in
+/// `layout/text.rs`, tera only in the theme and page
 /// renderer.
-const CONFINED: [(&str, &[&str]); 4] = [
+const CONFINED: [(&str, &[&str]); 5] = [
+    ("skrifa", &["layout/text.rs"]),
     ("resvg", &["render/svg/"]),
     ("usvg", &["render/svg/"]),
     ("petgraph", &["analysis/"]),

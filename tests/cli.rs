@@ -1044,6 +1044,82 @@ fn base_urls_are_checked_alike_at_every_entry_point() {
     }
 }
 
+/// The SMTP URL is parsed once where it enters, `email --smtp-url` or
+/// `TPM_SITE_SMTP_URL`, with one rule set and one message that names the
+/// source and never repeats the URL (it could hold a password).
+#[test]
+fn smtp_urls_are_checked_alike_at_every_entry_point() {
+    const REJECTED: &[(&str, &str)] = &[
+        (
+            "https://mail.example.org",
+            "the scheme is neither smtp nor smtps",
+        ),
+        (
+            "smtps://me:hunter2@mail.example.org",
+            "without a user or password",
+        ),
+        (
+            "smtp://mail.example.org/hunter2",
+            "no path, query or fragment",
+        ),
+        ("smtp://mail.example.org:70000", "the port is not a number"),
+        ("smtps://", "the host is missing"),
+    ];
+    const ACCEPTED: &[&str] = &[
+        "smtps://mail.example.org",
+        "SMTP://Mail.Example.org:2525/",
+        "smtp://[::1]:25",
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let outbox = tmp.path().join("outbox");
+    let email = |url: &str, via_env: bool| {
+        let mut cmd = tpm();
+        cmd.arg("email")
+            .arg("--content")
+            .arg(common::root().join("content"))
+            .arg("--dry-run")
+            .arg(&outbox)
+            .env("TPM_SITE_MAIL_FROM", "reports@example.org")
+            .env_remove("TPM_SITE_SMTP_URL");
+        if via_env {
+            cmd.env("TPM_SITE_SMTP_URL", url);
+        } else {
+            cmd.arg("--smtp-url").arg(url);
+        }
+        cmd.assert()
+    };
+    for (url, why) in REJECTED {
+        for (via_env, source) in [(false, "--smtp-url"), (true, "TPM_SITE_SMTP_URL")] {
+            let a = email(url, via_env).code(2);
+            let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+            assert!(
+                err.contains(&format!("{source}: the SMTP URL must look like smtps://host:465 or smtp://host:587 ({why}")),
+                "{source} {url}: {err}"
+            );
+            assert!(!err.contains("hunter2"), "{source} repeats the URL: {err}");
+            assert!(!outbox.exists(), "{source} {url}: wrote the outbox");
+        }
+    }
+    for url in ACCEPTED {
+        for via_env in [false, true] {
+            email(url, via_env).success();
+            assert!(outbox.read_dir().unwrap().next().is_some(), "{url}");
+            fs::remove_dir_all(&outbox).unwrap();
+        }
+    }
+    // The flag wins over the environment: a bad variable under a good flag is not read.
+    tpm()
+        .args(["email", "--dry-run"])
+        .arg(&outbox)
+        .arg("--content")
+        .arg(common::root().join("content"))
+        .args(["--smtp-url", "smtps://mail.example.org"])
+        .env("TPM_SITE_MAIL_FROM", "reports@example.org")
+        .env("TPM_SITE_SMTP_URL", "nonsense")
+        .assert()
+        .success();
+}
+
 #[test]
 fn readme_workflow_snippets_install_like_the_scaffold() {
     let readme = fs::read_to_string(common::root().join("README.md")).unwrap();

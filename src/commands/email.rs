@@ -8,6 +8,7 @@ use clap::Args;
 
 use super::{ContentArg, EXIT_CONTENT, EXIT_OK, EXIT_USAGE, print_diagnostics};
 use crate::diagnostics::Diagnostics;
+use crate::model::SmtpUrl;
 use crate::site::email::{self, EmailOptions, EmailRunError, ReportChoice, Secret, SmtpSettings};
 
 /// Some messages could not be sent (the others were, and are in the ledger).
@@ -70,7 +71,28 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
+/// The SMTP URL from `--smtp-url`, else `TPM_SITE_SMTP_URL`, parsed here,
+/// where it enters. The error names where the value came from, never the
+/// value (it could hold a password); clap's own error would repeat it.
+fn smtp_url(args: &EmailArgs) -> Result<Option<SmtpUrl>, String> {
+    let (value, source) = match (&args.smtp_url, env("TPM_SITE_SMTP_URL")) {
+        (Some(flag), _) => (flag.clone(), "--smtp-url"),
+        (None, Some(var)) => (var, "TPM_SITE_SMTP_URL"),
+        (None, None) => return Ok(None),
+    };
+    SmtpUrl::parse(&value)
+        .map(Some)
+        .map_err(|e| format!("{source}: {e}"))
+}
+
 pub fn run(args: &EmailArgs) -> i32 {
+    let url = match smtp_url(args) {
+        Ok(url) => url,
+        Err(e) => {
+            eprintln!("error: {e}; nothing was sent");
+            return EXIT_USAGE;
+        }
+    };
     let opts = EmailOptions {
         content: args.content.content.clone(),
         report: args.report,
@@ -80,7 +102,7 @@ pub fn run(args: &EmailArgs) -> i32 {
         ledger: args.ledger.clone(),
         resend_unconfirmed: args.resend_unconfirmed,
         smtp: SmtpSettings {
-            url: args.smtp_url.clone().or_else(|| env("TPM_SITE_SMTP_URL")),
+            url,
             user: args.smtp_user.clone().or_else(|| env("TPM_SITE_SMTP_USER")),
             password: std::env::var("TPM_SITE_SMTP_PASSWORD")
                 .ok()

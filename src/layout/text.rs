@@ -1,34 +1,107 @@
-//! Text measurement for layout: a deterministic estimate of rendered text
-//! width, so labels can be placed without overlapping and without a font
-//! engine. Widths are for a sans-serif font (DejaVu Sans / system UI fonts),
-//! erring on the wide side.
+//! Text measurement for layout: the advance width of a label in the fonts
+//! the charts are drawn with, so labels can be placed without overlapping.
+//! Widths come from the metrics of the two fonts vendored in `assets/fonts/`
+//! (DejaVu Sans, then Droid Sans Fallback for Chinese, Japanese and Korean),
+//! read with `skrifa` (the font reader resvg already uses): the PNG chart is
+//! drawn with exactly these fonts, and DejaVu Sans is wider than the system
+//! fonts browsers pick (Segoe UI, San Francisco, Roboto, Arial), so a label
+//! that fits here fits there. Kerning is ignored (it only narrows text).
+//!
+//! This module owns the font bytes (the rasteriser in `render::svg::raster`
+//! draws with the same constants); it must not draw or know about charts.
 
-/// Approximate advance width of `text` at `font_size` pixels.
+use std::sync::OnceLock;
+
+use skrifa::charmap::Charmap;
+use skrifa::instance::{LocationRef, Size};
+use skrifa::metrics::GlyphMetrics;
+use skrifa::{FontRef, MetadataProvider};
+
+/// DejaVu Sans 2.37, the charts' font (see `assets/fonts/LICENSE-DejaVu.txt`).
+pub const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+/// The family name of [`FONT`].
+pub const FONT_FAMILY: &str = "DejaVu Sans";
+/// Droid Sans Fallback, for the CJK characters DejaVu Sans does not have
+/// (see `assets/fonts/LICENSE-DroidSansFallback.txt`).
+pub const FALLBACK_FONT: &[u8] = include_bytes!("../../assets/fonts/DroidSansFallback.ttf");
+/// The family name of [`FALLBACK_FONT`].
+pub const FALLBACK_FAMILY: &str = "Droid Sans Fallback";
+
+/// Characters below this are measured once, on first use, into a table.
+const TABLE_END: u32 = 0x3000;
+
+/// The fonts' advances: a table for the common scripts, the fonts for the rest.
+struct Metrics {
+    table: Vec<f32>,
+    fonts: [(Charmap<'static>, GlyphMetrics<'static>, f32); 2],
+}
+
+impl Metrics {
+    fn get() -> &'static Metrics {
+        static METRICS: OnceLock<Metrics> = OnceLock::new();
+        METRICS.get_or_init(|| {
+            let font = |bytes: &'static [u8]| {
+                let f = FontRef::new(bytes).expect("a vendored font parses");
+                let m = f.glyph_metrics(Size::unscaled(), LocationRef::default());
+                let upem = f32::from(
+                    f.metrics(Size::unscaled(), LocationRef::default())
+                        .units_per_em
+                        .max(1),
+                );
+                (f.charmap(), m, upem)
+            };
+            let mut metrics = Metrics {
+                table: Vec::new(),
+                fonts: [font(FONT), font(FALLBACK_FONT)],
+            };
+            metrics.table = (0..TABLE_END)
+                .map(|u| char::from_u32(u).map_or(0.0, |c| metrics.lookup(c)))
+                .collect();
+            metrics
+        })
+    }
+
+    /// The advance of `c` in ems from the first font that has it; a
+    /// character neither font has is measured as the rasteriser's missing
+    /// glyph box (0.6 em), or a full em when it is an East Asian wide one.
+    fn lookup(&self, c: char) -> f32 {
+        for (charmap, metrics, upem) in &self.fonts {
+            if let Some(w) = charmap.map(c).and_then(|g| metrics.advance_width(g)) {
+                return w / upem;
+            }
+        }
+        if is_wide(c) { 1.0 } else { 0.6 }
+    }
+
+    fn em(&self, c: char) -> f64 {
+        let w = match self.table.get(c as usize) {
+            Some(&w) => w,
+            None => self.lookup(c),
+        };
+        f64::from(w)
+    }
+}
+
+/// East Asian wide characters (Hangul Jamo, CJK, Hangul syllables, full-width forms).
+fn is_wide(c: char) -> bool {
+    ('\u{1100}'..='\u{115F}').contains(&c)
+        || ('\u{2E80}'..='\u{A4CF}').contains(&c)
+        || ('\u{AC00}'..='\u{D7A3}').contains(&c)
+        || ('\u{F900}'..='\u{FAFF}').contains(&c)
+        || ('\u{FF00}'..='\u{FF60}').contains(&c)
+        || ('\u{20000}'..='\u{3FFFD}').contains(&c)
+}
+
+/// Advance width of `text` at `font_size` pixels in the charts' fonts.
 pub fn text_width(text: &str, font_size: f64) -> f64 {
-    let em: f64 = text.chars().map(char_em).sum();
+    let m = Metrics::get();
+    let em: f64 = text.chars().map(|c| m.em(c)).sum();
     em * font_size
 }
 
-/// Advance of one character in ems (DejaVu Sans-like metrics, rounded up).
+/// Advance of one character in ems.
 fn char_em(c: char) -> f64 {
-    match c {
-        'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' => 0.32,
-        'f' | 't' | 'r' | 'I' | ' ' | '(' | ')' | '[' | ']' | '-' | '/' => 0.4,
-        'm' | 'w' | 'M' | 'W' => 0.92,
-        'A'..='Z' => 0.72,
-        '0'..='9' => 0.64,
-        c if c.is_ascii() => 0.6,
-        // CJK and other wide scripts.
-        c if ('\u{1100}'..='\u{115F}').contains(&c)
-            || ('\u{2E80}'..='\u{A4CF}').contains(&c)
-            || ('\u{AC00}'..='\u{D7A3}').contains(&c)
-            || ('\u{F900}'..='\u{FAFF}').contains(&c)
-            || ('\u{FF00}'..='\u{FF60}').contains(&c) =>
-        {
-            1.0
-        }
-        _ => 0.66,
-    }
+    Metrics::get().em(c)
 }
 
 /// `text` cut to fit `max_width` at `font_size`, with an ellipsis when cut.

@@ -11,8 +11,10 @@ pub mod base_url;
 pub mod calendar;
 pub mod fields;
 mod resolve;
+pub mod smtp_url;
 
 pub use base_url::{BaseUrl, BaseUrlError};
+pub use smtp_url::{SmtpUrl, SmtpUrlError};
 
 use jiff::civil::Date;
 use serde::Serialize;
