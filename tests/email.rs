@@ -787,15 +787,7 @@ fn header_injection_in_a_stakeholder_name_is_neutralised() {
 
     // 2. The e-mail layer's own defence, below the content checks.
     let a = common::analyze(&common::root().join("content"));
-    let data = tpm_site::render::SiteData {
-        program: &a.program,
-        plan: &a.plan,
-        current: &a.current,
-        reports: &a.reports,
-        scheduled: &a.scheduled,
-        source_commit: None,
-        cache: Default::default(),
-    };
+    let data = a.site_data();
     let prepared = mail::prepare(
         &data,
         a.program.reports.len() - 1,
@@ -869,6 +861,51 @@ fn repo_with_stakeholders(yaml: &str) -> TempDir {
     let repo = repo();
     fs::write(repo.path().join("content/stakeholders.yaml"), yaml).unwrap();
     repo
+}
+
+/// Markup in the content that the top strip quotes (a decision's title, a
+/// team's name) reaches the HTML part as text, escaped by the template.
+#[test]
+fn strip_words_from_the_content_are_escaped_in_the_html_part() {
+    let repo = repo();
+    let content = repo.path().join("content");
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = content.join(file);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has {from}");
+        fs::write(&path, text.replace(from, to)).unwrap();
+    };
+    edit(
+        "decisions.yaml",
+        "title: Run the web and partner cutover in parallel with the mobile launch",
+        "title: 'Cutover <img src=x onerror=alert(1)> & launch'",
+    );
+    edit(
+        "teams.yaml",
+        "name: Platform Data Team",
+        "name: 'Platform <b>Data</b> Team'",
+    );
+    let (code, out, err) = run(email_cmd(&repo, &["--dry-run", "outbox"]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    let file = fs::read_dir(repo.path().join("outbox"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let raw = fs::read(file).unwrap();
+    let msg = MessageParser::default().parse(&raw).expect("MIME");
+    let html = msg.body_html(0).expect("an HTML part").into_owned();
+    let strip = &html[html.find(">Why<").expect("the strip")..html.find("</table>").unwrap()];
+    assert!(
+        strip.contains("<strong>Cutover &lt;img src=x onerror=alert(1)&gt; &amp; launch</strong>"),
+        "{strip}"
+    );
+    assert!(
+        strip.contains("Platform &lt;b&gt;Data&lt;/b&gt; Team"),
+        "{strip}"
+    );
+    assert!(!html.contains("<img src=x") && !html.contains("<b>Data"));
 }
 
 #[test]
@@ -1030,15 +1067,7 @@ fn the_html_part_is_the_overridable_email_template() {
 #[test]
 fn the_png_is_the_same_on_every_run() {
     let a = common::analyze(&common::root().join("content"));
-    let data = tpm_site::render::SiteData {
-        program: &a.program,
-        plan: &a.plan,
-        current: &a.current,
-        reports: &a.reports,
-        scheduled: &a.scheduled,
-        source_commit: None,
-        cache: Default::default(),
-    };
+    let data = a.site_data();
     let i = a.program.reports.len() - 1;
     let one = mail::prepare(&data, i, &BaseUrl::parse("https://example.org/").unwrap()).unwrap();
     let two = mail::prepare(&data, i, &BaseUrl::parse("https://example.org/").unwrap()).unwrap();
@@ -1092,15 +1121,7 @@ fn no_base_url_is_an_error() {
 #[test]
 fn the_message_leads_with_the_pages_top_strip_and_its_ranked_changes() {
     let a = common::analyze(&common::root().join("content"));
-    let data = tpm_site::render::SiteData {
-        program: &a.program,
-        plan: &a.plan,
-        current: &a.current,
-        reports: &a.reports,
-        scheduled: &a.scheduled,
-        source_commit: None,
-        cache: Default::default(),
-    };
+    let data = a.site_data();
     let i = a.program.reports.len() - 1;
     let m = mail::prepare(&data, i, &BaseUrl::parse("https://example.org/p/").unwrap()).unwrap();
     let labels: Vec<&str> = m.strip.iter().map(|l| l.label).collect();
@@ -1125,13 +1146,14 @@ fn the_message_leads_with_the_pages_top_strip_and_its_ranked_changes() {
         "{}",
         line("You owe").text
     );
-    // Links in the HTML are absolute and land on the decision.
+    // The strip's links are absolute and land on the decision.
+    let owed = &line("You owe").paragraphs[0][0];
+    assert!(owed.strong, "{owed:?}");
     assert!(
-        line("You owe")
-            .html
-            .contains("href=\"https://example.org/p/decisions/index.html#decision-"),
-        "{}",
-        line("You owe").html
+        owed.href
+            .as_deref()
+            .is_some_and(|h| h.starts_with("https://example.org/p/decisions/index.html#decision-")),
+        "{owed:?}"
     );
     // The changes are ranked as on the page: the end date first, routine
     // status changes counted on one last line.
@@ -1150,6 +1172,13 @@ fn the_message_leads_with_the_pages_top_strip_and_its_ranked_changes() {
     let why = b.html.find(">Why<").expect("the strip in the HTML part");
     assert!(why < b.html.find("Top changes since").unwrap());
     assert!(b.html.contains("6 came from Platform Data Team"));
+    // The HTML part writes them as links, the title in bold.
+    let link = format!(
+        "<a href=\"{}\" style=\"color:#0b57d0;\"><strong>{}</strong></a> — VP Engineering, 7 days overdue",
+        owed.href.as_deref().unwrap().replace('&', "&amp;"),
+        owed.text
+    );
+    assert!(b.html.contains(&link), "{link} in:\n{}", b.html);
 
     // An earlier report with routine transitions counts them on one line.
     let early = a

@@ -13,7 +13,7 @@ use icalendar::{Component, DatePerhapsTime};
 use tpm_site::diagnostics::Diagnostics;
 use tpm_site::model::ItemKind;
 use tpm_site::render::exports::{CSV_HEADER, exports, sitemap};
-use tpm_site::render::{OutputFile, SiteData, markdown};
+use tpm_site::render::{OutputFile, markdown};
 use tpm_site::site::{self, Analyzed};
 
 fn analyze(content: &Path) -> Analyzed {
@@ -35,18 +35,6 @@ fn example() -> Analyzed {
             .join("content")
             .as_path(),
     )
-}
-
-fn data(a: &Analyzed) -> SiteData<'_> {
-    SiteData {
-        program: &a.program,
-        plan: &a.plan,
-        current: &a.current,
-        reports: &a.reports,
-        scheduled: &a.scheduled,
-        source_commit: None,
-        cache: Default::default(),
-    }
 }
 
 fn get<'a>(files: &'a [OutputFile], path: &str) -> &'a OutputFile {
@@ -142,7 +130,7 @@ fn check_feed(a: &Analyzed, files: &[OutputFile]) -> atom_syndication::Feed {
 #[test]
 fn feed_is_atom_with_absolute_stable_ids_newest_first() {
     let a = example();
-    let files = exports(&data(&a));
+    let files = exports(&a.site_data());
     let feed = check_feed(&a, &files);
     let dates: Vec<_> = feed.entries.iter().map(|e| e.updated).collect();
     assert!(dates.windows(2).all(|w| w[0] > w[1]), "newest first");
@@ -153,7 +141,7 @@ fn feed_is_atom_with_absolute_stable_ids_newest_first() {
 fn feed_is_omitted_without_base_url() {
     let mut a = example();
     a.program.meta.site.base_url = None;
-    let files = exports(&data(&a));
+    let files = exports(&a.site_data());
     assert_eq!(paths(&files), ["milestones.ics", "deliverables.csv"]);
     // The calendar falls back to a fixed UID domain.
     let ics = text(get(&files, "milestones.ics"));
@@ -166,7 +154,7 @@ fn drafts_are_not_in_the_feed() {
     let mut a = example();
     let last = a.program.reports.len() - 1;
     a.program.reports[last].draft = true;
-    let files = exports(&data(&a));
+    let files = exports(&a.site_data());
     let feed = atom_syndication::Feed::read_from(&get(&files, "feed.xml").bytes[..]).unwrap();
     assert_eq!(feed.entries.len(), a.program.reports.len() - 1);
     let newest = a.program.reports[last - 1].date;
@@ -268,7 +256,7 @@ fn check_ics(a: &Analyzed, files: &[OutputFile], host: &str) -> icalendar::Calen
 #[test]
 fn milestones_ics_is_rfc5545_on_forecast_dates() {
     let a = example();
-    let files = exports(&data(&a));
+    let files = exports(&a.site_data());
     check_ics(&a, &files, "example.github.io");
     // A slipped milestone shows its forecast, not its plan.
     assert!(
@@ -336,7 +324,7 @@ fn check_csv(a: &Analyzed, files: &[OutputFile]) -> Vec<Vec<String>> {
 #[test]
 fn deliverables_csv_has_a_row_per_item() {
     let a = example();
-    let files = exports(&data(&a));
+    let files = exports(&a.site_data());
     let rows = check_csv(&a, &files);
     for (row, item) in rows.iter().zip(&a.program.items) {
         assert_eq!(row[2], item.name);
@@ -475,7 +463,7 @@ fn hostile() -> (tempfile::TempDir, Analyzed) {
 #[test]
 fn hostile_strings_survive_every_format() {
     let (_dir, a) = hostile();
-    let d = data(&a);
+    let d = a.site_data();
     let files = exports(&d);
     let host = "example.github.io";
 
@@ -547,8 +535,8 @@ fn hostile_strings_survive_every_format() {
 #[test]
 fn exports_are_deterministic() {
     let a = example();
-    let first = exports(&data(&a));
-    let again = exports(&data(&example()));
+    let first = exports(&a.site_data());
+    let again = exports(&example().site_data());
     assert_eq!(first, again);
     assert_eq!(
         paths(&first),

@@ -12,6 +12,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use common::json_item as item;
 use serde_json::Value;
 use tpm_site::diagnostics::{Diagnostics, Severity};
 use tpm_site::render::json::program_json;
@@ -61,24 +62,14 @@ fn import(
     (dir, r, list)
 }
 
+/// program.json of a folder import wrote, which passes the checks with no error.
 fn json_of(content: &Path) -> Value {
-    // The folder import wrote passes the checks with no error.
     let errors: Vec<_> = common::diagnostics(content)
         .into_iter()
         .filter(|d| d.severity == Severity::Error)
         .collect();
     assert!(errors.is_empty(), "{}", common::render(errors));
-    let a = common::analyze(content);
-    serde_json::from_slice(&program_json(&a.program, &a.current)).unwrap()
-}
-
-fn item<'a>(j: &'a Value, id: &str) -> &'a Value {
-    j["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == id)
-        .unwrap_or_else(|| panic!("no item {id} in {j}"))
+    common::program_json(content)
 }
 
 /// (id, planned start, planned finish, forecast start, forecast finish, total float, status, progress)

@@ -6,22 +6,8 @@ mod common;
 
 use std::fs;
 
+use common::{json_item as item, program_json as json_of};
 use serde_json::Value;
-use tpm_site::render::json::program_json;
-
-fn json_of(content: &std::path::Path) -> Value {
-    let a = common::analyze(content);
-    serde_json::from_slice(&program_json(&a.program, &a.current)).unwrap()
-}
-
-fn item<'a>(j: &'a Value, id: &str) -> &'a Value {
-    j["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == id)
-        .unwrap_or_else(|| panic!("no item {id}"))
-}
 
 /// Expected values worked out by hand in tests/fixtures/valid/spec-example
 /// (Mon-Fri, holiday 2027-01-18, end 2027-03-12, as of the 2027-01-29 report).

@@ -38,7 +38,7 @@ use super::SiteData;
 use super::svg::gantt;
 pub use super::svg::raster::Png;
 use super::svg::raster::rasterize;
-use super::theme::{EMAIL_TEMPLATE, Theme, escape_html};
+use super::theme::{EMAIL_TEMPLATE, Theme};
 use super::views::{Links, Part, Viewer, report_dir, since, top_strip};
 use crate::analysis::Snapshot;
 use crate::analysis::register::DecisionState;
@@ -389,13 +389,12 @@ struct HtmlView<'a> {
     strip: Vec<StripView<'a>>,
 }
 
-/// One line of the top strip for the template. `html` is markup already
-/// escaped where it was built ([`StripLine`]: the page's own parts with
-/// absolute links), so the template marks it `safe`.
+/// One line of the top strip for the template: its paragraphs of parts
+/// (text, absolute link, emphasis), escaped by the template.
 #[derive(Serialize)]
 struct StripView<'a> {
     label: &'static str,
-    line_html: &'a str,
+    paragraphs: &'a [Vec<Part>],
 }
 
 fn decision_views<'a>(ds: &[&'a DecisionLine]) -> Vec<DecisionView<'a>> {
@@ -443,7 +442,7 @@ fn html_body(
             .iter()
             .map(|l| StripView {
                 label: l.label,
-                line_html: &l.html,
+                paragraphs: &l.paragraphs,
             })
             .collect(),
     };
@@ -556,41 +555,28 @@ mod tests {
 // "Since the last report", ranked the same way, as lines of a message.
 // ---------------------------------------------------------------------------
 
-/// One line of the top strip: a label and its words, as text and as HTML
-/// (escaped, with the page's links made absolute).
+/// One line of the top strip: a label and its words, as text (for the
+/// plain-text part) and as paragraphs of the page's own parts, with links
+/// made absolute, that the theme's `email.html` writes (autoescaped).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StripLine {
     /// `State`, `Why`, `Path`, `Slip`, `You owe`.
     pub label: &'static str,
     pub text: String,
-    pub html: String,
+    pub paragraphs: Vec<Vec<Part>>,
 }
 
 fn parts_text(parts: &[Part]) -> String {
     parts.iter().map(|p| p.text.as_str()).collect()
 }
 
-fn parts_html(parts: &[Part]) -> String {
-    let mut h = String::new();
-    for p in parts {
-        let t = escape_html(&p.text);
-        let t = if p.strong {
-            format!("<strong>{t}</strong>")
-        } else {
-            t
-        };
-        match &p.href {
-            Some(href) => {
-                let _ = write!(
-                    h,
-                    "<a href=\"{}\" style=\"color:#0b57d0;\">{t}</a>",
-                    escape_html(href)
-                );
-            }
-            None => h.push_str(&t),
-        }
+fn plain(text: impl Into<String>) -> Part {
+    Part {
+        text: text.into(),
+        href: None,
+        badge: None,
+        strong: false,
     }
-    h
 }
 
 /// The report's top strip ([`top_strip`]) as lines; empty without a story.
@@ -605,18 +591,18 @@ fn strip_lines(data: &SiteData, links: &Links, snap: &Snapshot) -> Vec<StripLine
     );
     let mut out = vec![StripLine {
         label: "State",
-        html: escape_html(&state),
+        paragraphs: vec![vec![plain(state.clone())]],
         text: state,
     }];
     for (label, parts) in [("Why", &t.why), ("Path", &t.path), ("Slip", &t.slip)] {
         out.push(StripLine {
             label,
             text: parts_text(parts),
-            html: parts_html(parts),
+            paragraphs: vec![parts.clone()],
         });
     }
     let mut text = Vec::new();
-    let mut html = Vec::new();
+    let mut paragraphs = Vec::new();
     for d in &t.decisions {
         let rec = d
             .recommendation
@@ -624,28 +610,29 @@ fn strip_lines(data: &SiteData, links: &Links, snap: &Snapshot) -> Vec<StripLine
             .map(|r| format!(" Recommended: {r}"))
             .unwrap_or_default();
         text.push(format!("{} — {}, {}.{rec}", d.title, d.decider, d.when));
-        html.push(format!(
-            "<a href=\"{}\" style=\"color:#0b57d0;\"><strong>{}</strong></a> — {}, {}.{}",
-            escape_html(&d.href),
-            escape_html(&d.title),
-            escape_html(&d.decider),
-            escape_html(&d.when),
-            escape_html(&rec)
-        ));
+        paragraphs.push(vec![
+            Part {
+                text: d.title.clone(),
+                href: Some(d.href.clone()),
+                badge: None,
+                strong: true,
+            },
+            plain(format!(" — {}, {}.{rec}", d.decider, d.when)),
+        ]);
     }
     if t.decisions_more > 0 {
         let more = format!("{} more decisions owed.", t.decisions_more);
-        html.push(escape_html(&more));
+        paragraphs.push(vec![plain(more.clone())]);
         text.push(more);
     }
     if text.is_empty() {
         text.push("No decision is waiting.".to_string());
-        html.push("No decision is waiting.".to_string());
+        paragraphs.push(vec![plain("No decision is waiting.")]);
     }
     out.push(StripLine {
         label: "You owe",
         text: text.join(" | "),
-        html: html.join("<br>"),
+        paragraphs,
     });
     out
 }

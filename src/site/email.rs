@@ -45,7 +45,6 @@ use serde::{Deserialize, Serialize};
 use super::Analyzed;
 use crate::diagnostics::Diagnostics;
 use crate::model::SmtpUrl;
-use crate::render::SiteData;
 use crate::render::email::{self as mail, EmailError, Recipient, ReportMail};
 use crate::render::theme::Theme;
 
@@ -496,7 +495,7 @@ pub fn run(
             super::BuildError::Theme(t) => EmailRunError::Theme(t),
             other => EmailRunError::Io(other.to_string()),
         })?;
-    let data = site_data(a);
+    let data = a.site_data();
     let prepared = mail::prepare(&data, index, &base_url)?;
     let total = targets.len();
     let _ = writeln!(
@@ -661,18 +660,6 @@ pub fn run(
     }
     let _ = writeln!(out, "{line}. Ledger: {}", ledger.path().display());
     Ok(summary)
-}
-
-fn site_data(a: &Analyzed) -> SiteData<'_> {
-    SiteData {
-        program: &a.program,
-        plan: &a.plan,
-        current: &a.current,
-        reports: &a.reports,
-        scheduled: &a.scheduled,
-        source_commit: None,
-        cache: Default::default(),
-    }
 }
 
 /// The recipients: every stakeholder (or those `--to` names), one per

@@ -119,3 +119,22 @@ pub fn build_into(content: &Path, out: &Path, source_commit: Option<&str>) {
     site::build(&opts, &mut diags)
         .unwrap_or_else(|e| panic!("{e}: {}", render(diags.into_sorted())));
 }
+
+/// The program.json export of `content` as of its newest report, parsed.
+pub fn program_json(content: &Path) -> serde_json::Value {
+    let a = analyze(content);
+    serde_json::from_slice(&tpm_site::render::json::program_json(
+        &a.program, &a.current,
+    ))
+    .expect("program.json parses")
+}
+
+/// The item `id` in a parsed program.json.
+pub fn json_item<'a>(j: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    j["items"]
+        .as_array()
+        .expect("program.json has items")
+        .iter()
+        .find(|i| i["id"] == id)
+        .unwrap_or_else(|| panic!("no item {id} in program.json"))
+}
