@@ -11,6 +11,7 @@
 //! draws with the same constants); it must not draw or know about charts.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use skrifa::charmap::Charmap;
 use skrifa::instance::{LocationRef, Size};
@@ -27,12 +28,16 @@ pub const FALLBACK_FONT: &[u8] = include_bytes!("../../assets/fonts/DroidSansFal
 /// The family name of [`FALLBACK_FONT`].
 pub const FALLBACK_FAMILY: &str = "Droid Sans Fallback";
 
-/// Characters below this are measured once, on first use, into a table.
-const TABLE_END: u32 = 0x3000;
+/// Characters below this keep their advance, once looked up, in [`CACHE`].
+const CACHE_END: usize = 0x3000;
+/// A [`CACHE`] slot not looked up yet (not the bits of any advance).
+const UNSET: u32 = u32::MAX;
+/// The advances (f32 bits, in ems) of the common scripts' characters, filled
+/// as they are first met, so a build pays only for the characters it uses.
+static CACHE: [AtomicU32; CACHE_END] = [const { AtomicU32::new(UNSET) }; CACHE_END];
 
-/// The fonts' advances: a table for the common scripts, the fonts for the rest.
+/// The two fonts' character maps and advances.
 struct Metrics {
-    table: Vec<f32>,
     fonts: [(Charmap<'static>, GlyphMetrics<'static>, f32); 2],
 }
 
@@ -50,14 +55,9 @@ impl Metrics {
                 );
                 (f.charmap(), m, upem)
             };
-            let mut metrics = Metrics {
-                table: Vec::new(),
+            Metrics {
                 fonts: [font(FONT), font(FALLBACK_FONT)],
-            };
-            metrics.table = (0..TABLE_END)
-                .map(|u| char::from_u32(u).map_or(0.0, |c| metrics.lookup(c)))
-                .collect();
-            metrics
+            }
         })
     }
 
@@ -74,8 +74,15 @@ impl Metrics {
     }
 
     fn em(&self, c: char) -> f64 {
-        let w = match self.table.get(c as usize) {
-            Some(&w) => w,
+        let w = match CACHE.get(c as usize) {
+            Some(slot) => match slot.load(Ordering::Relaxed) {
+                UNSET => {
+                    let w = self.lookup(c);
+                    slot.store(w.to_bits(), Ordering::Relaxed);
+                    w
+                }
+                bits => f32::from_bits(bits),
+            },
             None => self.lookup(c),
         };
         f64::from(w)
