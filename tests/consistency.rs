@@ -142,7 +142,7 @@ fn every_probability_impact_pair_has_one_band_everywhere() {
 struct PageFigures {
     /// From the end card's verdict: working days late (0: on time or early).
     days_late: i64,
-    /// The end card's "Slip": working days after the committed end.
+    /// The end card's "Forecast vs committed": working days after the committed end.
     end_late: i64,
     /// The Gantt chart's caption: "N late against their due dates".
     late_items: i64,
@@ -173,9 +173,9 @@ fn page_figures(doc: &Html) -> PageFigures {
     };
     let diff = doc
         .select(&sel(".end-card .facts div"))
-        .find(|d| d.select(&sel("dt")).next().map(text).as_deref() == Some("Slip"))
+        .find(|d| d.select(&sel("dt")).next().map(text).as_deref() == Some("Forecast vs committed"))
         .and_then(|d| d.select(&sel("dd")).next().map(text))
-        .expect("the end card's slip");
+        .expect("the end card's forecast against the committed end");
     let signed = diff.replace('\u{2212}', "-");
     let end = signed
         .split_whitespace()
@@ -269,6 +269,7 @@ fn report_pages_agree_with_program_json(content: &Path, step: usize) -> usize {
             content.display()
         );
         strip_agrees_with_json(&doc, &json, date);
+        one_figure_per_term(&doc, date);
         checked += 1;
     }
     // The dashboard is the newest report's figures.
@@ -276,7 +277,36 @@ fn report_pages_agree_with_program_json(content: &Path, step: usize) -> usize {
     let json: Value = serde_json::from_slice(&fs::read(out.join("program.json")).unwrap()).unwrap();
     assert_eq!(page_figures(&dash), json_figures(&json), "the dashboard");
     strip_agrees_with_json(&dash, &json, "the dashboard");
+    one_figure_per_term(&dash, "the dashboard");
     checked
+}
+
+/// A term names one figure in a page's summary: every `<dt>` that appears
+/// more than once in the top strip and the cards has the same `<dd>` each
+/// time. (The end card once called the forecast end
+/// against the committed end "Slip", while the strip's "Slip" counted from
+/// the plan's end: "6 working days" and "+3 working days" under one word.)
+fn one_figure_per_term(doc: &Html, what: &str) {
+    let mut seen: std::collections::BTreeMap<String, String> = Default::default();
+    let mut terms = 0;
+    for dt in doc.select(&sel(".top-strip dl dt, .cards dl dt")) {
+        let Some(dd) = dt
+            .next_siblings()
+            .filter_map(scraper::ElementRef::wrap)
+            .find(|e| e.value().name() == "dd")
+        else {
+            continue;
+        };
+        terms += 1;
+        let (term, figure) = (text(dt), text(dd));
+        if let Some(before) = seen.insert(term.clone(), figure.clone()) {
+            assert_eq!(
+                before, figure,
+                "{what}: \"{term}\" names two different figures"
+            );
+        }
+    }
+    assert!(terms >= 6, "{what}: only {terms} terms found");
 }
 
 /// Signed numbers in `s`, in order ("-3", "+2", "4"; a minus sign too).
