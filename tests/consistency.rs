@@ -368,6 +368,39 @@ fn strip_agrees_with_json(doc: &Html, json: &Value, what: &str) {
         }
     }
 
+    // State: the lateness, and the milestone it counts from when that one
+    // is later than the end, with the end's own lateness beside it.
+    let lateness = &json["program"]["lateness"];
+    let verdict_el = strip.select(&sel(".ts-verdict")).next().unwrap();
+    let verdict = text(verdict_el);
+    let days = int(&lateness["days"]);
+    if days > 0 {
+        assert_eq!(numbers(&verdict)[0], days, "{what}: {verdict}");
+    }
+    let end_days = int(&lateness["end"]);
+    let committed = part(".ts-committed");
+    match lateness["milestone_days"].as_i64() {
+        Some(m) if m > end_days => {
+            let id = lateness["milestone"].as_str().unwrap();
+            let href = verdict_el
+                .select(&sel("a"))
+                .next()
+                .and_then(|a| a.value().attr("href"))
+                .unwrap_or_else(|| panic!("{what}: the milestone is named: {verdict}"));
+            assert!(href.contains(&format!("/{id}/")), "{what}: {href}");
+            let said = if committed.contains(" after the committed") {
+                numbers(&committed)[0]
+            } else {
+                0
+            };
+            assert_eq!(said, end_days, "{what}: {committed}");
+        }
+        _ => assert!(
+            verdict_el.select(&sel("a")).next().is_none() && committed.contains(", committed "),
+            "{what}: {verdict} {committed}"
+        ),
+    }
+
     // Path: the float to the end before and after.
     let path = part(".ts-path");
     let delta = &story["critical_path_delta"];

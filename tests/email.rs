@@ -1146,6 +1146,11 @@ fn the_message_leads_with_the_pages_top_strip_and_its_ranked_changes() {
         "{}",
         line("You owe").text
     );
+    assert_eq!(
+        line("State").text,
+        "Red · Forecast 6 working days late at Internal beta (employees on v2, web) · end \
+         2027-07-06, 3 working days after the committed 2027-06-30"
+    );
     // The strip's links are absolute and land on the decision.
     let owed = &line("You owe").paragraphs[0][0];
     assert!(owed.strong, "{owed:?}");

@@ -755,7 +755,8 @@ fn the_top_strip_says_why_late_whose_slip_it_is_and_what_is_owed() {
     assert!(first.value().classes().any(|c| c == "top-strip"));
     assert_eq!(
         first_text(&doc, ".top-strip .ts-state"),
-        "■ Red Forecast 6 working days late · end 2027-07-06, committed 2027-06-30"
+        "■ Red Forecast 6 working days late at Internal beta (employees on v2, web) · end 2027-07-06, \
+         3 working days after the committed 2027-06-30"
     );
     assert_eq!(
         first_text(&doc, ".top-strip .ts-why"),

@@ -585,14 +585,29 @@ fn strip_lines(data: &SiteData, links: &Links, snap: &Snapshot) -> Vec<StripLine
     let Some(t) = top_strip(&v, snap) else {
         return Vec::new();
     };
-    let state = format!(
-        "{} · Forecast {} · end {}, committed {}",
-        t.rag.label, t.verdict, t.forecast_end, t.committed_end
-    );
+    // As the page's strip says it (components.html `top_strip`).
+    let mut state = vec![plain(format!("{} · Forecast {}", t.rag.label, t.verdict))];
+    let relation = match &t.late_at {
+        Some(at) => {
+            state.push(plain(" at "));
+            state.push(Part {
+                text: at.milestone.clone(),
+                href: Some(at.href.clone()),
+                badge: None,
+                strong: false,
+            });
+            at.end_relation.as_str()
+        }
+        None => "committed",
+    };
+    state.push(plain(format!(
+        " · end {}, {relation} {}",
+        t.forecast_end, t.committed_end
+    )));
     let mut out = vec![StripLine {
         label: "State",
-        paragraphs: vec![vec![plain(state.clone())]],
-        text: state,
+        text: parts_text(&state),
+        paragraphs: vec![state],
     }];
     for (label, parts) in [("Why", &t.why), ("Path", &t.path), ("Slip", &t.slip)] {
         out.push(StripLine {

@@ -41,6 +41,12 @@ pub struct TopStrip {
     pub verdict: String,
     pub forecast_end: String,
     pub committed_end: String,
+    /// The milestone the verdict counts from, when one is later against its
+    /// date than the end is against the committed end (analysis'
+    /// `Lateness`): the strip names it and says where the end stands, so
+    /// "6 working days late" beside an end 3 days after the committed one
+    /// reads as two facts, not two answers.
+    pub late_at: Option<LateAt>,
     /// Why late: the end's move and the driving chain.
     pub why: Vec<Part>,
     /// The critical path now against the previous report, and the float.
@@ -51,6 +57,32 @@ pub struct TopStrip {
     /// Decisions owed beyond those named.
     pub decisions_more: usize,
     pub decisions_href: String,
+}
+
+/// See [`TopStrip::late_at`].
+#[derive(Clone, Debug, Serialize)]
+pub struct LateAt {
+    pub milestone: String,
+    pub href: String,
+    /// The end against the committed end, before its date: "3 working
+    /// days after the committed", "on the committed".
+    pub end_relation: String,
+}
+
+fn late_at(v: &Viewer, snap: &Snapshot) -> Option<LateAt> {
+    let l = snap.lateness;
+    let (ix, _) = l.milestone.filter(|&(_, days)| days > l.end)?;
+    let item = v.item_ref(ix)?;
+    let end_relation = match snap.end_slack {
+        0 => "on the committed".to_string(),
+        s if s < 0 => format!("{} after the committed", working_days(-s)),
+        s => format!("{} before the committed", working_days(s)),
+    };
+    Some(LateAt {
+        milestone: item.name,
+        href: item.href,
+        end_relation,
+    })
 }
 
 /// The strip of `snap` (which must carry its story), or `None` without one.
@@ -88,6 +120,7 @@ pub fn top_strip(v: &Viewer, snap: &Snapshot) -> Option<TopStrip> {
         verdict: schedule.verdict,
         forecast_end: snap.forecast_end.to_string(),
         committed_end: program.meta.end.to_string(),
+        late_at: late_at(v, snap),
         why: why(v, story),
         path: path(v, story),
         slip: slip(v, story),
