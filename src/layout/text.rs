@@ -61,16 +61,24 @@ impl Metrics {
         })
     }
 
-    /// The advance of `c` in ems from the first font that has it; a
-    /// character neither font has is measured as the rasteriser's missing
-    /// glyph box (0.6 em), or a full em when it is an East Asian wide one.
+    /// The advance of `c` in ems from the first font that has it. A
+    /// character neither font has is measured as a browser draws it from a
+    /// system font: an emoji 1.25 em (colour emoji fonts are wider than an
+    /// em), an East Asian wide character 1 em, anything else as the
+    /// rasteriser's missing-glyph box (0.6 em).
     fn lookup(&self, c: char) -> f32 {
         for (charmap, metrics, upem) in &self.fonts {
             if let Some(w) = charmap.map(c).and_then(|g| metrics.advance_width(g)) {
                 return w / upem;
             }
         }
-        if is_wide(c) { 1.0 } else { 0.6 }
+        if is_emoji(c) {
+            1.25
+        } else if is_wide(c) {
+            1.0
+        } else {
+            0.6
+        }
     }
 
     fn em(&self, c: char) -> f64 {
@@ -97,6 +105,11 @@ fn is_wide(c: char) -> bool {
         || ('\u{F900}'..='\u{FAFF}').contains(&c)
         || ('\u{FF00}'..='\u{FF60}').contains(&c)
         || ('\u{20000}'..='\u{3FFFD}').contains(&c)
+}
+
+/// Emoji and pictographs (the planes' emoji blocks).
+fn is_emoji(c: char) -> bool {
+    ('\u{1F000}'..='\u{1FAFF}').contains(&c)
 }
 
 /// Advance width of `text` at `font_size` pixels in the charts' fonts.
@@ -211,6 +224,19 @@ mod tests {
         for o in &out {
             assert!(text_width(o, 11.0) <= max + 1e-9, "{o}");
         }
+    }
+
+    #[test]
+    fn characters_no_font_has_are_not_measured_narrow() {
+        let launch = text_width("Launch", 10.0);
+        // An emoji is wider than an em in every colour emoji font.
+        assert!(
+            (text_width("🚀 Launch", 10.0) - launch - text_width(" ", 10.0) - 12.5).abs() < 1e-9
+        );
+        // CJK is drawn from the fallback font at one em.
+        assert_eq!(text_width("漢字", 10.0), 20.0);
+        // Combining marks add nothing to the letter they sit on.
+        assert_eq!(text_width("e\u{0301}", 10.0), text_width("e", 10.0));
     }
 
     #[test]
