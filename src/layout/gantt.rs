@@ -41,8 +41,10 @@
 use jiff::civil::Date;
 
 use crate::analysis::{ItemSchedule, Snapshot};
-use crate::layout::geom::{Anchor, BOLD_FACTOR, Label};
-use crate::layout::text::{text_width, truncate_to_width};
+use crate::layout::geom::{Anchor, Label};
+use crate::layout::text::{
+    Weight, text_width, truncate_to_width, truncate_weighted, weighted_width,
+};
 use crate::model::calendar::{date_of_day, day_number};
 use crate::model::{ItemIx, ItemKind, Link, LinkType, Program, Status, TeamIx};
 
@@ -564,7 +566,7 @@ fn build_axis(scale: Scale, map: &TimeMap, header_y: f64) -> Axis {
         }
     } else {
         // Very long spans: quarter gridlines (when not too dense), year labels every `stride`.
-        let w = text_width("-0000", FONT_AXIS) * BOLD_FACTOR + LABEL_GAP + 3.0;
+        let w = weighted_width("-0000", FONT_AXIS, Weight::Bold) + LABEL_GAP + 3.0;
         year_stride = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]
             .into_iter()
             .find(|s| f64::from(*s) * 365.0 * ppd >= w)
@@ -777,7 +779,7 @@ impl Ctx<'_> {
         );
         label.bold = s.critical;
         if label.bold && label.width() > NAME_W - indent - 4.0 {
-            label.text = truncate_to_width(&name, FONT_LABEL * BOLD_FACTOR, NAME_W - indent - 4.0);
+            label.text = truncate_weighted(&name, FONT_LABEL, NAME_W - indent - 4.0, Weight::Bold);
         }
         let status_label = Label::new(s.status.label(), STATUS_X + 15.0, y + 15.0, FONT_SMALL);
         let cy = y + BAR_Y + BAR_H / 2.0;
@@ -910,7 +912,7 @@ impl Ctx<'_> {
         };
         let mut label = Label::new(String::new(), NAME_X, y + 15.0, FONT_LABEL);
         label.bold = true;
-        label.text = truncate_to_width(&name, FONT_LABEL * BOLD_FACTOR, NAME_W - 4.0);
+        label.text = truncate_weighted(&name, FONT_LABEL, NAME_W - 4.0, Weight::Bold);
         let status_label = Label::new(agg.status.label(), STATUS_X + 15.0, y + 15.0, FONT_SMALL);
         let (forecast, cs, ce) = self.bar(date_of_day(agg.f0), date_of_day(agg.f1));
         let (planned, _, _) = self.bar(date_of_day(agg.p0), date_of_day(agg.p1));
@@ -1349,7 +1351,7 @@ pub fn layout_gantt(program: &Program, snap: &Snapshot, opts: &GanttOptions) -> 
                 let mut label = Label::new(String::new(), NAME_X, y + 15.0, FONT_LABEL);
                 label.bold = true;
                 label.text =
-                    truncate_to_width(&name, FONT_LABEL * BOLD_FACTOR, WIDTH - NAME_X - 8.0);
+                    truncate_weighted(&name, FONT_LABEL, WIDTH - NAME_X - 8.0, Weight::Bold);
                 let band_y = y;
                 y += BAND_H;
                 for &ix in items {

@@ -1,17 +1,14 @@
 //! Plain-number geometry shared by every chart layout: a [`Point`], an
 //! axis-aligned [`Rect`], and the single-line text [`Label`] with its
-//! [`Anchor`] and its estimated extent (measured with
-//! [`text_width`](crate::layout::text::text_width)). The Gantt chart, the
+//! [`Anchor`] and its extent (measured in the charts' fonts with
+//! [`weighted_width`](crate::layout::text::weighted_width)). The Gantt chart, the
 //! milestone trend, the heat map and the dependency diagrams place their
 //! pieces with these types; `render::svg` draws them. This module draws
 //! nothing and knows no chart: what belongs to one chart (the Gantt chart's
 //! time scale and gridlines, the trend's linear day-to-pixel scale and ticks,
 //! each chart's legend entries) stays in that chart's layout.
 
-use crate::layout::text::text_width;
-
-/// How much wider bold text is than regular text at the same size (an estimate).
-pub const BOLD_FACTOR: f64 = 1.1;
+use crate::layout::text::{Weight, weighted_width};
 
 /// A point in chart coordinates (y grows downwards).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -97,9 +94,14 @@ impl Label {
         }
     }
 
-    /// Estimated advance width ([`BOLD_FACTOR`] wider when bold).
+    /// Advance width, in the bold font when bold.
     pub fn width(&self) -> f64 {
-        text_width(&self.text, self.size) * if self.bold { BOLD_FACTOR } else { 1.0 }
+        let weight = if self.bold {
+            Weight::Bold
+        } else {
+            Weight::Regular
+        };
+        weighted_width(&self.text, self.size, weight)
     }
 
     /// The estimated box the text covers (ascent 0.8 em, descent 0.25 em).
@@ -142,9 +144,10 @@ mod tests {
     fn bold_text_is_wider() {
         let mut l = Label::new("Status", 0.0, 0.0, 12.0);
         let regular = l.width();
-        assert_eq!(regular, text_width("Status", 12.0));
+        assert_eq!(regular, weighted_width("Status", 12.0, Weight::Regular));
         l.bold = true;
-        assert_eq!(l.width(), regular * BOLD_FACTOR);
+        assert_eq!(l.width(), weighted_width("Status", 12.0, Weight::Bold));
+        assert!(l.width() > regular * 1.05, "{} vs {regular}", l.width());
         assert_eq!(l.bbox().width(), l.width());
     }
 

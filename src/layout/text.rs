@@ -1,7 +1,8 @@
 //! Text measurement for layout: the advance width of a label in the fonts
 //! the charts are drawn with, so labels can be placed without overlapping.
-//! Widths come from the metrics of the two fonts vendored in `assets/fonts/`
-//! (DejaVu Sans, then Droid Sans Fallback for Chinese, Japanese and Korean),
+//! Widths come from the metrics of the fonts vendored in `assets/fonts/`
+//! (DejaVu Sans and DejaVu Sans Bold, then Droid Sans Fallback for Chinese,
+//! Japanese and Korean),
 //! read with `skrifa` (the font reader resvg already uses): the PNG chart is
 //! drawn with exactly these fonts, and DejaVu Sans is wider than the system
 //! fonts browsers pick (Segoe UI, San Francisco, Roboto, Arial), so a label
@@ -20,7 +21,9 @@ use skrifa::{FontRef, MetadataProvider};
 
 /// DejaVu Sans 2.37, the charts' font (see `assets/fonts/LICENSE-DejaVu.txt`).
 pub const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-/// The family name of [`FONT`].
+/// DejaVu Sans Bold 2.37, for bold labels (same licence).
+pub const BOLD_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+/// The family name of [`FONT`] and [`BOLD_FONT`].
 pub const FONT_FAMILY: &str = "DejaVu Sans";
 /// Droid Sans Fallback, for the CJK characters DejaVu Sans does not have
 /// (see `assets/fonts/LICENSE-DroidSansFallback.txt`).
@@ -28,17 +31,31 @@ pub const FALLBACK_FONT: &[u8] = include_bytes!("../../assets/fonts/DroidSansFal
 /// The family name of [`FALLBACK_FONT`].
 pub const FALLBACK_FAMILY: &str = "Droid Sans Fallback";
 
+/// The weight a label is drawn in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Weight {
+    #[default]
+    Regular,
+    Bold,
+}
+
 /// Characters below this keep their advance, once looked up, in [`CACHE`].
 const CACHE_END: usize = 0x3000;
 /// A [`CACHE`] slot not looked up yet (not the bits of any advance).
 const UNSET: u32 = u32::MAX;
-/// The advances (f32 bits, in ems) of the common scripts' characters, filled
-/// as they are first met, so a build pays only for the characters it uses.
-static CACHE: [AtomicU32; CACHE_END] = [const { AtomicU32::new(UNSET) }; CACHE_END];
+/// The advances (f32 bits, in ems) of the common scripts' characters per
+/// weight, filled as they are first met, so a build pays only for the
+/// characters it uses.
+static CACHE: [[AtomicU32; CACHE_END]; 2] =
+    [const { [const { AtomicU32::new(UNSET) }; CACHE_END] }; 2];
 
-/// The two fonts' character maps and advances.
+/// One font's character map and advances, and its units per em.
+type Face = (Charmap<'static>, GlyphMetrics<'static>, f32);
+
+/// The fonts, per weight: DejaVu Sans of that weight, then the fallback
+/// (which has one weight; the rasteriser draws bold CJK with it too).
 struct Metrics {
-    fonts: [(Charmap<'static>, GlyphMetrics<'static>, f32); 2],
+    fonts: [[Face; 2]; 2],
 }
 
 impl Metrics {
@@ -56,7 +73,10 @@ impl Metrics {
                 (f.charmap(), m, upem)
             };
             Metrics {
-                fonts: [font(FONT), font(FALLBACK_FONT)],
+                fonts: [
+                    [font(FONT), font(FALLBACK_FONT)],
+                    [font(BOLD_FONT), font(FALLBACK_FONT)],
+                ],
             }
         })
     }
@@ -66,8 +86,8 @@ impl Metrics {
     /// system font: an emoji 1.25 em (colour emoji fonts are wider than an
     /// em), an East Asian wide character 1 em, anything else as the
     /// rasteriser's missing-glyph box (0.6 em).
-    fn lookup(&self, c: char) -> f32 {
-        for (charmap, metrics, upem) in &self.fonts {
+    fn lookup(&self, c: char, weight: Weight) -> f32 {
+        for (charmap, metrics, upem) in &self.fonts[weight as usize] {
             if let Some(w) = charmap.map(c).and_then(|g| metrics.advance_width(g)) {
                 return w / upem;
             }
@@ -81,17 +101,17 @@ impl Metrics {
         }
     }
 
-    fn em(&self, c: char) -> f64 {
-        let w = match CACHE.get(c as usize) {
+    fn em(&self, c: char, weight: Weight) -> f64 {
+        let w = match CACHE[weight as usize].get(c as usize) {
             Some(slot) => match slot.load(Ordering::Relaxed) {
                 UNSET => {
-                    let w = self.lookup(c);
+                    let w = self.lookup(c, weight);
                     slot.store(w.to_bits(), Ordering::Relaxed);
                     w
                 }
                 bits => f32::from_bits(bits),
             },
-            None => self.lookup(c),
+            None => self.lookup(c, weight),
         };
         f64::from(w)
     }
@@ -112,28 +132,34 @@ fn is_emoji(c: char) -> bool {
     ('\u{1F000}'..='\u{1FAFF}').contains(&c)
 }
 
-/// Advance width of `text` at `font_size` pixels in the charts' fonts.
+/// Advance width of `text` at `font_size` pixels in the charts' regular font.
 pub fn text_width(text: &str, font_size: f64) -> f64 {
-    let m = Metrics::get();
-    let em: f64 = text.chars().map(|c| m.em(c)).sum();
-    em * font_size
+    weighted_width(text, font_size, Weight::Regular)
 }
 
-/// Advance of one character in ems.
-fn char_em(c: char) -> f64 {
-    Metrics::get().em(c)
+/// Advance width of `text` at `font_size` pixels in `weight`.
+pub fn weighted_width(text: &str, font_size: f64, weight: Weight) -> f64 {
+    let m = Metrics::get();
+    let em: f64 = text.chars().map(|c| m.em(c, weight)).sum();
+    em * font_size
 }
 
 /// `text` cut to fit `max_width` at `font_size`, with an ellipsis when cut.
 pub fn truncate_to_width(text: &str, font_size: f64, max_width: f64) -> String {
-    if text_width(text, font_size) <= max_width {
+    truncate_weighted(text, font_size, max_width, Weight::Regular)
+}
+
+/// [`truncate_to_width`] for text drawn in `weight`.
+pub fn truncate_weighted(text: &str, font_size: f64, max_width: f64, weight: Weight) -> String {
+    if weighted_width(text, font_size, weight) <= max_width {
         return text.to_string();
     }
-    let budget = max_width - text_width("…", font_size);
+    let m = Metrics::get();
+    let budget = max_width - weighted_width("…", font_size, weight);
     let mut out = String::new();
     let mut w = 0.0;
     for c in text.chars() {
-        let cw = char_em(c) * font_size;
+        let cw = m.em(c, weight) * font_size;
         if w + cw > budget {
             break;
         }

@@ -11,8 +11,7 @@ use std::collections::HashSet;
 use super::layered::layout_layered;
 use super::{DagLayout, DagOptions, NodeSpec};
 use crate::analysis::Snapshot;
-use crate::layout::geom::BOLD_FACTOR;
-use crate::layout::text::{text_width, truncate_to_width};
+use crate::layout::text::{Weight, truncate_to_width, weighted_width};
 use crate::model::{ItemIx, ItemKind, Program, Status, TeamIx};
 
 /// Font size of item labels in the dependency diagram.
@@ -66,9 +65,10 @@ pub fn item_label(program: &Program, status: Status, item: ItemIx) -> String {
 
 /// The size of an item's shape: a box around the label, or for a milestone a
 /// diamond wide enough to hold its label.
-/// `bold` labels (critical items) are measured about 10% wider.
+/// `bold` labels (critical items) are measured in the bold font.
 pub fn item_size(kind: ItemKind, label: &str, bold: bool) -> (f64, f64) {
-    let tw = text_width(label, ITEM_FONT) * if bold { BOLD_FACTOR } else { 1.0 };
+    let weight = if bold { Weight::Bold } else { Weight::Regular };
+    let tw = weighted_width(label, ITEM_FONT, weight);
     match kind {
         ItemKind::Deliverable => ((tw + 16.0).max(40.0), ITEM_BOX_HEIGHT),
         // A diamond of half-width a and half-height b holds a w × h text box

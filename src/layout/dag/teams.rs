@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::layered::layout_layered;
 use super::{DagLayout, DagOptions, NodeSpec};
 use crate::analysis::Snapshot;
-use crate::layout::text::{text_width, truncate_to_width};
+use crate::layout::text::{Weight, text_width, truncate_to_width, weighted_width};
 use crate::model::{ItemIx, Program, TeamIx};
 
 /// Teams shown one by one in the team map; the rest are grouped.
@@ -344,7 +344,14 @@ pub fn layout_team_map(program: &Program, snap: &Snapshot) -> TeamMapLayout {
     let mut nodes: Vec<NodeSpec> = teams
         .iter()
         .map(|tn| {
-            let w = text_width(&tn.label, TEAM_FONT).max(text_width(&tn.sublabel, TEAM_SMALL_FONT))
+            // render::svg::dag draws the name bold from emphasis 2.
+            let weight = if tn.emphasis >= 2 {
+                Weight::Bold
+            } else {
+                Weight::Regular
+            };
+            let w = weighted_width(&tn.label, TEAM_FONT, weight)
+                .max(text_width(&tn.sublabel, TEAM_SMALL_FONT))
                 + 20.0;
             NodeSpec {
                 key: tn.node,
