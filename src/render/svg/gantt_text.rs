@@ -1,7 +1,7 @@
 //! The Gantt chart in words: its title (the SVG `<title>`) and its summary
 //! (the SVG `<desc>` and the page's text with the chart), e.g. "Tiny, as of
 //! 2027-03-05: 4 deliverables and 1 milestone; 1 done; 2 late against their
-//! due dates; …; most late: api 2 working days late, …".
+//! due dates; …; most late: API 2 working days late, …" (items by name).
 //!
 //! This module owns that prose, from the snapshot and the items the layout
 //! put in scope; it must not place anything (that is
@@ -96,7 +96,8 @@ pub fn describe(
         {
             parts.push(format!(
                 "critical path ends {} ({})",
-                ls.forecast_finish, item.id
+                ls.forecast_finish,
+                item.name.trim()
             ));
         }
     } else {
@@ -120,7 +121,7 @@ pub fn describe(
             .map(|&i| {
                 format!(
                     "{} {} late",
-                    program.items[i].id,
+                    program.items[i].name.trim(),
                     days_text(s(i).days_late())
                 )
             })
@@ -167,7 +168,8 @@ mod tests {
             "{s}"
         );
         assert!(s.contains("late against"), "{s}");
-        assert!(s.contains("most late: api 2 working days late"), "{s}");
+        // Named as readers know them, not by id.
+        assert!(s.contains("most late: API 2 working days late"), "{s}");
         assert!(s.contains("critical path ends"), "{s}");
         assert!(!s.contains('\n'));
         assert_eq!(text.title, "Tiny: schedule as of 2027-03-05");
