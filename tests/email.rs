@@ -1064,6 +1064,59 @@ fn the_html_part_is_the_overridable_email_template() {
     assert!(!repo.path().join("broken").exists());
 }
 
+/// In the HTML part the chart gets a column as wide as the PNG (CSS), so a
+/// reading pane that has the room shows it at its own size instead of
+/// shrinking its 11-12 px labels to the text column's 688 px; the width
+/// attribute (what Outlook, which ignores CSS, goes by) stays at 688, and
+/// the text stays in its 720 px column.
+#[test]
+fn the_chart_is_shown_at_its_own_width_where_the_client_allows() {
+    let a = common::analyze(&common::root().join("content"));
+    let data = a.site_data();
+    let m = mail::prepare(
+        &data,
+        a.program.reports.len() - 1,
+        &BaseUrl::parse("https://example.org/").unwrap(),
+    )
+    .unwrap();
+    let theme = Theme::builtin().unwrap();
+    let b = mail::bodies(&m, &theme, "Dana Reyes", "VP Engineering").unwrap();
+    let doc = scraper::Html::parse_document(&b.html);
+    let img = doc
+        .select(&scraper::Selector::parse("img[src^='cid:']").unwrap())
+        .next()
+        .expect("the chart");
+    assert_eq!(img.value().attr("width"), Some("688"));
+    assert!(
+        m.png.width > 688,
+        "the example's chart is wider than the text"
+    );
+    let column = img
+        .ancestors()
+        .filter_map(scraper::ElementRef::wrap)
+        .find(|e| e.value().name() == "div")
+        .expect("the chart's column");
+    let style = column.value().attr("style").unwrap();
+    assert!(
+        style.contains(&format!("max-width:{}px", m.png.width)),
+        "{style}"
+    );
+    let text_columns = doc
+        .select(&scraper::Selector::parse("body > div").unwrap())
+        .filter(|d| {
+            d.value()
+                .attr("style")
+                .is_some_and(|s| s.contains("max-width:720px"))
+        })
+        .count();
+    assert_eq!(text_columns, 2, "the text before and after the chart");
+    let summary: String = column.text().collect();
+    assert!(
+        summary.contains(&m.chart_summary),
+        "the summary goes with the chart"
+    );
+}
+
 #[test]
 fn the_png_is_the_same_on_every_run() {
     let a = common::analyze(&common::root().join("content"));
