@@ -84,6 +84,52 @@ type Row<'a> = (
     i64,
 );
 
+/// The schedule of the checkout plan that checkout.csv and checkout.xlsx
+/// both hold (as of 2027-01-13; checkout-page has no dates of its own, its
+/// start is derived from its providers).
+const CHECKOUT: [Row<'static>; 4] = [
+    (
+        "payments-api",
+        "2027-01-04",
+        "2027-01-08",
+        "2027-01-04",
+        "2027-01-08",
+        0,
+        "done",
+        100,
+    ),
+    (
+        "ledger-schema",
+        "2027-01-04",
+        "2027-01-06",
+        "2027-01-04",
+        "2027-01-06",
+        2,
+        "on_track",
+        50,
+    ),
+    (
+        "checkout-page",
+        "2027-01-11",
+        "2027-01-18",
+        "2027-01-11",
+        "2027-01-18",
+        0,
+        "on_track",
+        20,
+    ),
+    (
+        "launch",
+        "2027-01-18",
+        "2027-01-18",
+        "2027-01-18",
+        "2027-01-18",
+        0,
+        "not_started",
+        0,
+    ),
+];
+
 fn assert_items(j: &Value, rows: &[Row]) {
     for &(id, ps, pf, fs, ff, float, status, progress) in rows {
         let i = item(j, id);
@@ -283,51 +329,7 @@ fn csv_fixture_with_header_synonyms_names_as_dependencies_and_percent_complete()
     });
     r.unwrap();
     let j = json_of(&dir.path().join("content"));
-    assert_items(
-        &j,
-        &[
-            (
-                "payments-api",
-                "2027-01-04",
-                "2027-01-08",
-                "2027-01-04",
-                "2027-01-08",
-                0,
-                "done",
-                100,
-            ),
-            (
-                "ledger-schema",
-                "2027-01-04",
-                "2027-01-06",
-                "2027-01-04",
-                "2027-01-06",
-                2,
-                "on_track",
-                50,
-            ),
-            (
-                "checkout-page",
-                "2027-01-11",
-                "2027-01-18",
-                "2027-01-11",
-                "2027-01-18",
-                0,
-                "on_track",
-                20,
-            ),
-            (
-                "launch",
-                "2027-01-18",
-                "2027-01-18",
-                "2027-01-18",
-                "2027-01-18",
-                0,
-                "not_started",
-                0,
-            ),
-        ],
-    );
+    assert_items(&j, &CHECKOUT);
     assert_eq!(critical(&j), ["checkout-page", "launch"]);
     // What has no field is said, at its row and column.
     let expected = "checkout.csv:1:10: warning: column J `Notes` is not carried over";
@@ -861,52 +863,7 @@ fn xlsx_fixture_first_sheet_with_date_cells_and_percent_fractions() {
     });
     assert_eq!(r.unwrap().format, Some(tpm_site::import::Format::Xlsx));
     let j = json_of(&dir.path().join("content"));
-    assert_items(
-        &j,
-        &[
-            (
-                "payments-api",
-                "2027-01-04",
-                "2027-01-08",
-                "2027-01-04",
-                "2027-01-08",
-                0,
-                "done",
-                100,
-            ),
-            (
-                "ledger-schema",
-                "2027-01-04",
-                "2027-01-06",
-                "2027-01-04",
-                "2027-01-06",
-                2,
-                "on_track",
-                50,
-            ),
-            // A finish date alone: the start is derived from the providers.
-            (
-                "checkout-page",
-                "2027-01-11",
-                "2027-01-18",
-                "2027-01-11",
-                "2027-01-18",
-                0,
-                "on_track",
-                20,
-            ),
-            (
-                "launch",
-                "2027-01-18",
-                "2027-01-18",
-                "2027-01-18",
-                "2027-01-18",
-                0,
-                "not_started",
-                0,
-            ),
-        ],
-    );
+    assert_items(&j, &CHECKOUT);
     assert_eq!(critical(&j), ["checkout-page", "launch"]);
     assert!(
         warnings

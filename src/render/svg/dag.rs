@@ -203,12 +203,7 @@ fn open_document(x: &mut Xml, width: f64, height: f64, class: &str, title: &str,
             "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif",
         )
         .attr("role", "img")
-        .attr_with("viewBox", |v| {
-            v.push_str("0 0 ");
-            write_num(v, width);
-            v.push(' ');
-            write_num(v, height);
-        })
+        .view_box(width, height)
         .attr("width", "100%")
         .attr("xmlns", "http://www.w3.org/2000/svg");
     x.leaf("title", title);

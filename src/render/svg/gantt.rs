@@ -76,12 +76,7 @@ pub fn render_gantt_painted(layout: &GanttLayout, words: &GanttText, paint: Pain
     x.open("svg")
         .attr("class", "chart gantt")
         .attr("role", "img")
-        .attr_with("viewBox", |v| {
-            v.push_str("0 0 ");
-            write_num(v, layout.width);
-            v.push(' ');
-            write_num(v, layout.height);
-        })
+        .view_box(layout.width, layout.height)
         .attr("width", "100%")
         .attr("xmlns", "http://www.w3.org/2000/svg");
     x.leaf("title", &words.title);

@@ -10,12 +10,12 @@
 //! score's band (that is the analysis' rule).
 
 use super::xml::Xml;
-use crate::layout::geom::{Label, Rect};
+use crate::layout::geom::Rect;
 use crate::layout::heatmap::{
     Band, HIGH_MIN, HeatmapLayout, MEDIUM_MIN, grid_position, layout_heatmap, max_score_below,
 };
 use crate::model::{Risk, RiskStatus};
-use crate::render::svg::Chart;
+use crate::render::svg::{Chart, open_text, text};
 
 /// The CSS class of a band: `score-high`, `score-med`, `score-low`.
 pub fn band_class(b: Band) -> &'static str {
@@ -24,25 +24,6 @@ pub fn band_class(b: Band) -> &'static str {
         Band::Medium => "score-med",
         Band::Low => "score-low",
     }
-}
-/// Opens a `<text>` for `label` with its text written; the caller closes it
-/// (after a `<title>`, if any).
-fn open_text(x: &mut Xml, label: &Label, class: &str) {
-    x.open("text")
-        .attr("class", class)
-        .num("font-size", label.size);
-    if label.bold {
-        x.attr("font-weight", "bold");
-    }
-    x.attr("text-anchor", label.anchor.as_str())
-        .num("x", label.x)
-        .num("y", label.y)
-        .text(&label.text);
-}
-
-fn text(x: &mut Xml, label: &Label, class: &str) {
-    open_text(x, label, class);
-    x.close();
 }
 
 /// Opens a `<rect>` for `r` (`fill="none"`: the class colours it); the
@@ -86,12 +67,7 @@ pub fn heatmap_chart(risks: &[Risk], link_prefix: &str) -> Chart {
     x.open("svg")
         .attr("class", "heatmap")
         .attr("role", "img")
-        .attr_with("viewBox", |v| {
-            v.push_str("0 0 ");
-            super::xml::write_num(v, l.width);
-            v.push(' ');
-            super::xml::write_num(v, l.height);
-        })
+        .view_box(l.width, l.height)
         .attr("width", "100%")
         .attr("xmlns", "http://www.w3.org/2000/svg");
     x.leaf("title", "Risk heat map: probability by impact");

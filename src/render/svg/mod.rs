@@ -20,6 +20,32 @@ pub mod sparkline;
 pub mod trend;
 pub mod xml;
 
+use crate::layout::geom::Label;
+use xml::Xml;
+
+/// Opens a `<text>` for `label` (size, weight, anchor, position) with its
+/// text written; the caller closes it (after a `<title>`, if any). The
+/// trend and the heat map draw their labels with it; the Gantt chart has its
+/// own, which paints inline for the e-mail's PNG.
+pub(crate) fn open_text(x: &mut Xml, label: &Label, class: &str) {
+    x.open("text")
+        .attr("class", class)
+        .num("font-size", label.size);
+    if label.bold {
+        x.attr("font-weight", "bold");
+    }
+    x.attr("text-anchor", label.anchor.as_str())
+        .num("x", label.x)
+        .num("y", label.y)
+        .text(&label.text);
+}
+
+/// [`open_text`], closed.
+pub(crate) fn text(x: &mut Xml, label: &Label, class: &str) {
+    open_text(x, label, class);
+    x.close();
+}
+
 /// A chart ready to embed in a page: an `<svg>` element (no XML prolog).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Chart {

@@ -35,12 +35,7 @@ pub fn sparkline(values: &[i64], summary: &str) -> String {
         .attr("aria-hidden", "true")
         .attr("class", "sparkline")
         .num("height", H)
-        .attr_with("viewBox", |v| {
-            v.push_str("0 0 ");
-            super::xml::write_num(v, W);
-            v.push(' ');
-            super::xml::write_num(v, H);
-        })
+        .view_box(W, H)
         .num("width", W)
         .attr("xmlns", "http://www.w3.org/2000/svg");
     doc.leaf("title", summary);

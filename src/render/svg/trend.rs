@@ -7,13 +7,13 @@
 
 use super::xml::{Xml, write_num};
 use crate::analysis::Snapshot;
-use crate::layout::geom::{Label, Point};
+use crate::layout::geom::Point;
 use crate::layout::trend::{
     LegendKey, MarkerShape, MilestoneTrend, TrendLayout, TrendPoint, drift_phrase, layout_trend,
     milestone_trends,
 };
 use crate::model::{Item, Program};
-use crate::render::svg::{Chart, num};
+use crate::render::svg::{Chart, num, open_text, text};
 use crate::render::views::item_dir;
 
 /// The width the chart is laid out at (the SVG scales with its `viewBox`).
@@ -63,26 +63,6 @@ fn turning_points(points: &[TrendPoint]) -> Vec<bool> {
 /// The milestone's page (the site's own path for it, see [`item_dir`]).
 fn item_href(link_prefix: &str, item: &Item) -> String {
     format!("{link_prefix}{}/index.html", item_dir(item))
-}
-
-/// Opens a `<text>` for a label, its text written (the writer escapes it);
-/// the caller closes it (after a `<title>`, if any).
-fn open_text(x: &mut Xml, label: &Label, class: &str) {
-    x.open("text")
-        .attr("class", class)
-        .num("font-size", label.size);
-    if label.bold {
-        x.attr("font-weight", "bold");
-    }
-    x.attr("text-anchor", label.anchor.as_str())
-        .num("x", label.x)
-        .num("y", label.y)
-        .text(&label.text);
-}
-
-fn text(x: &mut Xml, label: &Label, class: &str) {
-    open_text(x, label, class);
-    x.close();
 }
 
 /// Opens a `<line>` from `a` to `b` (`fill="none"` when `unfilled`); the
@@ -196,12 +176,7 @@ fn draw(program: &Program, l: &TrendLayout, link_prefix: &str, summary: &str) ->
     x.open("svg")
         .attr("class", "trend")
         .attr("role", "img")
-        .attr_with("viewBox", |v| {
-            v.push_str("0 0 ");
-            write_num(v, l.width);
-            v.push(' ');
-            write_num(v, l.height);
-        })
+        .view_box(l.width, l.height)
         .attr("width", "100%")
         .attr("xmlns", "http://www.w3.org/2000/svg");
     x.leaf(

@@ -89,6 +89,16 @@ impl Xml {
         self.attr(name, &v)
     }
 
+    /// `viewBox="0 0 width height"`, the numbers as [`super::num`] prints them.
+    pub fn view_box(&mut self, width: f64, height: f64) -> &mut Xml {
+        self.attr_with("viewBox", |v| {
+            v.push_str("0 0 ");
+            write_num(v, width);
+            v.push(' ');
+            write_num(v, height);
+        })
+    }
+
     /// Text content of the current element; escaped.
     pub fn text(&mut self, text: &str) -> &mut Xml {
         self.end_start_tag();
